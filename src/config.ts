@@ -1,0 +1,85 @@
+// The environment, parsed once. Every variable is listed in .env.example and README.md.
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min: number) => z.coerce.number().int().min(min);
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const schema = z.object({
+  CORPUS_DIR: z.string().default("corpus"),
+  INDEX_DIR: z.string().default("data/index"),
+  DATA_DIR: z.string().default("data"),
+  EMBEDDINGS_PROVIDER: z.enum(["local", "openai"]).default("local"),
+  EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
+  EMBEDDINGS_BATCH_SIZE: int(1).default(256),
+  OPENAI_BASE_URL: optionalString,
+  OPENAI_API_KEY: optionalString,
+  LLM_PROVIDER: z.enum(["none", "openai", "anthropic"]).default("none"),
+  LLM_MODEL: optionalString,
+  ANTHROPIC_API_KEY: optionalString,
+  LLM_TIMEOUT_MS: int(100).default(20_000),
+  LLM_MAX_TOKENS: int(16).default(512),
+  LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
+  HNSW_EF: int(10).default(128),
+  DISCORD_TOKEN: optionalString,
+  DISCORD_CLIENT_ID: optionalString,
+  DISCORD_GUILD_ID: optionalString,
+  DISCORD_API_URL: optionalString,
+  MESSAGE_CONTENT_INTENT: bool.default("false"),
+  RATE_LIMIT_PER_MINUTE: int(1).default(6),
+  MAX_CONCURRENT_ANSWERS: int(1).default(4),
+  ADMIN_ROLE_IDS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_QUESTIONS: bool.default("false"),
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+});
+
+export type Config = z.infer<typeof schema>;
+
+const HOW_TO_FIX: Partial<Record<keyof Config, string>> = {
+  EMBEDDINGS_PROVIDER: "use 'local' (offline, the default) or 'openai' (any OpenAI-compatible /v1/embeddings server)",
+  LLM_PROVIDER: "use 'none' (extractive answers, the default), 'openai' or 'anthropic'",
+  LOG_LEVEL: "use one of fatal, error, warn, info, debug, trace, silent",
+};
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the environment (injectable for tests); throws a ConfigError naming each bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings in .env mean "not set", so that defaults apply.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]) as keyof Config;
+      const hint = HOW_TO_FIX[name] ?? issue.message;
+      return `${name}=${JSON.stringify(cleaned[name] ?? "")} is invalid: ${hint}. Fix it in .env or the environment (see .env.example).`;
+    });
+    throw new ConfigError(lines.join("\n"));
+  }
+  const config = parsed.data;
+  if (config.LLM_PROVIDER === "openai" && !config.OPENAI_BASE_URL && !config.OPENAI_API_KEY) {
+    throw new ConfigError(
+      "LLM_PROVIDER=openai needs OPENAI_BASE_URL (a local OpenAI-compatible server) or OPENAI_API_KEY (OpenAI itself). Set one in .env, or use LLM_PROVIDER=none.",
+    );
+  }
+  if (config.LLM_PROVIDER === "anthropic" && !config.ANTHROPIC_API_KEY) {
+    throw new ConfigError("LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY. Set it in .env, or use LLM_PROVIDER=none.");
+  }
+  if (config.EMBEDDINGS_PROVIDER === "openai" && !config.OPENAI_BASE_URL && !config.OPENAI_API_KEY) {
+    throw new ConfigError(
+      "EMBEDDINGS_PROVIDER=openai needs OPENAI_BASE_URL or OPENAI_API_KEY. Set one in .env, or use EMBEDDINGS_PROVIDER=local.",
+    );
+  }
+  return config;
+}

@@ -1,0 +1,62 @@
+// The interfaces that adapters implement and front ends (CLI, Discord) consume.
+import type { Answer, Passage, Ranked, SearchFilters, Timings } from "./types.js";
+
+/** Structurally the same as LangChain's `Embeddings`, so any LangChain embedder fits. */
+export interface TextEmbedder {
+  embedDocuments(texts: string[]): Promise<number[][]>;
+  embedQuery(text: string): Promise<number[]>;
+}
+
+/** One earlier exchange in a conversation (a Discord thread). */
+export interface Turn {
+  question: string;
+  answer: Answer;
+}
+
+export interface AskOptions {
+  k?: number;
+  filters?: SearchFilters;
+  /** Reference date (ISO) for recency words such as "this week". */
+  asOf?: string;
+  /** Earlier turns of the conversation, oldest first, for follow-up questions. */
+  history?: Turn[];
+  /** Receives answer text as a chat model streams it (ignored by the extractive answerer). */
+  onToken?: (token: string) => void;
+}
+
+export interface AskResult extends Answer {
+  timings_ms: Timings;
+}
+
+export interface SearchOptions {
+  k?: number;
+  filters?: SearchFilters;
+  asOf?: string;
+}
+
+export interface SearchResult {
+  query: string;
+  results: Ranked[];
+  timings_ms: { retrieve: number };
+}
+
+export interface ArticleSummary {
+  source: string;
+  title: string;
+  url?: string;
+  date?: string;
+  passages: number;
+}
+
+/** What every front end (CLI, Discord bot, eval) talks to. */
+export interface Pipeline {
+  ask(question: string, options?: AskOptions): Promise<AskResult>;
+  search(query: string, options?: SearchOptions): Promise<SearchResult>;
+  /** Indexed articles, optionally filtered by a case-insensitive substring of title or source. */
+  listArticles(filter?: string): ArticleSummary[];
+  /** Looks a passage up by id (for "Show passages"). */
+  getPassage(id: string): Passage | undefined;
+}
+
+/** Turns a question and its ranked passages into a cited answer (extractive, or a chat model's). */
+export type Answerer = (question: string, ranked: Ranked[], options?: AskOptions) => Promise<Answer>;
