@@ -60,3 +60,18 @@ export interface Pipeline {
 
 /** Turns a question and its ranked passages into a cited answer (extractive, or a chat model's). */
 export type Answerer = (question: string, ranked: Ranked[], options?: AskOptions) => Promise<Answer>;
+
+/** A candidate from one retrieval channel: an index label and that channel's score (higher is better). */
+export interface Candidate {
+  label: number;
+  score: number;
+}
+
+/** The two retrieval channels of an index, as the core's fusion sees them. */
+export interface PassageSearcher {
+  /** Nearest passages by cosine similarity, best first. */
+  searchDense(text: string, k: number, allow?: (label: number) => boolean): Promise<Candidate[]>;
+  /** Best passages by BM25, best first. */
+  searchLexical(text: string, k: number, allow?: (label: number) => boolean): Candidate[];
+  passage(label: number): Passage;
+}

@@ -1,0 +1,64 @@
+// /ask: an answer with [n] citations from the indexed articles.
+import { InteractionContextType, MessageFlags, SlashCommandBuilder } from "discord.js";
+import type { SearchFilters } from "../src/core/types.js";
+import { admitQuestion, answerQuestion, MAX_QUESTION_LENGTH, NO_PINGS, normalizeQuestion } from "../src/discord/answer-question.js";
+import type { Command } from "../src/discord/command.js";
+import { editReplyWith } from "../src/discord/send-rendered.js";
+import { createStreamPreview } from "../src/discord/stream-preview.js";
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A "since" option that is a real calendar date, or why not. */
+export function checkSince(since: string | null): string | undefined {
+  if (since === null) return undefined;
+  const date = new Date(`${since}T00:00:00Z`);
+  if (!ISO_DATE.test(since) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== since) {
+    return `\`since\` must be a date written YYYY-MM-DD, such as 2006-02-01.`;
+  }
+  return undefined;
+}
+
+export default {
+  data: new SlashCommandBuilder()
+    .setName("ask")
+    .setDescription("Ask the indexed news articles a question; the answer cites its sources.")
+    .setContexts(InteractionContextType.Guild)
+    .addStringOption((o) => o.setName("question").setDescription("Your question").setRequired(true).setMaxLength(MAX_QUESTION_LENGTH))
+    .addStringOption((o) => o.setName("sources").setDescription('Only articles whose path matches this glob, e.g. "bbc/**"').setMaxLength(200))
+    .addStringOption((o) => o.setName("since").setDescription("Only articles dated on or after this day (YYYY-MM-DD)").setMaxLength(10))
+    .addBooleanOption((o) => o.setName("private").setDescription("Show the answer only to you")),
+
+  async execute(interaction, context) {
+    const question = normalizeQuestion(interaction.options.getString("question", true));
+    const source = interaction.options.getString("sources")?.trim() || undefined;
+    const since = interaction.options.getString("since")?.trim() || null;
+    const isPrivate = interaction.options.getBoolean("private") ?? false;
+    const refusal = checkSince(since) ?? admitQuestion(question, interaction.user.id, context);
+    if (refusal) {
+      await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+      return;
+    }
+    await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
+    const filters: SearchFilters = { ...(source ? { source } : {}), ...(since ? { since } : {}) };
+    const preview = createStreamPreview({
+      edit: (content) => interaction.editReply({ content, allowedMentions: NO_PINGS }),
+      onError: (error) => context.log.warn({ err: error, interaction_id: interaction.id }, "streaming preview edit failed"),
+    });
+    try {
+      const answered = await answerQuestion(context, {
+        question,
+        userId: interaction.user.id,
+        guildId: interaction.guildId,
+        channelId: interaction.channelId,
+        history: [],
+        filters,
+        canFollowUp: !isPrivate && interaction.inGuild() && !interaction.channel?.isThread(),
+        onToken: preview.onToken,
+      });
+      await preview.stop();
+      await editReplyWith(interaction, answered.messages, context.log);
+    } finally {
+      await preview.stop();
+    }
+  },
+} satisfies Command;

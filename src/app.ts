@@ -1,0 +1,106 @@
+// The composition root of the pipeline: config → adapters (corpus files, index, embedder, chat model) →
+// the core's pipeline. The CLI, the bot and the eval all start here.
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import type { Config } from "./config.js";
+import { answerExtractively } from "./core/answer-extractively.js";
+import { createPipeline } from "./core/create-pipeline.js";
+import type { Answerer, Pipeline, TextEmbedder } from "./core/ports.js";
+import { retrievePassages } from "./core/retrieve-passages.js";
+import { corpusReader } from "./corpus/corpus-reader.js";
+import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
+import { createIndexSearcher, summarizeArticles, writeLexicalIndex } from "./index/create-index-searcher.js";
+import { openIndexGeneration, type LoadedIndex } from "./index/load-index.js";
+import type { Logger } from "./log.js";
+import { LocalHashEmbeddings } from "./providers/local-embeddings.js";
+import { createOpenAIEmbeddings } from "./providers/openai-embeddings.js";
+
+export interface EmbedderChoice {
+  embedder: TextEmbedder;
+  /** Recorded in the manifest; a different id means the index must be rebuilt. */
+  id: string;
+}
+
+export function createEmbedder(config: Config): EmbedderChoice {
+  if (config.EMBEDDINGS_PROVIDER === "openai") {
+    return { embedder: createOpenAIEmbeddings(config), id: `openai:${config.EMBEDDINGS_MODEL}` };
+  }
+  const local = new LocalHashEmbeddings();
+  return { embedder: local, id: local.id };
+}
+
+export type IndexBuildOptions = Pick<BuildOptions<never>, "rebuild" | "onProgress">;
+
+/** Builds or refreshes the index in INDEX_DIR from CORPUS_DIR. */
+export function buildConfiguredIndex(config: Config, options: IndexBuildOptions = {}): Promise<BuildSummary> {
+  const { embedder, id } = createEmbedder(config);
+  return buildIndex({
+    corpusDir: config.CORPUS_DIR,
+    indexDir: config.INDEX_DIR,
+    corpus: corpusReader,
+    embedder,
+    embedderId: id,
+    batchSize: config.EMBEDDINGS_BATCH_SIZE,
+    writeExtras: writeLexicalIndex,
+    ...options,
+  });
+}
+
+/** True when corpus files were added, removed or modified since the index was built. */
+export async function isIndexStale(config: Config, loaded: LoadedIndex): Promise<boolean> {
+  const { files } = await corpusReader.listFiles(config.CORPUS_DIR);
+  const indexed = loaded.manifest.files;
+  if (files.length !== Object.keys(indexed).length) return true;
+  const builtAt = Date.parse(loaded.manifest.builtAt);
+  for (const file of files) {
+    if (!indexed[file.source]) return true;
+    const { mtimeMs } = await stat(path.join(config.CORPUS_DIR, file.source)).catch(() => ({ mtimeMs: Infinity }));
+    if (mtimeMs > builtAt) return true;
+  }
+  return false;
+}
+
+export interface OpenPipelineOptions {
+  /** Build the index when there is none (saying so through `notice`). Default true. */
+  buildIfMissing?: boolean;
+  /** Warn when the corpus changed since the index was built. Default false (it reads the corpus folder). */
+  checkStale?: boolean;
+  notice?: (message: string) => void;
+  answerer?: Answerer;
+}
+
+export interface OpenedPipeline {
+  pipeline: Pipeline;
+  loaded: LoadedIndex;
+}
+
+export async function openPipelineWithIndex(config: Config, log: Logger, options: OpenPipelineOptions = {}): Promise<OpenedPipeline> {
+  const notice = options.notice ?? ((message: string) => log.warn(message));
+  const { embedder, id } = createEmbedder(config);
+  const open = () => openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id, ef: config.HNSW_EF });
+  let loaded = await open();
+  if (!loaded && options.buildIfMissing !== false) {
+    notice(`No index in ${config.INDEX_DIR} yet: building it from ${config.CORPUS_DIR} first.`);
+    const summary = await buildConfiguredIndex(config);
+    log.info({ ...summary, skipped: summary.skipped.length }, "index built");
+    loaded = await open();
+  }
+  if (!loaded) throw new Error(`No index in ${config.INDEX_DIR}. Run \`npm run index\` first.`);
+  if (options.checkStale && (await isIndexStale(config, loaded))) {
+    notice(`The corpus in ${config.CORPUS_DIR} changed since the index was built; answering from the index as it is. Run \`npm run index\` to update it.`);
+  }
+  const searcher = await createIndexSearcher(loaded, embedder);
+  const answer: Answerer = options.answerer ?? (async (question, ranked) => answerExtractively(question, ranked));
+  const articles = summarizeArticles(loaded);
+  const pipeline = createPipeline({
+    retrieve: (query) => retrievePassages(searcher, query),
+    answer,
+    articles: () => articles,
+    getPassage: (passageId) => loaded!.passagesById.get(passageId),
+  });
+  return { pipeline, loaded };
+}
+
+export async function openPipeline(config: Config, log: Logger): Promise<Pipeline> {
+  return (await openPipelineWithIndex(config, log)).pipeline;
+}

@@ -1,0 +1,152 @@
+// What the command-line front ends share: options, the JSON contract, and the one error boundary.
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig, type Config } from "../config.js";
+import type { AskResult, SearchResult } from "../core/ports.js";
+import { QuestionError } from "../core/normalize-question.js";
+import type { SearchFilters } from "../core/types.js";
+import { IndexError } from "../index/index-layout.js";
+
+export interface CliIo {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  stdin: AsyncIterable<string | Buffer> & { isTTY?: boolean };
+  env: Record<string, string | undefined>;
+}
+
+export interface QueryCliOptions {
+  json: boolean;
+  k?: number;
+  filters?: SearchFilters;
+  asOf?: string;
+  corpus?: string;
+  positionals: string[];
+}
+
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
+
+function checkDate(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new UsageError(`--${name} takes a date as YYYY-MM-DD, got "${value}".`);
+  }
+  return value;
+}
+
+/** Options shared by ask and search: --json, --k, --source, --since, --until, --as-of, --corpus. */
+export function parseQueryArgs(argv: string[]): QueryCliOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean", default: false },
+      k: { type: "string" },
+      source: { type: "string" },
+      since: { type: "string" },
+      until: { type: "string" },
+      "as-of": { type: "string" },
+      corpus: { type: "string" },
+    },
+  });
+  let k: number | undefined;
+  if (values.k !== undefined) {
+    k = Number(values.k);
+    if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError(`--k takes a whole number from 1 to 100, got "${values.k}".`);
+  }
+  const filters: SearchFilters = {};
+  if (values.source) filters.source = values.source;
+  const since = checkDate("since", values.since);
+  const until = checkDate("until", values.until);
+  if (since) filters.since = since;
+  if (until) filters.until = until;
+  return {
+    json: values.json ?? false,
+    k,
+    filters: Object.keys(filters).length ? filters : undefined,
+    asOf: checkDate("as-of", values["as-of"]),
+    corpus: values.corpus,
+    positionals,
+  };
+}
+
+/** The config for a front end; `--corpus DIR` indexes DIR into its own folder under DATA_DIR. */
+export function configFor(io: CliIo, corpus?: string): Config {
+  const config = loadConfig(io.env);
+  if (!corpus) return config;
+  const slug = corpus.replace(/[^\w]+/g, "-").replace(/^-|-$/g, "").slice(-60) || "corpus";
+  return { ...config, CORPUS_DIR: corpus, INDEX_DIR: `${config.DATA_DIR}/indexes/${slug}` };
+}
+
+export function toAskJson(result: AskResult) {
+  return {
+    question: result.question,
+    answer: result.text,
+    abstained: result.abstained,
+    citations: result.citations.map((c) => ({
+      n: c.n,
+      source: c.source,
+      title: c.title,
+      url: c.url ?? null,
+      date: c.date ?? null,
+      lines: c.lines,
+      quote: c.quote,
+      score: c.score,
+    })),
+    nearest: result.nearest.map((r) => ({ source: r.passage.source, title: r.passage.title, lines: r.passage.lines, score: r.score })),
+    model: result.model ?? null,
+    fallback: result.fallback ?? null,
+    timings_ms: result.timings_ms,
+  };
+}
+
+export function toSearchJson(result: SearchResult) {
+  return {
+    query: result.query,
+    results: result.results.map(({ passage, score }) => ({
+      source: passage.source,
+      title: passage.title,
+      url: passage.url ?? null,
+      date: passage.date ?? null,
+      lines: passage.lines,
+      text: passage.text,
+      score,
+    })),
+    timings_ms: result.timings_ms,
+  };
+}
+
+/** Questions from the arguments, or one per line from stdin when there are none and stdin is piped. */
+export async function* readQuestions(io: CliIo, positionals: string[]): AsyncGenerator<string> {
+  if (positionals.length > 0) {
+    yield positionals.join(" ");
+    return;
+  }
+  if (io.stdin.isTTY) throw new UsageError('Give a question: npm run ask -- "What did Russia\'s Foreign Ministry say?"');
+  let buffered = "";
+  for await (const chunk of io.stdin) {
+    buffered += chunk.toString();
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, nl).trim();
+      buffered = buffered.slice(nl + 1);
+      if (line) yield line;
+    }
+  }
+  if (buffered.trim()) yield buffered.trim();
+}
+
+/** The one error boundary of a CLI run: expected errors become a message and exit code 1, never a stack. */
+export async function runCli(io: CliIo, main: () => Promise<number>): Promise<number> {
+  try {
+    return await main();
+  } catch (error) {
+    const known = [ConfigError, IndexError, QuestionError, UsageError].some((E) => error instanceof E);
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(known ? `${message}\n` : `Unexpected error: ${message}\n`);
+    if (!known && io.env.DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}

@@ -1,0 +1,36 @@
+// Answers and search results as a person reads them in a terminal.
+import type { AskResult, SearchResult } from "../core/ports.js";
+import type { LineRange } from "../core/types.js";
+
+const lineLabel = ([first, last]: LineRange) => (first === last ? `${first}` : `${first}-${last}`);
+const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
+
+export function formatAnswer(result: AskResult): string {
+  const out = [oneLine(result.text), ""];
+  if (result.fallback) out.push(`(Note: ${result.fallback})`, "");
+  if (result.abstained) {
+    if (result.nearest.length) {
+      out.push("Nearest sources (they do not answer it):");
+      for (const r of result.nearest) out.push(`  - ${r.passage.title} (${r.passage.source}:${lineLabel(r.passage.lines)})`);
+    }
+    return out.join("\n");
+  }
+  out.push("Sources:");
+  for (const c of result.citations) {
+    const meta = [c.date, c.url].filter(Boolean).join(" · ");
+    out.push(`[${c.n}] ${c.title} (${c.source}:${lineLabel(c.lines)})${meta ? ` ${meta}` : ""}`);
+    out.push(`    "${oneLine(c.quote)}"`);
+  }
+  return out.join("\n");
+}
+
+export function formatSearch(result: SearchResult): string {
+  if (result.results.length === 0) return "No passages found.";
+  return result.results
+    .map(({ passage, score }, i) => {
+      const text = oneLine(passage.text);
+      const excerpt = text.length > 300 ? `${text.slice(0, 297)}...` : text;
+      return `${i + 1}. [${score.toFixed(3)}] ${passage.title} (${passage.source}:${lineLabel(passage.lines)})\n   ${excerpt}`;
+    })
+    .join("\n");
+}

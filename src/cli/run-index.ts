@@ -1,0 +1,61 @@
+// `npm run index [-- --rebuild] [--json] [--strict]`: build or refresh the index, with progress on a terminal.
+import { parseArgs } from "node:util";
+import { buildConfiguredIndex } from "../app.js";
+import type { BuildProgress, BuildSummary } from "../index/build-index.js";
+import { configFor, runCli, type CliIo } from "./cli-io.js";
+
+function formatProgress(p: BuildProgress, started: number): string {
+  const seconds = (performance.now() - started) / 1000;
+  if (p.phase === "reading") return `reading  ${p.files}/${p.totalFiles} files, ${p.passages} passages`;
+  if (p.phase === "embedding") {
+    const rate = p.embedded / Math.max(seconds, 0.001);
+    const eta = rate > 0 ? Math.ceil((p.toEmbed - p.embedded) / rate) : 0;
+    const width = 24;
+    const filled = Math.round((p.embedded / Math.max(p.toEmbed, 1)) * width);
+    return `embedding [${"#".repeat(filled)}${".".repeat(width - filled)}] ${p.embedded}/${p.toEmbed} passages, ${rate.toFixed(0)}/s, ETA ${eta}s`;
+  }
+  return `${p.phase} ${p.toEmbed} new passages...`;
+}
+
+export function formatSummary(s: BuildSummary): string {
+  const skipped = s.skipped.length ? `, ${s.skipped.length} skipped` : "";
+  const head = s.changed ? "Indexed" : "Index up to date:";
+  const lines = [
+    `${head} ${s.files} files, ${s.articles} articles, ${s.chunks} passages (${s.embedded} embedded, ${s.reused} reused, ${s.removed} removed${skipped}) in ${s.seconds}s.`,
+  ];
+  for (const k of s.skipped) lines.push(`  skipped ${k.source}: ${k.reason}`);
+  return lines.join("\n");
+}
+
+export function runIndex(argv: string[], io: CliIo): Promise<number> {
+  return runCli(io, async () => {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        rebuild: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        strict: { type: "boolean", default: false },
+        corpus: { type: "string" },
+      },
+    });
+    const config = configFor(io, values.corpus);
+    const started = performance.now();
+    const tty = Boolean(io.stderr.isTTY) && !values.json;
+    let lastDraw = 0;
+    const summary = await buildConfiguredIndex(config, {
+      rebuild: values.rebuild,
+      onProgress: tty
+        ? (p) => {
+            const now = performance.now();
+            if (now - lastDraw < 100) return;
+            lastDraw = now;
+            io.stderr.write(`\r\x1b[2K${formatProgress(p, started)}`);
+          }
+        : undefined,
+    });
+    if (tty) io.stderr.write("\r\x1b[2K");
+    const { changed: _changed, ...contract } = summary;
+    io.stdout.write(values.json ? `${JSON.stringify(contract)}\n` : `${formatSummary(summary)}\n`);
+    return values.strict && summary.skipped.length > 0 ? 1 : 0;
+  });
+}

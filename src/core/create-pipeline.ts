@@ -1,0 +1,50 @@
+// The pipeline every front end talks to: normalize → retrieve → answer, timed. Its parts are parameters.
+import { normalizeQuestion } from "./normalize-question.js";
+import type { Answerer, ArticleSummary, AskOptions, Pipeline, SearchOptions } from "./ports.js";
+import type { Passage, Query, Ranked } from "./types.js";
+
+/** Default number of passages retrieved for an answer or a search. */
+export const DEFAULT_K = 8;
+
+export interface PipelineParts {
+  retrieve(query: Query): Promise<Ranked[]>;
+  answer: Answerer;
+  /** Rewrites a follow-up into a standalone question (a chat model's job); identity when absent. */
+  condense?(question: string, options: AskOptions): Promise<string>;
+  articles(): ArticleSummary[];
+  getPassage(id: string): Passage | undefined;
+}
+
+const elapsed = (since: number) => Math.round((performance.now() - since) * 10) / 10;
+
+export function createPipeline(parts: PipelineParts): Pipeline {
+  return {
+    async ask(rawQuestion, options = {}) {
+      const started = performance.now();
+      const question = normalizeQuestion(rawQuestion);
+      const standalone = options.history?.length && parts.condense ? await parts.condense(question, options) : question;
+      const ranked = await parts.retrieve({ text: standalone, k: options.k ?? DEFAULT_K, filters: options.filters, asOf: options.asOf });
+      const retrieveMs = elapsed(started);
+      const retrieved = performance.now();
+      const answer = await parts.answer(question, ranked, options);
+      return {
+        ...answer,
+        question,
+        timings_ms: { retrieve: retrieveMs, answer: elapsed(retrieved), total: elapsed(started) },
+      };
+    },
+    async search(rawQuery, options: SearchOptions = {}) {
+      const started = performance.now();
+      const query = normalizeQuestion(rawQuery);
+      const results = await parts.retrieve({ text: query, k: options.k ?? DEFAULT_K, filters: options.filters, asOf: options.asOf });
+      return { query, results, timings_ms: { retrieve: elapsed(started) } };
+    },
+    listArticles(filter) {
+      const all = parts.articles();
+      if (!filter?.trim()) return all;
+      const needle = filter.trim().toLowerCase();
+      return all.filter((a) => a.title.toLowerCase().includes(needle) || a.source.toLowerCase().includes(needle));
+    },
+    getPassage: (id) => parts.getPassage(id),
+  };
+}

@@ -1,0 +1,57 @@
+// Retrieval settings as data: the fusion method, the pool re-ranked, and the re-ranker's weights.
+// The weights were fitted by grid search on the news-eval dev questions (scripts/tune-retrieval.ts);
+// docs/retrieval.md has the table of configurations tried and how this one was chosen.
+
+export const FEATURE_NAMES = [
+  "lexical",
+  "dense",
+  "coverage",
+  "proximity",
+  "phrase",
+  "title",
+  "names",
+  "numbers",
+  "stems",
+  "article",
+  "recency",
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+export type RerankWeights = Record<FeatureName, number>;
+
+export interface FusionSettings {
+  method: "rrf" | "weighted";
+  rrfK: number;
+  lexicalWeight: number;
+  denseWeight: number;
+}
+
+export interface RetrievalSettings {
+  /** Candidates asked of each channel. */
+  channelDepth: number;
+  /** Fused candidates that the re-ranker scores. */
+  poolSize: number;
+  fusion: FusionSettings;
+  weights: RerankWeights;
+  diversity: { perArticle: number; window: number; nearDuplicate: number };
+}
+
+export const DEFAULT_RETRIEVAL: RetrievalSettings = {
+  channelDepth: 100,
+  poolSize: 60,
+  fusion: { method: "rrf", rrfK: 60, lexicalWeight: 1, denseWeight: 0.2 },
+  weights: {
+    lexical: 1,
+    dense: 0,
+    coverage: 0,
+    proximity: 0,
+    phrase: 0,
+    title: 0,
+    names: 0,
+    numbers: 0,
+    stems: 0,
+    article: 0,
+    recency: 0,
+  },
+  diversity: { perArticle: 2, window: 5, nearDuplicate: 0.8 },
+};

@@ -1,0 +1,344 @@
+// Hybrid retrieval after the two channels have spoken: fuse the lexical (BM25) and dense (HNSW) candidate
+// lists, re-rank the pool with the features classic QA systems use, and keep the top diverse.
+// Pure: the caller runs the searches and passes their hits, a passage lookup and the corpus idf.
+import { resolveRecency, recencyFit, type DateWindow } from "./resolve-recency.js";
+import { DEFAULT_RETRIEVAL, type RetrievalSettings, type RerankWeights } from "./retrieval-settings.js";
+import { splitSentences } from "./split-sentences.js";
+import { lexicalTerms } from "./lexical-index.js";
+import type { Passage, Ranked } from "./types.js";
+
+export { DEFAULT_RETRIEVAL, FEATURE_NAMES } from "./retrieval-settings.js";
+export type { FeatureName, RerankWeights, RetrievalSettings, FusionSettings } from "./retrieval-settings.js";
+
+export interface LexicalCandidate {
+  id: string;
+  /** BM25: higher is better. */
+  score: number;
+}
+
+export interface DenseCandidate {
+  id: string;
+  /** Cosine distance from HNSW: lower is closer. */
+  distance: number;
+}
+
+export interface FusedCandidate {
+  id: string;
+  score: number;
+  lexicalScore?: number;
+  lexicalRank?: number;
+  denseDistance?: number;
+  denseRank?: number;
+}
+
+/**
+ * Merges the two channels into one list, best first. "rrf" adds weight/(rrfK + rank) per channel;
+ * "weighted" adds weight × score normalized within its list (BM25 / best BM25; dense similarity min-max).
+ */
+export function fuseRankings(
+  lexical: LexicalCandidate[],
+  dense: DenseCandidate[],
+  fusion: RetrievalSettings["fusion"] = DEFAULT_RETRIEVAL.fusion,
+): FusedCandidate[] {
+  const byId = new Map<string, FusedCandidate>();
+  const entry = (id: string) => {
+    let candidate = byId.get(id);
+    if (!candidate) {
+      candidate = { id, score: 0 };
+      byId.set(id, candidate);
+    }
+    return candidate;
+  };
+  const bestLexical = Math.max(0, ...lexical.map((h) => h.score)) || 1;
+  const similarities = dense.map((h) => 1 - h.distance);
+  const maxSimilarity = Math.max(...similarities);
+  const minSimilarity = Math.min(...similarities);
+  const spread = maxSimilarity - minSimilarity || 1;
+  lexical.forEach((hit, rank) => {
+    const candidate = entry(hit.id);
+    if (candidate.lexicalRank !== undefined) return;
+    candidate.lexicalScore = hit.score;
+    candidate.lexicalRank = rank;
+    candidate.score +=
+      fusion.method === "rrf"
+        ? fusion.lexicalWeight / (fusion.rrfK + rank + 1)
+        : (fusion.lexicalWeight * hit.score) / bestLexical;
+  });
+  dense.forEach((hit, rank) => {
+    const candidate = entry(hit.id);
+    if (candidate.denseRank !== undefined) return;
+    candidate.denseDistance = hit.distance;
+    candidate.denseRank = rank;
+    candidate.score +=
+      fusion.method === "rrf"
+        ? fusion.denseWeight / (fusion.rrfK + rank + 1)
+        : (fusion.denseWeight * (1 - hit.distance - minSimilarity)) / spread;
+  });
+  return [...byId.values()].sort(
+    (a, b) => b.score - a.score || (a.lexicalRank ?? Infinity) - (b.lexicalRank ?? Infinity) || (a.denseRank ?? Infinity) - (b.denseRank ?? Infinity),
+  );
+}
+
+/** What the re-ranker knows about the question, computed once. */
+export interface QueryProfile {
+  /** Content terms with their idf (terms the corpus never saw are left out: they match nothing). */
+  terms: Map<string, number>;
+  totalWeight: number;
+  /** Adjacent content-term pairs, "a b". */
+  pairs: Set<string>;
+  /** Terms written with a capital inside the question: names of people, places, organizations. */
+  names: Set<string>;
+  numbers: Set<string>;
+  /** Prefixes for soft matching of word forms ("retirement" ~ "retired"). */
+  stems: Map<string, number>;
+  window?: DateWindow;
+}
+
+const STEM_LENGTH = 5;
+
+function stemOf(term: string): string {
+  return term.length > STEM_LENGTH && !/^\d/.test(term) ? term.slice(0, STEM_LENGTH) : term;
+}
+
+/** Words that start with a capital letter where a sentence does not begin. */
+function capitalizedTerms(text: string): Set<string> {
+  const names = new Set<string>();
+  const words = text.match(/\S+/g) ?? [];
+  words.forEach((word, i) => {
+    const startsSentence = i === 0 || /[.!?:"“]$/.test(words[i - 1]);
+    const letters = word.replace(/^[^\p{L}\p{N}]+/u, "");
+    if (!/^\p{Lu}/u.test(letters)) return;
+    const allCaps = /^[\p{Lu}.&-]{2,}$/u.test(letters.replace(/['’]s?$/u, "").replace(/[^\p{L}.&-]+$/u, ""));
+    if (startsSentence && !allCaps) return;
+    for (const term of lexicalTerms(letters)) names.add(term);
+  });
+  return names;
+}
+
+export function profileQuery(question: string, idf: (term: string) => number, asOf?: string): QueryProfile {
+  const tokens = lexicalTerms(question);
+  const terms = new Map<string, number>();
+  for (const token of tokens) {
+    const weight = idf(token);
+    if (weight > 0) terms.set(token, weight);
+  }
+  let totalWeight = 0;
+  for (const weight of terms.values()) totalWeight += weight;
+  const pairs = new Set<string>();
+  for (let i = 0; i + 1 < tokens.length; i++) pairs.add(`${tokens[i]} ${tokens[i + 1]}`);
+  const names = new Set([...capitalizedTerms(question)].filter((t) => terms.has(t)));
+  const numbers = new Set(tokens.filter((t) => /^\d/.test(t)));
+  const stems = new Map<string, number>();
+  for (const [term, weight] of terms) stems.set(stemOf(term), Math.max(stems.get(stemOf(term)) ?? 0, weight));
+  return { terms, totalWeight, pairs, names, numbers, stems, window: resolveRecency(question, asOf) };
+}
+
+export type Features = Record<keyof RerankWeights, number>;
+
+interface PassageSignals {
+  lexical: number;
+  dense: number;
+  article: number;
+}
+
+function weightedShare(found: Iterable<string>, weights: Map<string, number>, total: number): number {
+  if (total <= 0) return 0;
+  let sum = 0;
+  for (const term of found) sum += weights.get(term) ?? 0;
+  return sum / total;
+}
+
+/** The re-ranking features of one passage for one question; every feature lies in [0, 1]. */
+export function extractFeatures(query: QueryProfile, passage: Passage, signals: PassageSignals): Features {
+  const tokens = lexicalTerms(passage.text);
+  const titleTokens = new Set(lexicalTerms(passage.title));
+  const bodyTokens = new Set(tokens);
+  const present = (set: Set<string>) => [...query.terms.keys()].filter((t) => set.has(t));
+  const everywhere = new Set([...bodyTokens, ...titleTokens]);
+
+  // Proximity: the best window of two consecutive sentences, by the idf share of query terms it holds.
+  let proximity = 0;
+  const sentences = splitSentences(passage.text).map((s) => new Set(lexicalTerms(passage.text.slice(s.start, s.end))));
+  for (let i = 0; i < sentences.length; i++) {
+    const windowTerms = new Set([...sentences[i], ...(sentences[i + 1] ?? [])]);
+    proximity = Math.max(proximity, weightedShare(present(windowTerms), query.terms, query.totalWeight));
+  }
+
+  let phrase = 0;
+  if (query.pairs.size > 0) {
+    const passagePairs = new Set<string>();
+    for (let i = 0; i + 1 < tokens.length; i++) passagePairs.add(`${tokens[i]} ${tokens[i + 1]}`);
+    let found = 0;
+    for (const pair of query.pairs) if (passagePairs.has(pair)) found++;
+    phrase = found / query.pairs.size;
+  }
+
+  const share = (wanted: Set<string>) => {
+    if (wanted.size === 0) return 0;
+    let found = 0;
+    for (const term of wanted) if (everywhere.has(term)) found++;
+    return found / wanted.size;
+  };
+
+  const passageStems = new Set([...everywhere].map(stemOf));
+  let stemTotal = 0;
+  for (const weight of query.stems.values()) stemTotal += weight;
+
+  return {
+    lexical: signals.lexical,
+    dense: signals.dense,
+    coverage: weightedShare(present(everywhere), query.terms, query.totalWeight),
+    proximity,
+    phrase,
+    title: weightedShare(present(titleTokens), query.terms, query.totalWeight),
+    names: share(query.names),
+    numbers: share(query.numbers),
+    stems: weightedShare([...query.stems.keys()].filter((s) => passageStems.has(s)), query.stems, stemTotal),
+    article: signals.article,
+    recency: recencyFit(passage.date, query.window),
+  };
+}
+
+export interface RerankCandidate {
+  passage: Passage;
+  lexicalScore?: number;
+  denseDistance?: number;
+}
+
+export interface ScoredCandidate extends Ranked {
+  features: Features;
+}
+
+export function scoreFeatures(features: Features, weights: RerankWeights): number {
+  let score = 0;
+  for (const name of Object.keys(weights) as (keyof RerankWeights)[]) score += weights[name] * (features[name] ?? 0);
+  return score;
+}
+
+/**
+ * Re-scores candidates with weighted features (weights fitted on dev questions, see retrieval-settings.ts),
+ * best first. Channel scores are normalized within this list, so any mix of lexical-only, dense-only and
+ * both-channel candidates is comparable.
+ */
+export function rerank(
+  query: QueryProfile,
+  candidates: RerankCandidate[],
+  weights: RerankWeights = DEFAULT_RETRIEVAL.weights,
+): ScoredCandidate[] {
+  const bestLexical = Math.max(0, ...candidates.map((c) => c.lexicalScore ?? 0)) || 1;
+  const similarities = candidates.filter((c) => c.denseDistance !== undefined).map((c) => 1 - (c.denseDistance as number));
+  const maxSimilarity = similarities.length ? Math.max(...similarities) : 1;
+  const minSimilarity = similarities.length ? Math.min(...similarities) : 0;
+  const spread = maxSimilarity - minSimilarity || 1;
+  const lexicalNorm = (c: RerankCandidate) => (c.lexicalScore ?? 0) / bestLexical;
+  // The best other passage of the same article: an article that matches in several places is likelier on topic.
+  const bestBySource = new Map<string, number[]>();
+  for (const candidate of candidates) {
+    const list = bestBySource.get(candidate.passage.source) ?? [];
+    list.push(lexicalNorm(candidate));
+    bestBySource.set(candidate.passage.source, list);
+  }
+  const scored = candidates.map((candidate) => {
+    const own = lexicalNorm(candidate);
+    const others = (bestBySource.get(candidate.passage.source) ?? []).slice().sort((a, b) => b - a);
+    const article = others[0] === own ? (others[1] ?? 0) : others[0];
+    const dense = candidate.denseDistance === undefined ? 0 : (1 - candidate.denseDistance - minSimilarity) / spread;
+    const features = extractFeatures(query, candidate.passage, { lexical: own, dense, article });
+    return { passage: candidate.passage, score: scoreFeatures(features, weights), features };
+  });
+  return scored.sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id));
+}
+
+export interface DiversityOptions {
+  /** At most this many passages of one article among the first `window` results. */
+  perArticle: number;
+  window: number;
+  /** Word-shingle overlap at or above which two passages count as the same story. */
+  nearDuplicate: number;
+}
+
+function normalizedText(text: string): string {
+  return text.toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+function shingles(text: string): Set<string> {
+  const tokens = lexicalTerms(text);
+  const set = new Set<string>();
+  for (let i = 0; i + 2 < tokens.length; i++) set.add(`${tokens[i]} ${tokens[i + 1]} ${tokens[i + 2]}`);
+  if (set.size === 0 && tokens.length > 0) set.add(tokens.join(" "));
+  return set;
+}
+
+function overlap(a: Set<string>, b: Set<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const s of a) if (b.has(s)) shared++;
+  return shared / Math.min(a.size, b.size);
+}
+
+/**
+ * Drops repeated passages (same text, or the same story copied into another file) and spreads the
+ * first results over articles: at most `perArticle` passages of one article in the first `window`,
+ * unless there are not enough other articles to fill it. Order is otherwise kept.
+ */
+export function diversify<T extends Ranked>(ranked: T[], options: DiversityOptions = DEFAULT_RETRIEVAL.diversity): T[] {
+  const unique: T[] = [];
+  const seenTexts = new Set<string>();
+  const seenShingles: Set<string>[] = [];
+  for (const item of ranked) {
+    const text = normalizedText(item.passage.text);
+    if (seenTexts.has(text)) continue;
+    const own = shingles(item.passage.text);
+    if (seenShingles.some((other) => overlap(own, other) >= options.nearDuplicate)) continue;
+    seenTexts.add(text);
+    seenShingles.push(own);
+    unique.push(item);
+  }
+  const head: T[] = [];
+  const deferred: T[] = [];
+  const perSource = new Map<string, number>();
+  let i = 0;
+  for (; i < unique.length && head.length < options.window; i++) {
+    const source = unique[i].passage.source;
+    const count = perSource.get(source) ?? 0;
+    if (count >= options.perArticle) {
+      deferred.push(unique[i]);
+      continue;
+    }
+    perSource.set(source, count + 1);
+    head.push(unique[i]);
+  }
+  // Not enough other articles: the deferred passages fill the window after all, in their order.
+  while (head.length < options.window && deferred.length > 0) head.push(deferred.shift() as T);
+  return [...head, ...deferred, ...unique.slice(i)];
+}
+
+export interface RetrieveInput {
+  question: string;
+  /** From searchLexical, already restricted to passages that pass the filters. */
+  lexical: LexicalCandidate[];
+  /** From the HNSW index, already restricted likewise; empty when there is no dense channel. */
+  dense: DenseCandidate[];
+  getPassage: (id: string) => Passage | undefined;
+  /** The lexical index's idf (inverseDocumentFrequency bound to the index). */
+  idf: (term: string) => number;
+  k: number;
+  /** Reference date for time words in the question. */
+  asOf?: string;
+  settings?: RetrievalSettings;
+}
+
+/** Fuse → re-rank the pool → diversify → the k best, each with its re-ranking score. */
+export function retrievePassages(input: RetrieveInput): ScoredCandidate[] {
+  const settings = input.settings ?? DEFAULT_RETRIEVAL;
+  const fused = fuseRankings(input.lexical, input.dense, settings.fusion).slice(0, settings.poolSize);
+  const candidates: RerankCandidate[] = [];
+  for (const hit of fused) {
+    const passage = input.getPassage(hit.id);
+    if (!passage) continue;
+    candidates.push({ passage, lexicalScore: hit.lexicalScore, denseDistance: hit.denseDistance });
+  }
+  const query = profileQuery(input.question, input.idf, input.asOf);
+  const ranked = rerank(query, candidates, settings.weights);
+  return diversify(ranked, settings.diversity).slice(0, input.k);
+}

@@ -1,0 +1,345 @@
+// Checks a model's [n] citations against the passages it was given, so that no answer cites a source
+// that does not say what the sentence claims.
+//
+// Policy (documented in the README's "LLM answers" section):
+// - A marker outside 1..n is dropped.
+// - A cited sentence is kept only when the passages it cites, together, contain every number in it, at least
+//   half of its names and at least half of its content words. Otherwise the whole sentence is REMOVED (not
+//   flagged): a reader should never see a claim next to a source that does not back it.
+// - Of a kept sentence's markers, those whose passage contributes nothing to the claim are dropped.
+// - A sentence without any citation is kept only when it states nothing checkable (no number, no name),
+//   e.g. "Here is what the articles report." or "The articles don't say when."
+// - Kept markers are renumbered in order of first use; only cited passages become citations, each quoting
+//   the passage sentence that best supports the sentences citing it.
+import { numberPassages } from "./prompts.js";
+import type { Citation, LineRange, Passage, Ranked } from "./types.js";
+
+export interface VerifiedAnswer {
+  /** The answer with unsupported sentences removed and markers renumbered 1..citations.length. */
+  text: string;
+  citations: Citation[];
+  /** How many sentences carry at least one citation that held. */
+  supportedClaims: number;
+  /** Sentences removed because their citations did not hold, or because they made an uncited claim. */
+  removed: string[];
+  /** Marker numbers that pointed outside the passages given. */
+  outOfRange: number[];
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A verbatim quote from a passage and the file lines it covers. */
+export interface PassageQuote {
+  quote: string;
+  lines: LineRange;
+}
+
+const MARKER = /\[(?:(?:passage|source)\s*)?(\d+(?:\s*[,;–-]\s*\d+)*)\]/gi;
+const MIN_SUPPORT = 0.5;
+const MIN_CONTRIBUTION = 0.25;
+
+/** Verifies and renumbers the citations in `answerText`, whose [n] refer to `ranked[n-1]`. */
+export function verifyCitations(answerText: string, ranked: readonly Ranked[]): VerifiedAnswer {
+  const numbered = numberPassages(ranked);
+  const passageTerms = numbered.map(({ ranked: r }) => termsOfPassage(r.passage));
+  const outOfRange = new Set<number>();
+  const removed: string[] = [];
+  const newNumber = new Map<number, number>(); // old n → new n, in order of first use
+  const claimsByPassage = new Map<number, Terms[]>(); // old n → terms of the sentences citing it
+  const lines: string[] = [];
+  let supportedClaims = 0;
+
+  for (const line of answerText.replace(/\r\n?/g, "\n").split("\n")) {
+    const kept: string[] = [];
+    for (const sentence of splitAnswerLine(line)) {
+      const cited = markersIn(sentence);
+      const inRange = unique(cited.filter((n) => n >= 1 && n <= numbered.length));
+      for (const n of cited) if (n < 1 || n > numbered.length) outOfRange.add(n);
+      const claim = termsOfText(sentence.replace(MARKER, " "));
+
+      if (cited.length === 0) {
+        if (claim.numbers.size === 0 && claim.names.size === 0) kept.push(sentence);
+        else removed.push(sentence);
+        continue;
+      }
+      const holding = citationsThatHold(claim, inRange, passageTerms);
+      if (holding.length === 0) {
+        removed.push(sentence);
+        continue;
+      }
+      supportedClaims += 1;
+      for (const n of holding) {
+        if (!newNumber.has(n)) newNumber.set(n, newNumber.size + 1);
+        claimsByPassage.set(n, [...(claimsByPassage.get(n) ?? []), claim]);
+      }
+      kept.push(rewriteMarkers(sentence, new Set(holding), newNumber));
+    }
+    lines.push(kept.join(" "));
+  }
+
+  const citations = [...newNumber.entries()].map(([old, n]) =>
+    citationFor(n, numbered[old - 1].ranked, claimsByPassage.get(old) ?? []),
+  );
+  return {
+    text: tidy(lines.join("\n")),
+    citations,
+    supportedClaims,
+    removed,
+    outOfRange: [...outOfRange].sort((a, b) => a - b),
+  };
+}
+
+/**
+ * The verbatim text of `passage.text` between character offsets `start` and `end` (trimmed of surrounding
+ * whitespace), and the file lines it covers: the i-th "\n"-line of the passage spans `passage.lineMap[i]`.
+ */
+export function quoteFromPassage(passage: Passage, start: number, end: number): PassageQuote {
+  const text = passage.text;
+  let from = Math.max(0, Math.min(start, text.length));
+  let to = Math.max(from, Math.min(end, text.length));
+  while (from < to && /\s/.test(text[from])) from += 1;
+  while (to > from && /\s/.test(text[to - 1])) to -= 1;
+  const firstLine = countNewlines(text, 0, from);
+  const lastLine = firstLine + countNewlines(text, from, Math.max(from, to - 1));
+  const lineAt = (i: number): LineRange => passage.lineMap[Math.min(i, passage.lineMap.length - 1)] ?? [0, 0];
+  return { quote: text.slice(from, to), lines: [lineAt(firstLine)[0], lineAt(lastLine)[1]] };
+}
+
+/**
+ * Sentence spans of prose: a sentence ends at ., ! or ? followed by whitespace (after any closing quotes or
+ * [n] markers), or at a blank line, but not after common abbreviations, initials or list numbers.
+ */
+export function splitSentences(text: string): Span[] {
+  const spans: Span[] = [];
+  let start = 0;
+  const push = (end: number) => {
+    const span = trimSpan(text, start, end);
+    if (span.end > span.start) spans.push(span);
+    start = end;
+  };
+  for (let i = 0; i < text.length; i += 1) {
+    const ch = text[i];
+    if (ch === "\n" && /^\n[ \t]*\n/.test(text.slice(i, i + 40))) {
+      push(i);
+      continue;
+    }
+    if (ch !== "." && ch !== "!" && ch !== "?") continue;
+    let j = i + 1;
+    while (j < text.length && /[.!?]/.test(text[j])) j += 1;
+    const after = /^(?:["'”’)\]]|\s*\[\d+(?:\s*[,;–-]\s*\d+)*\])*/.exec(text.slice(j))?.[0] ?? "";
+    j += after.length;
+    if (j < text.length && !/\s/.test(text[j])) continue;
+    if (ch === "." && !endsSentence(text, start, i, j)) continue;
+    push(j);
+    i = j - 1;
+  }
+  push(text.length);
+  return spans;
+}
+
+const ABBREVIATIONS = new Set(
+  "mr mrs ms dr prof st jr sr vs etc inc ltd co corp gen gov sen rep lt col sgt capt no nos fig approx dept est jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split(" "),
+);
+
+function endsSentence(text: string, sentenceStart: number, dot: number, next: number): boolean {
+  const word = /([\p{L}\p{N}.]*)$/u.exec(text.slice(sentenceStart, dot))?.[1] ?? "";
+  if (ABBREVIATIONS.has(word.toLowerCase())) return false;
+  if (/^\p{L}$/u.test(word)) return false; // an initial, as in "John F. Kennedy"
+  if (/^\d+$/.test(word) && text.slice(sentenceStart, dot).trim() === word) return false; // "1. " list item
+  const following = /^\s*(\S)/.exec(text.slice(next))?.[1];
+  return following === undefined || !/\p{Ll}/u.test(following);
+}
+
+function trimSpan(text: string, start: number, end: number): Span {
+  while (start < end && /\s/.test(text[start])) start += 1;
+  while (end > start && /\s/.test(text[end - 1])) end -= 1;
+  return { start, end };
+}
+
+/** Splits one line of a model's answer into sentences, keeping a list bullet with its sentence. */
+function splitAnswerLine(line: string): string[] {
+  return splitSentences(line).map(({ start, end }) => line.slice(start, end));
+}
+
+function markersIn(sentence: string): number[] {
+  const numbers: number[] = [];
+  for (const match of sentence.matchAll(MARKER)) {
+    for (const part of match[1].split(/\s*[,;]\s*/)) {
+      const range = /^(\d+)\s*[–-]\s*(\d+)$/.exec(part);
+      if (range) {
+        const [from, to] = [Number(range[1]), Number(range[2])];
+        for (let n = from; n <= to && n - from < 20; n += 1) numbers.push(n);
+      } else numbers.push(Number(part));
+    }
+  }
+  return numbers;
+}
+
+interface Terms {
+  /** Stemmed content words. */
+  words: Set<string>;
+  /** Capitalised words not opening a sentence, lower-cased. */
+  names: Set<string>;
+  numbers: Set<string>;
+  /** Every word, lower-cased: a claim's name may open a sentence in the passage. */
+  tokens: Set<string>;
+}
+
+/** Which of the cited passages hold up the claim; empty when the claim is not supported. */
+function citationsThatHold(claim: Terms, cited: number[], passageTerms: Terms[]): number[] {
+  if (cited.length === 0) return [];
+  const sources = cited.map((n) => passageTerms[n - 1]);
+  const union = mergeTerms(sources);
+  if (!supports(union, claim)) return [];
+  const contributing = cited.filter((n) => contributes(passageTerms[n - 1], claim));
+  return contributing.length > 0 ? contributing : cited;
+}
+
+function supports(source: Terms, claim: Terms): boolean {
+  for (const number of claim.numbers) if (!source.numbers.has(number)) return false;
+  if (claim.names.size > 0 && share(claim.names, source.tokens) < MIN_SUPPORT) return false;
+  if (claim.words.size === 0) return claim.numbers.size > 0 || claim.names.size > 0;
+  return share(claim.words, source.words) >= MIN_SUPPORT;
+}
+
+function contributes(source: Terms, claim: Terms): boolean {
+  for (const number of claim.numbers) if (source.numbers.has(number)) return true;
+  for (const name of claim.names) if (source.tokens.has(name)) return true;
+  return claim.words.size > 0 && share(claim.words, source.words) >= MIN_CONTRIBUTION;
+}
+
+function share(wanted: Set<string>, available: Set<string>): number {
+  if (wanted.size === 0) return 1;
+  let found = 0;
+  for (const term of wanted) if (available.has(term)) found += 1;
+  return found / wanted.size;
+}
+
+function rewriteMarkers(sentence: string, holding: Set<number>, newNumber: Map<number, number>): string {
+  return sentence.replace(MARKER, (marker: string) => {
+    const kept = unique(markersIn(marker).filter((n) => holding.has(n)))
+      .map((n) => newNumber.get(n) as number)
+      .sort((a, b) => a - b);
+    return kept.map((n) => `[${n}]`).join("");
+  });
+}
+
+function citationFor(n: number, ranked: Ranked, claims: Terms[]): Citation {
+  const passage = ranked.passage;
+  const claim = mergeTerms(claims);
+  let best: Span = { start: 0, end: passage.text.length };
+  let bestScore = -1;
+  for (const span of splitSentences(passage.text)) {
+    const terms = termsOfText(passage.text.slice(span.start, span.end));
+    const score =
+      2 * countShared(claim.numbers, terms.numbers) + 2 * countShared(claim.names, terms.tokens) + countShared(claim.words, terms.words);
+    if (score > bestScore) {
+      best = span;
+      bestScore = score;
+    }
+  }
+  const { quote, lines } = quoteFromPassage(passage, best.start, best.end);
+  return {
+    n,
+    source: passage.source,
+    title: passage.title,
+    ...(passage.url !== undefined ? { url: passage.url } : {}),
+    ...(passage.date !== undefined ? { date: passage.date } : {}),
+    lines,
+    quote,
+    score: ranked.score,
+    passageId: passage.id,
+  };
+}
+
+function mergeTerms(all: Terms[]): Terms {
+  const merged: Terms = { words: new Set(), names: new Set(), numbers: new Set(), tokens: new Set() };
+  for (const terms of all) {
+    for (const key of ["words", "names", "numbers", "tokens"] as const) for (const term of terms[key]) merged[key].add(term);
+  }
+  return merged;
+}
+
+function countShared(a: Set<string>, b: Set<string>): number {
+  let count = 0;
+  for (const term of a) if (b.has(term)) count += 1;
+  return count;
+}
+
+const STOPWORDS = new Set(
+  `a about above after again against all also am an and any are as at be because been before being below between both but by can could did do does doing down during each few for from further had has have having he her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours out over own same she should so some such than that the their theirs them themselves then there these they this those through to too under until up very was we were what when where which while who whom why will with would you your yours according article articles passage passages report reports reported said says say told source sources also however meanwhile while`.split(
+    /\s+/,
+  ),
+);
+
+const NUMBER_WORDS: Record<string, string> = {
+  one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9", ten: "10",
+  eleven: "11", twelve: "12", first: "1", second: "2", third: "3", fourth: "4", fifth: "5", dozen: "12",
+};
+
+function termsOfPassage(passage: Passage): Terms {
+  const terms = termsOfText(`${passage.title}\n${passage.text}`);
+  // Articles often write small numbers as words and carry the year only in their date.
+  for (const word of passage.text.toLowerCase().match(/\p{L}+/gu) ?? []) {
+    const digit = NUMBER_WORDS[word];
+    if (digit) terms.numbers.add(digit);
+  }
+  for (const number of passage.date?.match(/\d+/g) ?? []) terms.numbers.add(String(Number(number)));
+  return terms;
+}
+
+function termsOfText(text: string): Terms {
+  const numbers = new Set<string>();
+  for (const raw of text.match(/\d[\d,]*(?:\.\d+)?/g) ?? []) {
+    const plain = raw.replace(/,(?=\d{3}\b)/g, "").replace(/[,.]+$/, "");
+    numbers.add(plain.includes(".") ? String(Number(plain)) : plain.replace(/^0+(?=\d)/, ""));
+  }
+  const words = new Set<string>();
+  const names = new Set<string>();
+  const all = new Set<string>();
+  const tokens = [...text.matchAll(/[\p{L}][\p{L}\p{M}'’-]*/gu)];
+  tokens.forEach((match, index) => {
+    const token = match[0].replace(/['’]s$/u, "");
+    const lower = token.toLowerCase();
+    all.add(lower);
+    if (STOPWORDS.has(lower) || NUMBER_WORDS[lower]) return;
+    const startsSentence = index === 0 || /[.!?:]\s*["'“‘]?\s*$/.test(text.slice(Math.max(0, (match.index ?? 0) - 4), match.index));
+    if (/^\p{Lu}/u.test(token) && !startsSentence) names.add(lower);
+    if (lower.length >= 3) words.add(stem(lower));
+  });
+  return { words, names, numbers, tokens: all };
+}
+
+/** A crude suffix stripper: enough for "rates"/"rate" and "rising"/"rise" to meet. */
+function stem(word: string): string {
+  let w = word.replace(/['’]/g, "");
+  for (const suffix of ["ations", "ation", "ments", "ment", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "y", "e"]) {
+    if (w.length - suffix.length >= 3 && w.endsWith(suffix)) {
+      w = w.slice(0, -suffix.length);
+      break;
+    }
+  }
+  return w;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = from; i < to; i += 1) if (text[i] === "\n") count += 1;
+  return count;
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function tidy(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => line.replace(/[ \t]+/g, " ").replace(/ +([.,;:!?])/g, "$1").trimEnd())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim();
+}

@@ -1,0 +1,311 @@
+// Corpus → passages → vectors → a new index generation, incrementally and atomically.
+import { createHash } from "node:crypto";
+import { mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { Document } from "@langchain/core/documents";
+import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
+import hnswlib from "hnswlib-node";
+import { chunkArticle, DEFAULT_CHUNKING, type ChunkOptions } from "../core/chunk-article.js";
+import type { TextEmbedder } from "../core/ports.js";
+import type { Article, Passage, Skipped } from "../core/types.js";
+import {
+  acquireBuildLock,
+  HNSWLIB_FILES,
+  IndexError,
+  MANIFEST_FILE,
+  newGenerationName,
+  publishGeneration,
+  writeJsonFile,
+} from "./index-layout.js";
+import { openIndexGeneration, type LoadedIndex } from "./load-index.js";
+import {
+  DEFAULT_HNSW,
+  MANIFEST_VERSION,
+  type FileEntry,
+  type HnswParams,
+  type Manifest,
+  type StoredDocMetadata,
+  type StoredOccurrence,
+} from "./manifest.js";
+
+/** How the builder reaches the corpus; the composition root passes the real readers. */
+export interface CorpusReader<File extends { source: string }> {
+  listFiles(dir: string): Promise<{ files: File[]; skipped: Skipped[] }>;
+  readFile(file: File): Promise<{ bytes: Uint8Array } | { skipped: Skipped }>;
+  parseFile(source: string, bytes: Uint8Array): { articles: Article[]; skipped: Skipped[] };
+}
+
+/** Files written next to the HNSWLib files of a generation (e.g. the lexical index), built from all passages. */
+export type ExtraWriter = (generationDir: string, passages: Array<Passage & { label: number }>) => Promise<string[]>;
+
+export interface BuildProgress {
+  phase: "reading" | "embedding" | "inserting" | "writing";
+  files: number;
+  totalFiles: number;
+  passages: number;
+  embedded: number;
+  toEmbed: number;
+}
+
+export interface BuildOptions<File extends { source: string }> {
+  corpusDir: string;
+  indexDir: string;
+  corpus: CorpusReader<File>;
+  embedder: TextEmbedder;
+  embedderId: string;
+  batchSize?: number;
+  chunking?: ChunkOptions;
+  hnsw?: HnswParams;
+  rebuild?: boolean;
+  writeExtras?: ExtraWriter;
+  onProgress?: (progress: BuildProgress) => void;
+}
+
+export interface BuildSummary {
+  files: number;
+  articles: number;
+  chunks: number;
+  embedded: number;
+  reused: number;
+  removed: number;
+  skipped: Skipped[];
+  seconds: number;
+  /** False when nothing changed and the current generation was kept as it is. */
+  changed: boolean;
+}
+
+interface DocEntry {
+  text: string;
+  occurrences: StoredOccurrence[];
+}
+
+const textKey = (text: string) => createHash("sha256").update(text).digest("base64url");
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
+
+function createEmptyStore(embedder: TextEmbedder, dimensions: number, hnsw: HnswParams, capacity: number): HNSWLib {
+  const index = new hnswlib.HierarchicalNSW("cosine", dimensions);
+  index.initIndex({ maxElements: Math.max(capacity, 1), m: hnsw.m, efConstruction: hnsw.efConstruction });
+  return new HNSWLib(embedder as never, { space: "cosine", numDimensions: dimensions, index });
+}
+
+/**
+ * Brings the index in `indexDir` up to date with the corpus: unchanged files keep their vectors, changed
+ * files are re-chunked and only passages whose text is new are embedded, deleted files' passages leave the
+ * index. A run that changes nothing writes nothing.
+ */
+export async function buildIndex<File extends { source: string }>(options: BuildOptions<File>): Promise<BuildSummary> {
+  const started = performance.now();
+  const chunking = options.chunking ?? DEFAULT_CHUNKING;
+  const hnsw = options.hnsw ?? DEFAULT_HNSW;
+  await mkdir(options.indexDir, { recursive: true });
+  const release = await acquireBuildLock(options.indexDir);
+  try {
+    const previous = options.rebuild ? null : await openPreviousForUpdate(options, chunking, hnsw);
+    const listing = await options.corpus.listFiles(options.corpusDir);
+    const skipped = [...listing.skipped];
+    const files: Record<string, FileEntry> = {};
+    const fresh: Array<{ source: string; passages: Passage[] }> = [];
+    let articles = 0;
+    let reused = 0;
+    const progress = (p: Partial<BuildProgress> & Pick<BuildProgress, "phase">) =>
+      options.onProgress?.({ files: 0, totalFiles: listing.files.length, passages: 0, embedded: 0, toEmbed: 0, ...p });
+
+    for (const [i, file] of listing.files.entries()) {
+      const before = previous?.manifest.files[file.source];
+      const read = await options.corpus.readFile(file);
+      if ("skipped" in read) {
+        skipped.push(read.skipped);
+        // A file that could not be read this time keeps what it had: nothing is lost to a transient error.
+        if (before) files[file.source] = before;
+        continue;
+      }
+      const hash = sha256(read.bytes);
+      if (before && before.hash === hash) {
+        files[file.source] = before;
+        articles += before.articles;
+        reused += before.passages.length;
+      } else {
+        const parsed = options.corpus.parseFile(file.source, read.bytes);
+        skipped.push(...parsed.skipped);
+        const passages = parsed.articles.flatMap((a) => chunkArticle(a, chunking));
+        articles += parsed.articles.length;
+        files[file.source] = { hash, articles: parsed.articles.length, passages: [] };
+        fresh.push({ source: file.source, passages });
+      }
+      progress({ phase: "reading", files: i + 1, passages: reused + fresh.reduce((n, f) => n + f.passages.length, 0) });
+    }
+
+    const removedSources = Object.keys(previous?.manifest.files ?? {}).filter(
+      (source) => files[source]?.hash !== previous!.manifest.files[source].hash,
+    );
+    if (previous && fresh.length === 0 && removedSources.length === 0) {
+      return summarize({ files, articles, reused, embedded: 0, removed: 0, skipped, started, changed: false });
+    }
+
+    // Documents by label, and labels by text, from the previous generation (or empty).
+    const docs = new Map<number, DocEntry>();
+    const labelByText = new Map<string, number>();
+    if (previous) {
+      for (const [label, passage] of previous.passagesByLabel) {
+        docs.set(label, { text: passage.text, occurrences: previous.occurrencesByLabel.get(label)! });
+        labelByText.set(textKey(passage.text), label);
+      }
+    }
+
+    // Remove the occurrences of deleted and changed files; a label left with none is an orphan.
+    let removed = 0;
+    const orphans = new Set<number>();
+    for (const source of removedSources) {
+      for (const { id, label } of previous!.manifest.files[source].passages) {
+        const doc = docs.get(label);
+        if (!doc) continue;
+        doc.occurrences = doc.occurrences.filter((o) => o.id !== id);
+        removed++;
+        if (doc.occurrences.length === 0) orphans.add(label);
+      }
+    }
+
+    // New occurrences join an existing (or orphaned) document with the same text, else need a vector.
+    const toEmbed: string[] = [];
+    const pendingByText = new Map<string, StoredOccurrence[]>();
+    for (const { source, passages } of fresh) {
+      for (const passage of passages) {
+        const { text, duplicates: _duplicates, ...occurrence } = passage;
+        const key = textKey(text);
+        const label = labelByText.get(key);
+        if (label !== undefined) {
+          docs.get(label)!.occurrences.push(occurrence);
+          orphans.delete(label);
+          files[source].passages.push({ id: passage.id, label });
+          continue;
+        }
+        const pending = pendingByText.get(key);
+        if (pending) pending.push(occurrence);
+        else {
+          const occurrences = [occurrence];
+          pendingByText.set(key, occurrences);
+          toEmbed.push(text);
+        }
+      }
+    }
+    for (const label of orphans) {
+      docs.delete(label);
+      labelByText.forEach((l, key) => l === label && labelByText.delete(key));
+    }
+
+    const vectors = await embedInBatches(options.embedder, toEmbed, options.batchSize ?? 256, (n) =>
+      progress({ phase: "embedding", embedded: n, toEmbed: toEmbed.length }),
+    );
+
+    progress({ phase: "inserting", embedded: vectors.length, toEmbed: toEmbed.length });
+    const dimensions = vectors[0]?.length ?? previous?.manifest.embedder.dimensions ?? (await options.embedder.embedQuery("dimension probe")).length;
+    const store =
+      previous?.store ?? createEmptyStore(options.embedder, dimensions, hnsw, toEmbed.length);
+    const index = store.index;
+    for (const label of orphans) index.markDelete(label);
+    const firstLabel = index.getCurrentCount();
+    if (firstLabel + vectors.length > index.getMaxElements()) index.resizeIndex(firstLabel + vectors.length);
+    for (const [i, vector] of vectors.entries()) {
+      const label = firstLabel + i;
+      index.addPoint(vector, label);
+      const text = toEmbed[i];
+      const occurrences = pendingByText.get(textKey(text))!;
+      docs.set(label, { text, occurrences });
+      for (const o of occurrences) files[o.source].passages.push({ id: o.id, label });
+    }
+
+    // LangChain's docstore `add` checks every key against every existing key (quadratic), so the map is
+    // rebuilt directly: the saved format is still exactly HNSWLib's.
+    const docMap = store.docstore._docs;
+    docMap.clear();
+    for (const [label, doc] of docs) {
+      const metadata: StoredDocMetadata = { occurrences: doc.occurrences };
+      docMap.set(String(label), new Document({ pageContent: doc.text, metadata }));
+    }
+
+    progress({ phase: "writing", embedded: vectors.length, toEmbed: toEmbed.length });
+    const generationDir = path.join(options.indexDir, newGenerationName());
+    await store.save(generationDir);
+    const passages = [...docs.entries()].map(([label, d]) => ({ ...d.occurrences[0], text: d.text, label }));
+    const extras = (await options.writeExtras?.(generationDir, passages)) ?? [];
+    const fileSizes: Record<string, number> = {};
+    for (const name of [...HNSWLIB_FILES, ...extras]) fileSizes[name] = (await stat(path.join(generationDir, name))).size;
+    const manifest: Manifest = {
+      version: MANIFEST_VERSION,
+      embedder: { id: options.embedderId, dimensions },
+      chunking,
+      hnsw,
+      files,
+      skipped,
+      fileSizes,
+      builtAt: new Date().toISOString(),
+    };
+    await writeJsonFile(path.join(generationDir, MANIFEST_FILE), manifest);
+    await publishGeneration(options.indexDir, generationDir);
+    return summarize({ files, articles, reused, embedded: vectors.length, removed, skipped, started, changed: true });
+  } finally {
+    await release();
+  }
+}
+
+async function openPreviousForUpdate<File extends { source: string }>(
+  options: BuildOptions<File>,
+  chunking: ChunkOptions,
+  hnsw: HnswParams,
+): Promise<LoadedIndex | null> {
+  let previous: LoadedIndex | null;
+  try {
+    previous = await openIndexGeneration(options.indexDir, options.embedder, { expectedEmbedderId: options.embedderId });
+  } catch (error) {
+    // A damaged or mismatched index is rebuilt from scratch rather than patched.
+    if (error instanceof IndexError) return null;
+    throw error;
+  }
+  if (!previous) return null;
+  const sameSettings =
+    JSON.stringify(previous.manifest.chunking) === JSON.stringify(chunking) &&
+    JSON.stringify(previous.manifest.hnsw) === JSON.stringify(hnsw);
+  return sameSettings ? previous : null;
+}
+
+async function embedInBatches(
+  embedder: TextEmbedder,
+  texts: string[],
+  batchSize: number,
+  onBatch: (embedded: number) => void,
+): Promise<number[][]> {
+  const vectors: number[][] = [];
+  for (let i = 0; i < texts.length; i += batchSize) {
+    const batch = await embedder.embedDocuments(texts.slice(i, i + batchSize));
+    if (batch.length !== Math.min(batchSize, texts.length - i)) {
+      throw new IndexError(`The embedder returned ${batch.length} vectors for ${Math.min(batchSize, texts.length - i)} texts.`);
+    }
+    vectors.push(...batch);
+    onBatch(vectors.length);
+  }
+  return vectors;
+}
+
+function summarize(s: {
+  files: Record<string, FileEntry>;
+  articles: number;
+  reused: number;
+  embedded: number;
+  removed: number;
+  skipped: Skipped[];
+  started: number;
+  changed: boolean;
+}): BuildSummary {
+  const chunks = Object.values(s.files).reduce((n, f) => n + f.passages.length, 0);
+  return {
+    files: Object.keys(s.files).length,
+    articles: s.articles,
+    chunks,
+    embedded: s.embedded,
+    reused: s.reused,
+    removed: s.removed,
+    skipped: s.skipped,
+    seconds: Math.round((performance.now() - s.started) / 10) / 100,
+    changed: s.changed,
+  };
+}

@@ -1,0 +1,51 @@
+// The manifest: what an index generation was built from and with, so that a later build can reuse it and a
+// load can refuse an index that does not match the configured embedder.
+import type { ChunkOptions } from "../core/chunk-article.js";
+import type { Passage, Skipped } from "../core/types.js";
+
+export const MANIFEST_VERSION = 1;
+
+export interface HnswParams {
+  m: number;
+  efConstruction: number;
+}
+
+/** HNSW graph parameters, chosen by measurement (docs/performance.md). */
+export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200 };
+
+export interface FileEntry {
+  /** sha256 of the file's bytes. */
+  hash: string;
+  articles: number;
+  /** Each passage occurrence from this file: its id and the HNSW label holding its text. */
+  passages: Array<{ id: string; label: number }>;
+}
+
+export interface Manifest {
+  version: number;
+  embedder: { id: string; dimensions: number };
+  chunking: ChunkOptions;
+  hnsw: HnswParams;
+  files: Record<string, FileEntry>;
+  skipped: Skipped[];
+  /** Byte sizes of the generation's other files, to detect truncation before a native read. */
+  fileSizes: Record<string, number>;
+  builtAt: string;
+}
+
+/** A passage occurrence as stored in the docstore (the text is the document's pageContent). */
+export type StoredOccurrence = Omit<Passage, "text" | "duplicates">;
+
+export interface StoredDocMetadata {
+  occurrences: StoredOccurrence[];
+}
+
+/** The passage a stored document represents: its first occurrence, with the others as duplicates. */
+export function toPassage(text: string, occurrences: StoredOccurrence[]): Passage {
+  const [first, ...rest] = occurrences;
+  const passage: Passage = { ...first, text };
+  if (rest.length > 0) {
+    passage.duplicates = rest.map(({ source, title, url, date, lines }) => ({ source, title, url, date, lines }));
+  }
+  return passage;
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { answerExtractively, classifyQuestion } from "../src/core/answer-extractively.js";
+import { chunkArticle } from "../src/core/chunk-article.js";
+import type { Article, Ranked } from "../src/core/types.js";
+
+const LINES = [
+  "Russian President Vladimir Putin said on Thursday that he was considering inviting Hamas leaders to Moscow.",
+  "He spoke during a day of chaos and violence in the Gaza Strip.",
+  "Israeli officials said Putin's offer conflicted with the ground rules for negotiations agreed in London.",
+  "A spokesman for the Russian Foreign Ministry, Mikhail Kamynin, said Russia would adhere to the approach agreed upon in London.",
+  "two killed",
+  "Israeli soldiers killed two armed Palestinians who attacked the Erez crossing, the military said.",
+  "Israel has been permitting 5,000 Palestinian workers to commute to Israel each day through the crossing.",
+];
+
+const article: Article = {
+  source: "world/hamas.txt",
+  title: "Putin invites Hamas to Moscow",
+  url: "https://example.com/hamas",
+  date: "2006-02-10",
+  body: LINES.join("\n"),
+  lineSpans: LINES.map((_, i) => [i + 1, i + 1]),
+};
+
+// Each line its own passage, so that ranking order is under the test's control.
+const passages = chunkArticle(article, { targetChars: 1, maxChars: 200, overlapSentences: 0 });
+const rank = (...indexes: number[]): Ranked[] => indexes.map((i, r) => ({ passage: passages[i], score: 1 - r / 10 }));
+
+describe("answerExtractively", () => {
+  it("GIVEN 'what did X say' THEN it quotes the sentence where X's spokesman says it, with its line", () => {
+    const answer = answerExtractively("What did Russia's Foreign Ministry say?", rank(2, 0, 3, 1));
+    expect(answer.abstained).toBe(false);
+    expect(answer.citations[0]).toMatchObject({ n: 1, source: "world/hamas.txt", lines: [4, 4], url: "https://example.com/hamas" });
+    expect(answer.citations[0].quote).toContain("Kamynin");
+    expect(answer.text.startsWith(LINES[3])).toBe(true);
+    expect(answer.text).toContain("[1]");
+  });
+
+  it("GIVEN a 'how many' question THEN the sentence with the number wins", () => {
+    const answer = answerExtractively("How many Palestinian workers commute through the crossing?", rank(5, 6, 1));
+    expect(answer.citations[0].quote).toContain("5,000");
+  });
+
+  it("GIVEN every citation THEN its quote is verbatim at its lines, markers are numbered in order and unique per passage", () => {
+    const answer = answerExtractively("What did Israeli officials say about Putin's offer in London?", rank(2, 3, 0, 5));
+    answer.citations.forEach((c, i) => {
+      expect(c.n).toBe(i + 1);
+      expect(LINES.slice(c.lines[0] - 1, c.lines[1]).join("\n")).toContain(c.quote);
+      expect(answer.text).toContain(`[${c.n}]`);
+    });
+    expect(new Set(answer.citations.map((c) => c.passageId)).size).toBe(answer.citations.length);
+    expect(answer.citations.length).toBeLessThanOrEqual(3);
+  });
+
+  it("GIVEN a question the passages do not cover THEN it abstains and lists the nearest sources instead", () => {
+    const answer = answerExtractively("What did the Japanese prime minister say about the Olympics?", rank(0, 1, 2, 3));
+    expect(answer.abstained).toBe(true);
+    expect(answer.citations).toEqual([]);
+    expect(answer.nearest.length).toBeGreaterThan(0);
+    expect(answer.text).toMatch(/don't say/);
+  });
+
+  it("GIVEN no passages THEN it abstains", () => {
+    expect(answerExtractively("Who is Dan Gillerman?", []).abstained).toBe(true);
+  });
+
+  it("GIVEN a heading fragment THEN it is never quoted as an answer", () => {
+    const answer = answerExtractively("How many were killed at the Erez crossing?", rank(4, 5));
+    expect(answer.citations.map((c) => c.quote)).not.toContain("two killed");
+  });
+});
+
+describe("classifyQuestion", () => {
+  it("GIVEN question shapes THEN it names what kind of sentence answers them", () => {
+    expect(classifyQuestion("What did the ministry say?")).toBe("say");
+    expect(classifyQuestion("How many people died?")).toBe("number");
+    expect(classifyQuestion("When did the talks start?")).toBe("date");
+    expect(classifyQuestion("Who is Dan Gillerman?")).toBe("name");
+    expect(classifyQuestion("Why did markets fall?")).toBe("other");
+  });
+});

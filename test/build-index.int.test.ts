@@ -1,0 +1,199 @@
+import { mkdtemp, readdir, readFile, rm, unlink, writeFile, mkdir } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { TextEmbedder } from "../src/core/ports.js";
+import type { Article } from "../src/core/types.js";
+import { buildIndex, type CorpusReader } from "../src/index/build-index.js";
+import { createIndexSearcher, writeLexicalIndex } from "../src/index/create-index-searcher.js";
+import { acquireBuildLock, IndexError, readCurrentGeneration } from "../src/index/index-layout.js";
+import { openIndexGeneration } from "../src/index/load-index.js";
+import { LocalHashEmbeddings } from "../src/providers/local-embeddings.js";
+
+/** The corpus port with the simplest real behaviour: each .txt file is one article, one body line per file line. */
+const txtReader: CorpusReader<{ source: string; path: string }> = {
+  async listFiles(dir) {
+    const names = (await readdir(dir)).filter((n) => n.endsWith(".txt")).sort();
+    return { files: names.map((n) => ({ source: n, path: path.join(dir, n) })), skipped: [] };
+  },
+  async readFile(file) {
+    try {
+      return { bytes: new Uint8Array(await readFile(file.path)) };
+    } catch {
+      return { skipped: { source: file.source, reason: "vanished" } };
+    }
+  },
+  parseFile(source, bytes) {
+    const lines = new TextDecoder().decode(bytes).replace(/\n$/, "").split("\n");
+    const article: Article = { source, title: source, body: lines.join("\n"), lineSpans: lines.map((_, i) => [i + 1, i + 1]) };
+    return { articles: [article], skipped: [] };
+  },
+};
+
+/** The real local embedder, counting the texts it is asked to embed. */
+function countingEmbedder() {
+  const inner = new LocalHashEmbeddings();
+  const counter = { texts: 0, calls: 0 };
+  const embedder: TextEmbedder = {
+    async embedDocuments(texts) {
+      counter.calls++;
+      counter.texts += texts.length;
+      return inner.embedDocuments(texts);
+    },
+    embedQuery: (text) => inner.embedQuery(text),
+  };
+  return { embedder, counter };
+}
+
+const ARTICLES: Record<string, string> = {
+  "moscow.txt":
+    "Russia's Foreign Ministry said Moscow would adhere to the approach agreed upon in London.\nThe spokesman, Mikhail Kamynin, spoke on Thursday.\n",
+  "madrid.txt": "Spain's prime minister hosted a news conference in Madrid.\nHe discussed trade with Portugal.\n",
+  "gaza.txt": "Israeli soldiers killed two armed men who attacked the Erez crossing.\nWorkers commute through Erez each day.\n",
+};
+
+let corpusDir: string;
+let indexDir: string;
+
+beforeEach(async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), "newsdesk-build-"));
+  corpusDir = path.join(root, "corpus");
+  indexDir = path.join(root, "index");
+  await mkdir(corpusDir);
+  for (const [name, text] of Object.entries(ARTICLES)) await writeFile(path.join(corpusDir, name), text);
+});
+
+afterEach(async () => {
+  await rm(path.dirname(corpusDir), { recursive: true, force: true });
+});
+
+function build(embedder: TextEmbedder, extra: { rebuild?: boolean } = {}) {
+  return buildIndex({
+    corpusDir,
+    indexDir,
+    corpus: txtReader,
+    embedder,
+    embedderId: "test-embedder",
+    writeExtras: writeLexicalIndex,
+    ...extra,
+  });
+}
+
+async function sourcesFound(query: string): Promise<string[]> {
+  const loaded = await openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+  const searcher = await createIndexSearcher(loaded!, new LocalHashEmbeddings());
+  const hits = searcher.searchLexical(query, 5);
+  return hits.map((h) => searcher.passage(h.label).source);
+}
+
+describe("incremental index build", () => {
+  it("GIVEN no changes THEN a second build embeds nothing and keeps the same generation", async () => {
+    const { embedder, counter } = countingEmbedder();
+    const first = await build(embedder);
+    expect(first.embedded).toBe(3);
+    const generation = await readCurrentGeneration(indexDir);
+    counter.texts = 0;
+    counter.calls = 0;
+    const second = await build(embedder);
+    expect(counter.calls).toBe(0);
+    expect(second).toMatchObject({ embedded: 0, reused: 3, removed: 0, changed: false });
+    expect(await readCurrentGeneration(indexDir)).toBe(generation);
+  });
+
+  it("GIVEN one changed file THEN only its passages are re-embedded and the new text is searchable", async () => {
+    const { embedder, counter } = countingEmbedder();
+    await build(embedder);
+    counter.texts = 0;
+    await writeFile(path.join(corpusDir, "madrid.txt"), "Spain's prime minister met farmers in Seville about olive harvests.\n");
+    const summary = await build(embedder);
+    expect(counter.texts).toBe(1);
+    expect(summary).toMatchObject({ embedded: 1, reused: 2, removed: 1, chunks: 3 });
+    expect(await sourcesFound("olive harvests Seville")).toEqual(["madrid.txt"]);
+    expect(await sourcesFound("news conference Madrid Portugal")).not.toContain("madrid.txt");
+  });
+
+  it("GIVEN a deleted file THEN its passages leave the index", async () => {
+    const { embedder } = countingEmbedder();
+    await build(embedder);
+    await unlink(path.join(corpusDir, "gaza.txt"));
+    const summary = await build(embedder);
+    expect(summary).toMatchObject({ files: 2, chunks: 2, removed: 1, embedded: 0 });
+    expect(await sourcesFound("Erez crossing soldiers")).toEqual([]);
+    const loaded = await openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+    expect([...loaded!.passagesByLabel.values()].map((p) => p.source).sort()).toEqual(["madrid.txt", "moscow.txt"]);
+  });
+
+  it("GIVEN two files with the same story THEN it is indexed once and remembers both sources", async () => {
+    const { embedder, counter } = countingEmbedder();
+    await writeFile(path.join(corpusDir, "moscow-copy.txt"), ARTICLES["moscow.txt"]);
+    await build(embedder);
+    expect(counter.texts).toBe(3);
+    const loaded = await openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+    const moscow = [...loaded!.passagesByLabel.values()].find((p) => p.text.includes("Kamynin"))!;
+    expect([moscow.source, ...(moscow.duplicates ?? []).map((d) => d.source)].sort()).toEqual(["moscow-copy.txt", "moscow.txt"]);
+
+    // Deleting the first copy keeps the story, now cited from the other file, without re-embedding it.
+    counter.texts = 0;
+    await unlink(path.join(corpusDir, "moscow-copy.txt"));
+    await unlink(path.join(corpusDir, "moscow.txt"));
+    await writeFile(path.join(corpusDir, "moscow-copy.txt"), ARTICLES["moscow.txt"]);
+    await build(embedder);
+    expect(counter.texts).toBe(0);
+    expect(await sourcesFound("Kamynin adhere")).toEqual(["moscow-copy.txt"]);
+  });
+
+  it("GIVEN --rebuild THEN every passage is embedded again", async () => {
+    const { embedder, counter } = countingEmbedder();
+    await build(embedder);
+    counter.texts = 0;
+    const summary = await build(embedder, { rebuild: true });
+    expect(counter.texts).toBe(3);
+    expect(summary.embedded).toBe(3);
+  });
+});
+
+describe("index safety", () => {
+  it("GIVEN a build that fails while embedding THEN the previous index still loads and answers", async () => {
+    await build(countingEmbedder().embedder);
+    await writeFile(path.join(corpusDir, "new.txt"), "A brand new article about volcanoes in Iceland.\n");
+    const failing: TextEmbedder = {
+      embedDocuments: async () => {
+        throw new Error("embedding service fell over");
+      },
+      embedQuery: (t) => new LocalHashEmbeddings().embedQuery(t),
+    };
+    await expect(build(failing)).rejects.toThrow("fell over");
+    expect(await sourcesFound("Kamynin adhere")).toEqual(["moscow.txt"]);
+    // The lock was released: the next build completes and sees the new file.
+    const summary = await build(countingEmbedder().embedder);
+    expect(summary.embedded).toBe(1);
+  });
+
+  it("GIVEN a build already running THEN a second one refuses with a clear message", async () => {
+    await mkdir(indexDir, { recursive: true });
+    const release = await acquireBuildLock(indexDir);
+    // The lock file names this (live) process, as a concurrent build in another process would.
+    await expect(build(countingEmbedder().embedder)).rejects.toThrow(/Another index build \(process \d+\) is running/);
+    await release();
+  });
+
+  it("GIVEN an index built with another embedder THEN loading names both and the fix", async () => {
+    await build(countingEmbedder().embedder);
+    const attempt = openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "other-embedder" });
+    await expect(attempt).rejects.toThrow(IndexError);
+    await expect(attempt).rejects.toThrow(/"test-embedder".*"other-embedder".*--rebuild/s);
+  });
+
+  it("GIVEN a truncated index file THEN loading says which file and what to run", async () => {
+    await build(countingEmbedder().embedder);
+    const dir = (await readCurrentGeneration(indexDir))!;
+    for (const name of ["hnswlib.index", "docstore.json", "manifest.json"]) {
+      const file = path.join(dir, name);
+      const original = await readFile(file);
+      await writeFile(file, original.subarray(0, Math.floor(original.length / 2)));
+      const attempt = openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+      await expect(attempt).rejects.toThrow(new RegExp(`${name}.*npm run index -- --rebuild`));
+      await writeFile(file, original);
+    }
+  });
+});
