@@ -2,10 +2,12 @@
 // the core's pipeline. The CLI, the bot and the eval all start here.
 import { stat } from "node:fs/promises";
 import path from "node:path";
+import { createLlmAnswerer } from "./answer/create-llm-answerer.js";
 import type { Config } from "./config.js";
+import { condenseQuestion } from "./core/condense-question.js";
 import { answerExtractively } from "./core/answer-extractively.js";
 import { createPipeline } from "./core/create-pipeline.js";
-import type { Answerer, Pipeline, TextEmbedder } from "./core/ports.js";
+import type { Answerer, AskOptions, Pipeline, TextEmbedder } from "./core/ports.js";
 import { retrievePassages } from "./core/retrieve-passages.js";
 import { corpusReader } from "./corpus/corpus-reader.js";
 import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
@@ -13,7 +15,6 @@ import { createIndexSearcher, summarizeArticles, writeLexicalIndex } from "./ind
 import { openIndexGeneration, type LoadedIndex } from "./index/load-index.js";
 import type { Logger } from "./log.js";
 import { LocalHashEmbeddings } from "./providers/local-embeddings.js";
-import { createOpenAIEmbeddings } from "./providers/openai-embeddings.js";
 
 export interface EmbedderChoice {
   embedder: TextEmbedder;
@@ -21,8 +22,10 @@ export interface EmbedderChoice {
   id: string;
 }
 
-export function createEmbedder(config: Config): EmbedderChoice {
+// Provider SDKs load only when configured: importing them costs seconds at every start.
+export async function createEmbedder(config: Config): Promise<EmbedderChoice> {
   if (config.EMBEDDINGS_PROVIDER === "openai") {
+    const { createOpenAIEmbeddings } = await import("./providers/openai-embeddings.js");
     return { embedder: createOpenAIEmbeddings(config), id: `openai:${config.EMBEDDINGS_MODEL}` };
   }
   const local = new LocalHashEmbeddings();
@@ -32,8 +35,8 @@ export function createEmbedder(config: Config): EmbedderChoice {
 export type IndexBuildOptions = Pick<BuildOptions<never>, "rebuild" | "onProgress">;
 
 /** Builds or refreshes the index in INDEX_DIR from CORPUS_DIR. */
-export function buildConfiguredIndex(config: Config, options: IndexBuildOptions = {}): Promise<BuildSummary> {
-  const { embedder, id } = createEmbedder(config);
+export async function buildConfiguredIndex(config: Config, options: IndexBuildOptions = {}): Promise<BuildSummary> {
+  const { embedder, id } = await createEmbedder(config);
   return buildIndex({
     corpusDir: config.CORPUS_DIR,
     indexDir: config.INDEX_DIR,
@@ -69,6 +72,19 @@ export interface OpenPipelineOptions {
   answerer?: Answerer;
 }
 
+/** The extractive answerer, or a configured chat model with the extractive answer as its fallback. */
+async function createAnswering(config: Config, log: Logger, override?: Answerer) {
+  const extractive: Answerer = async (question, ranked) => answerExtractively(question, ranked);
+  if (override || config.LLM_PROVIDER === "none") return { answer: override ?? extractive };
+  const { createChatModel } = await import("./providers/chat-model.js");
+  const model = createChatModel(config);
+  if (override || !model) return { answer: override ?? extractive };
+  const answer = createLlmAnswerer({ chat: model.chat, modelName: model.modelName, fallback: extractive, timeoutMs: config.LLM_TIMEOUT_MS, log });
+  const condense = (question: string, options: AskOptions) =>
+    condenseQuestion({ chat: model.chat, history: options.history ?? [], question, onError: (error) => log.warn({ err: error }, "condensing the follow-up failed") });
+  return { answer, condense };
+}
+
 export interface OpenedPipeline {
   pipeline: Pipeline;
   loaded: LoadedIndex;
@@ -76,7 +92,7 @@ export interface OpenedPipeline {
 
 export async function openPipelineWithIndex(config: Config, log: Logger, options: OpenPipelineOptions = {}): Promise<OpenedPipeline> {
   const notice = options.notice ?? ((message: string) => log.warn(message));
-  const { embedder, id } = createEmbedder(config);
+  const { embedder, id } = await createEmbedder(config);
   const open = () => openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id, ef: config.HNSW_EF });
   let loaded = await open();
   if (!loaded && options.buildIfMissing !== false) {
@@ -90,11 +106,12 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
     notice(`The corpus in ${config.CORPUS_DIR} changed since the index was built; answering from the index as it is. Run \`npm run index\` to update it.`);
   }
   const searcher = await createIndexSearcher(loaded, embedder);
-  const answer: Answerer = options.answerer ?? (async (question, ranked) => answerExtractively(question, ranked));
+  const { answer, condense } = await createAnswering(config, log, options.answerer);
   const articles = summarizeArticles(loaded);
   const pipeline = createPipeline({
     retrieve: (query) => retrievePassages(searcher, query),
     answer,
+    condense,
     articles: () => articles,
     getPassage: (passageId) => loaded!.passagesById.get(passageId),
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Passage, Ranked } from "../src/core/types.js";
-import { quoteFromPassage, splitSentences, verifyCitations } from "../src/core/verify-citations.js";
+import { splitSentences } from "../src/core/split-sentences.js";
+import { quoteFromPassage, verifyCitations } from "../src/core/verify-citations.js";
 
 /** A passage whose i-th line came from file line firstLine + i. */
 function passage(id: string, text: string, extra: Partial<Passage> = {}, firstLine = 10): Passage {
@@ -104,6 +105,14 @@ describe("verifyCitations", () => {
     );
     expect(result.text).toBe("Dock workers in Rotterdam went on strike.[1] A storm closed schools in Glasgow. [2]");
     expect(result.citations.map((c) => c.passageId)).toEqual(["harbour", "storm"]);
+  });
+
+  it("GIVEN a numbered list THEN list numbers are not claims and emptied items disappear", () => {
+    const result = verifyCitations(
+      "1. The central bank raised its main interest rate [1].\n2. The prime minister resigned [1].\n3. Dock workers in Rotterdam went on strike [2].",
+      ranked(rates, harbour),
+    );
+    expect(result.text).toBe("1. The central bank raised its main interest rate [1].\n3. Dock workers in Rotterdam went on strike [2].");
   });
 
   it("GIVEN uncited sentences THEN keeps framing and removes uncited facts", () => {

@@ -5,7 +5,8 @@ import { textOfContent } from "../core/condense-question.js";
 import type { Answerer, AskOptions } from "../core/ports.js";
 import { buildAnswerPrompt, isAbstention, toMessageTuples, type PromptMessage } from "../core/prompts.js";
 import type { Answer, Ranked } from "../core/types.js";
-import { splitSentences, verifyCitations } from "../core/verify-citations.js";
+import { splitSentences } from "../core/split-sentences.js";
+import { verifyCitations } from "../core/verify-citations.js";
 import type { Logger } from "../log.js";
 
 export interface LlmAnswererDeps {

@@ -8,13 +8,16 @@ import { formatAnswer, formatSearch } from "./format-answer.js";
 
 type Mode = "ask" | "search";
 
-async function answerOne(mode: Mode, pipeline: Pipeline, question: string, options: QueryCliOptions): Promise<string> {
+async function answerOne(mode: Mode, pipeline: Pipeline, question: string, options: QueryCliOptions, io: CliIo): Promise<string> {
   const query = { k: options.k, filters: options.filters, asOf: options.asOf };
   if (mode === "search") {
     const result = await pipeline.search(question, query);
     return options.json ? JSON.stringify(toSearchJson(result)) : formatSearch(result);
   }
-  const result = await pipeline.ask(question, query);
+  // A chat model's tokens stream to stderr as they come; stdout gets only the verified answer.
+  const onToken = options.json ? undefined : (token: string) => io.stderr.write(token);
+  const result = await pipeline.ask(question, { ...query, onToken });
+  if (onToken && result.model) io.stderr.write("\n\n");
   return options.json ? JSON.stringify(toAskJson(result)) : formatAnswer(result);
 }
 
@@ -33,9 +36,9 @@ export function runQuery(mode: Mode, argv: string[], io: CliIo): Promise<number>
     const batch = options.positionals.length === 0;
     if (batch) options.json = true; // batch mode is for machines: one JSON object per line, in order
     let failures = 0;
-    for (let next = first; !next.done; next = await questions.next()) {
+    for (let next: IteratorResult<string> = first; !next.done; next = await questions.next()) {
       try {
-        io.stdout.write(`${await answerOne(mode, pipeline, next.value, options)}\n`);
+        io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io)}\n`);
       } catch (error) {
         // In batch mode a bad line must not stop the rest: it gets an error object in its place.
         if (!batch || !(error instanceof QuestionError)) throw error;

@@ -74,4 +74,6 @@ export interface PassageSearcher {
   /** Best passages by BM25, best first. */
   searchLexical(text: string, k: number, allow?: (label: number) => boolean): Candidate[];
   passage(label: number): Passage;
+  /** The lexical index's idf of a term (query-term weights for re-ranking); every term weighs 1 without it. */
+  idf?(term: string): number;
 }

@@ -13,6 +13,7 @@ export const FEATURE_NAMES = [
   "numbers",
   "stems",
   "article",
+  "answerType",
   "recency",
 ] as const;
 
@@ -51,6 +52,7 @@ export const DEFAULT_RETRIEVAL: RetrievalSettings = {
     numbers: 0,
     stems: 0,
     article: 0,
+    answerType: 0,
     recency: 0,
   },
   diversity: { perArticle: 2, window: 5, nearDuplicate: 0.8 },

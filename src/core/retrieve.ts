@@ -5,7 +5,9 @@ import { resolveRecency, recencyFit, type DateWindow } from "./resolve-recency.j
 import { DEFAULT_RETRIEVAL, type RetrievalSettings, type RerankWeights } from "./retrieval-settings.js";
 import { splitSentences } from "./split-sentences.js";
 import { lexicalTerms } from "./lexical-index.js";
-import type { Passage, Ranked } from "./types.js";
+import { hasFilters, matchesFilters, viewThroughFilters } from "./match-filters.js";
+import type { PassageSearcher } from "./ports.js";
+import type { Passage, Query, Ranked } from "./types.js";
 
 export { DEFAULT_RETRIEVAL, FEATURE_NAMES } from "./retrieval-settings.js";
 export type { FeatureName, RerankWeights, RetrievalSettings, FusionSettings } from "./retrieval-settings.js";
@@ -91,6 +93,8 @@ export interface QueryProfile {
   numbers: Set<string>;
   /** Prefixes for soft matching of word forms ("retirement" ~ "retired"). */
   stems: Map<string, number>;
+  /** What kind of answer the question asks for, when its wording says so. */
+  expects?: "number" | "name";
   window?: DateWindow;
 }
 
@@ -115,6 +119,32 @@ function capitalizedTerms(text: string): Set<string> {
   return names;
 }
 
+/** "How many …" wants a number, "Who …" or "Which country …" a name; otherwise undefined. */
+export function expectedAnswer(question: string): QueryProfile["expects"] {
+  const text = question.toLowerCase();
+  if (/\b(how (many|much|old|long|far|big|large|high|tall|fast)|what (percentage|percent|share|number|year|age|amount|price|temperature|magnitude)|in what year|how many)\b/.test(text)) {
+    return "number";
+  }
+  if (/\b(who|whom|whose)\b|\b(which|what) (\w+ )?(country|countries|state|city|company|team|person|man|woman|president|leader|singer|actor|actress|star|player|nation|island|brand|party|organization|agency|group|celebrity|athlete|network|retailer|airline|league|film|movie|show|band|artist|author|official|senator|governor|official|billionaire|ceo|firm|university|school|region|province|continent|currency)\b|\bwhere\b/.test(text)) {
+    return "name";
+  }
+  return undefined;
+}
+
+/** Whether the passage holds something of the expected kind that the question itself does not mention. */
+function holdsAnswerType(query: QueryProfile, text: string): number {
+  if (!query.expects) return 0;
+  if (query.expects === "number") {
+    for (const token of lexicalTerms(text)) if (/^\d/.test(token) && !query.numbers.has(token)) return 1;
+    return 0;
+  }
+  for (const match of text.matchAll(/(?<![.!?]\s)\b(\p{Lu}[\p{L}'’-]+)(?:\s+(?:of\s+)?\p{Lu}[\p{L}'’-]+)+/gu)) {
+    const words = lexicalTerms(match[0]);
+    if (words.some((w) => !query.terms.has(w))) return 1;
+  }
+  return 0;
+}
+
 export function profileQuery(question: string, idf: (term: string) => number, asOf?: string): QueryProfile {
   const tokens = lexicalTerms(question);
   const terms = new Map<string, number>();
@@ -130,7 +160,7 @@ export function profileQuery(question: string, idf: (term: string) => number, as
   const numbers = new Set(tokens.filter((t) => /^\d/.test(t)));
   const stems = new Map<string, number>();
   for (const [term, weight] of terms) stems.set(stemOf(term), Math.max(stems.get(stemOf(term)) ?? 0, weight));
-  return { terms, totalWeight, pairs, names, numbers, stems, window: resolveRecency(question, asOf) };
+  return { terms, totalWeight, pairs, names, numbers, stems, expects: expectedAnswer(question), window: resolveRecency(question, asOf) };
 }
 
 export type Features = Record<keyof RerankWeights, number>;
@@ -195,6 +225,7 @@ export function extractFeatures(query: QueryProfile, passage: Passage, signals: 
     numbers: share(query.numbers),
     stems: weightedShare([...query.stems.keys()].filter((s) => passageStems.has(s)), query.stems, stemTotal),
     article: signals.article,
+    answerType: holdsAnswerType(query, passage.text),
     recency: recencyFit(passage.date, query.window),
   };
 }
@@ -341,4 +372,39 @@ export function retrievePassages(input: RetrieveInput): ScoredCandidate[] {
   const query = profileQuery(input.question, input.idf, input.asOf);
   const ranked = rerank(query, candidates, settings.weights);
   return diversify(ranked, settings.diversity).slice(0, input.k);
+}
+
+/**
+ * Hybrid retrieval over an index's two channels (same signature as the pipeline's `retrieve`): asks each
+ * channel for `channelDepth` candidates that pass the filters, then fuses, re-ranks and diversifies.
+ * Passages that pass a filter only through a duplicate occurrence are shown as that occurrence.
+ */
+export async function retrieveHybrid(
+  searcher: PassageSearcher,
+  query: Query,
+  settings: RetrievalSettings = DEFAULT_RETRIEVAL,
+): Promise<ScoredCandidate[]> {
+  const filters = query.filters;
+  const allow = hasFilters(filters) ? (label: number) => matchesFilters(searcher.passage(label), filters) : undefined;
+  const depth = Math.max(settings.channelDepth, query.k);
+  const [dense, lexical] = await Promise.all([
+    settings.weights.dense > 0 || settings.fusion.denseWeight > 0 ? searcher.searchDense(query.text, depth, allow) : [],
+    searcher.searchLexical(query.text, depth, allow),
+  ]);
+  const passages = new Map<string, Passage>();
+  const idOf = (label: number) => {
+    const id = String(label);
+    if (!passages.has(id)) passages.set(id, viewThroughFilters(searcher.passage(label), filters));
+    return id;
+  };
+  return retrievePassages({
+    question: query.text,
+    lexical: lexical.map((c) => ({ id: idOf(c.label), score: c.score })),
+    dense: dense.map((c) => ({ id: idOf(c.label), distance: 1 - c.score })),
+    getPassage: (id) => passages.get(id),
+    idf: searcher.idf ? (term) => searcher.idf!(term) : () => 1,
+    k: query.k,
+    asOf: query.asOf,
+    settings,
+  });
 }

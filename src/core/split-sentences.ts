@@ -19,6 +19,7 @@ const ABBREVIATIONS = new Set(
 const TERMINAL = /[.!?…]/;
 const CLOSERS = /["'”’)\]]/;
 const OPENERS = /["'“‘(\[]/;
+const CITATION_MARKERS = /^(?:[ \t]*\[\d+(?:\s*[,;–-]\s*\d+)*\])+/;
 /** A line that ends without terminal punctuation and is this short reads as a heading, not a wrapped line. */
 const HEADING_MAX_CHARS = 60;
 
@@ -73,6 +74,9 @@ export function splitSentences(text: string): Span[] {
     if (!TERMINAL.test(ch)) continue;
     let j = i + 1;
     while (j < text.length && (TERMINAL.test(text[j]) || CLOSERS.test(text[j]))) j++;
+    // Citation markers after the full stop belong to the sentence they cite: "... in London. [1][2] Later ..."
+    const markers = CITATION_MARKERS.exec(text.slice(j))?.[0] ?? "";
+    j += markers.length;
     if (j < text.length && !/\s/.test(text[j])) continue; // "3.5", "U.S.", "e.g.x"
     let k = j;
     while (k < text.length && text[k] === " ") k++;
@@ -80,6 +84,7 @@ export function splitSentences(text: string): Span[] {
     if (ch === ".") {
       const word = wordBefore(text, i);
       if (ABBREVIATIONS.has(word)) continue;
+      if (/^\d{1,3}$/.test(text.slice(start, i).trim())) continue; // "1. " opens a list item
       if (/^\p{Lu}$/u.test(text[i - 1] ?? "") && word.length === 1 && text[k] !== "\n") continue; // "J. Smith"
     }
     close(j);

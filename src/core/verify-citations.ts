@@ -1,7 +1,7 @@
 // Checks a model's [n] citations against the passages it was given, so that no answer cites a source
 // that does not say what the sentence claims.
 //
-// Policy (documented in the README's "LLM answers" section):
+// Policy (the lead may copy it into the README):
 // - A marker outside 1..n is dropped.
 // - A cited sentence is kept only when the passages it cites, together, contain every number in it, at least
 //   half of its names and at least half of its content words. Otherwise the whole sentence is REMOVED (not
@@ -11,7 +11,9 @@
 //   e.g. "Here is what the articles report." or "The articles don't say when."
 // - Kept markers are renumbered in order of first use; only cited passages become citations, each quoting
 //   the passage sentence that best supports the sentences citing it.
+import { linesOfSpan } from "./chunk-article.js";
 import { numberPassages } from "./prompts.js";
+import { splitSentences, type Span } from "./split-sentences.js";
 import type { Citation, LineRange, Passage, Ranked } from "./types.js";
 
 export interface VerifiedAnswer {
@@ -26,10 +28,7 @@ export interface VerifiedAnswer {
   outOfRange: number[];
 }
 
-export interface Span {
-  start: number;
-  end: number;
-}
+
 
 /** A verbatim quote from a passage and the file lines it covers. */
 export interface PassageQuote {
@@ -38,6 +37,8 @@ export interface PassageQuote {
 }
 
 const MARKER = /\[(?:(?:passage|source)\s*)?(\d+(?:\s*[,;–-]\s*\d+)*)\]/gi;
+/** A bullet or "1." opening a line: list numbering, not a number the claim makes. */
+const LIST_ITEM = /^\s*(?:[-*•]|\d+[.)])\s+/;
 const MIN_SUPPORT = 0.5;
 const MIN_CONTRIBUTION = 0.25;
 
@@ -58,7 +59,7 @@ export function verifyCitations(answerText: string, ranked: readonly Ranked[]): 
       const cited = markersIn(sentence);
       const inRange = unique(cited.filter((n) => n >= 1 && n <= numbered.length));
       for (const n of cited) if (n < 1 || n > numbered.length) outOfRange.add(n);
-      const claim = termsOfText(sentence.replace(MARKER, " "));
+      const claim = termsOfText(sentence.replace(LIST_ITEM, "").replace(MARKER, " "));
 
       if (cited.length === 0) {
         if (claim.numbers.size === 0 && claim.names.size === 0) kept.push(sentence);
@@ -77,7 +78,8 @@ export function verifyCitations(answerText: string, ranked: readonly Ranked[]): 
       }
       kept.push(rewriteMarkers(sentence, new Set(holding), newNumber));
     }
-    lines.push(kept.join(" "));
+    // A line emptied by removals disappears; a line that was blank (a paragraph break) stays.
+    if (kept.length > 0 || line.trim() === "") lines.push(kept.join(" "));
   }
 
   const citations = [...newNumber.entries()].map(([old, n]) =>
@@ -102,61 +104,7 @@ export function quoteFromPassage(passage: Passage, start: number, end: number): 
   let to = Math.max(from, Math.min(end, text.length));
   while (from < to && /\s/.test(text[from])) from += 1;
   while (to > from && /\s/.test(text[to - 1])) to -= 1;
-  const firstLine = countNewlines(text, 0, from);
-  const lastLine = firstLine + countNewlines(text, from, Math.max(from, to - 1));
-  const lineAt = (i: number): LineRange => passage.lineMap[Math.min(i, passage.lineMap.length - 1)] ?? [0, 0];
-  return { quote: text.slice(from, to), lines: [lineAt(firstLine)[0], lineAt(lastLine)[1]] };
-}
-
-/**
- * Sentence spans of prose: a sentence ends at ., ! or ? followed by whitespace (after any closing quotes or
- * [n] markers), or at a blank line, but not after common abbreviations, initials or list numbers.
- */
-export function splitSentences(text: string): Span[] {
-  const spans: Span[] = [];
-  let start = 0;
-  const push = (end: number) => {
-    const span = trimSpan(text, start, end);
-    if (span.end > span.start) spans.push(span);
-    start = end;
-  };
-  for (let i = 0; i < text.length; i += 1) {
-    const ch = text[i];
-    if (ch === "\n" && /^\n[ \t]*\n/.test(text.slice(i, i + 40))) {
-      push(i);
-      continue;
-    }
-    if (ch !== "." && ch !== "!" && ch !== "?") continue;
-    let j = i + 1;
-    while (j < text.length && /[.!?]/.test(text[j])) j += 1;
-    const after = /^(?:["'”’)\]]|\s*\[\d+(?:\s*[,;–-]\s*\d+)*\])*/.exec(text.slice(j))?.[0] ?? "";
-    j += after.length;
-    if (j < text.length && !/\s/.test(text[j])) continue;
-    if (ch === "." && !endsSentence(text, start, i, j)) continue;
-    push(j);
-    i = j - 1;
-  }
-  push(text.length);
-  return spans;
-}
-
-const ABBREVIATIONS = new Set(
-  "mr mrs ms dr prof st jr sr vs etc inc ltd co corp gen gov sen rep lt col sgt capt no nos fig approx dept est jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k e.g i.e a.m p.m".split(" "),
-);
-
-function endsSentence(text: string, sentenceStart: number, dot: number, next: number): boolean {
-  const word = /([\p{L}\p{N}.]*)$/u.exec(text.slice(sentenceStart, dot))?.[1] ?? "";
-  if (ABBREVIATIONS.has(word.toLowerCase())) return false;
-  if (/^\p{L}$/u.test(word)) return false; // an initial, as in "John F. Kennedy"
-  if (/^\d+$/.test(word) && text.slice(sentenceStart, dot).trim() === word) return false; // "1. " list item
-  const following = /^\s*(\S)/.exec(text.slice(next))?.[1];
-  return following === undefined || !/\p{Ll}/u.test(following);
-}
-
-function trimSpan(text: string, start: number, end: number): Span {
-  while (start < end && /\s/.test(text[start])) start += 1;
-  while (end > start && /\s/.test(text[end - 1])) end -= 1;
-  return { start, end };
+  return { quote: text.slice(from, to), lines: linesOfSpan(passage, from, to) };
 }
 
 /** Splits one line of a model's answer into sentences, keeping a list bullet with its sentence. */
@@ -325,11 +273,6 @@ function stem(word: string): string {
   return w;
 }
 
-function countNewlines(text: string, from: number, to: number): number {
-  let count = 0;
-  for (let i = from; i < to; i += 1) if (text[i] === "\n") count += 1;
-  return count;
-}
 
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];

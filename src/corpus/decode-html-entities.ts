@@ -1,5 +1,6 @@
 // The named entities news pages actually use, plus every numeric reference. Accented letters are composed
 // from their base letter and a combining mark instead of being listed one by one.
+import { decodeWindows1252 } from "./decode-windows-1252.js";
 
 const NAMED: Record<string, string> = {
   amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0", shy: "\u00ad",
@@ -22,7 +23,6 @@ const COMBINING: Record<string, string> = {
 const LEGACY_WITHOUT_SEMICOLON = new Set(["amp", "lt", "gt", "quot", "nbsp", "copy", "reg"]);
 
 const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([A-Za-z][A-Za-z0-9]{1,31}))(;?)/g;
-const windows1252 = new TextDecoder("windows-1252");
 
 export function decodeHtmlEntities(text: string): string {
   if (!text.includes("&")) return text;
@@ -45,7 +45,7 @@ function namedEntity(name: string): string | undefined {
 
 function fromCodePoint(code: number): string {
   // Pages written in Windows-1252 use &#150; for "–": browsers map 0x80–0x9F through that table, so do we.
-  if (code >= 0x80 && code <= 0x9f) return windows1252.decode(Uint8Array.of(code));
+  if (code >= 0x80 && code <= 0x9f) return decodeWindows1252(Uint8Array.of(code));
   if (code === 0 || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return "\ufffd";
   return String.fromCodePoint(code);
 }

@@ -1,5 +1,6 @@
 // Bytes → text, or a reason why the bytes are not text. Encoding guesses are deliberately conservative:
 // a wrong guess would put mojibake into quotes that claim to be verbatim.
+import { decodeWindows1252 } from "./decode-windows-1252.js";
 
 export interface DecodedText {
   text: string;
@@ -41,7 +42,7 @@ function decodeBytes(bytes: Uint8Array): DecodedText | { reason: string } {
     return { text: decodedLines.map((line) => line ?? "").join("\n"), encoding: "utf-8", badLines };
   }
   if (looksSingleByte(body)) {
-    return { text: new TextDecoder("windows-1252").decode(body), encoding: "windows-1252", badLines: [] };
+    return { text: decodeWindows1252(body), encoding: "windows-1252", badLines: [] };
   }
   return { reason: "not valid UTF-8, and not Latin-1/Windows-1252 text either (unknown encoding)" };
 }

@@ -19,7 +19,7 @@ type HtmlNode = HtmlElement | HtmlText;
 
 const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]);
 /** Never article text: scripts, page chrome, widgets. */
-const DROPPED = new Set(["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "math", "iframe", "object", "canvas", "button", "select", "dialog", "head"]);
+const DROPPED = new Set(["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "math", "iframe", "object", "canvas", "button", "select", "dialog", "head", "title"]);
 /** Each of these starts a new body line, and a paragraph break around it. */
 const BLOCK = new Set([
   "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt", "fieldset",

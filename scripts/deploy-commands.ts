@@ -1,0 +1,45 @@
+// npm run deploy-commands [-- --dry-run]: registers the slash commands (guild when DISCORD_GUILD_ID is set).
+import "dotenv/config";
+import { ConfigError, loadConfig } from "../src/config.js";
+import { describeMissingDiscordSettings } from "../src/discord/check-discord-settings.js";
+import { deployCommands } from "../src/discord/deploy-commands.js";
+import { COMMANDS_DIR, loadCommands } from "../src/discord/load-commands.js";
+import { createLogger } from "../src/log.js";
+
+async function main(): Promise<number> {
+  const dryRun = process.argv.includes("--dry-run");
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  if (!dryRun) {
+    const missing = describeMissingDiscordSettings(config);
+    if (missing) {
+      process.stderr.write(`${missing}\n(Or see what would be sent: npm run deploy-commands -- --dry-run)\n`);
+      return 1;
+    }
+  }
+  const commands = await loadCommands(COMMANDS_DIR, log);
+  const result = await deployCommands({
+    commands: commands.values(),
+    ...(config.DISCORD_TOKEN ? { token: config.DISCORD_TOKEN } : {}),
+    ...(config.DISCORD_CLIENT_ID ? { clientId: config.DISCORD_CLIENT_ID } : {}),
+    ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
+    ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}),
+    dryRun,
+    print: (text) => process.stdout.write(`${text}\n`),
+  });
+  if (result.sent) {
+    const where = result.scope === "guild" ? `guild ${config.DISCORD_GUILD_ID} (available now)` : "all servers (global commands can take up to an hour to appear)";
+    process.stdout.write(`Registered ${result.registered} commands (${result.body.map((c) => `/${c.name}`).join(", ")}) for ${where}.\n`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // The person running this needs the reason, not a stack trace.
+    const reason = error instanceof ConfigError ? error.message : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`;
+    process.stderr.write(`${reason}\n`);
+    process.exit(1);
+  },
+);

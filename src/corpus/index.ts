@@ -1,0 +1,16 @@
+// Corpus loading: files on disk → Articles whose every body line knows the file lines it came from.
+export type { ParsedFile, BodyLine } from "./build-article.js";
+export { titleFromFileName } from "./build-article.js";
+export { decodeText, type DecodedText } from "./decode-text.js";
+export { CorpusFolderError, listCorpusFiles, type CorpusFile } from "./list-corpus-files.js";
+export { normalizeDate } from "./normalize-date.js";
+export { extensionOf, formatOf, parseCorpusFile, SUPPORTED_EXTENSIONS, type CorpusFormat } from "./parse-corpus-file.js";
+export {
+  MAX_ARTICLE_FILE_BYTES,
+  MAX_RECORDS_FILE_BYTES,
+  maxBytesFor,
+  readCorpusFile,
+  type CorpusFileBytes,
+  type ReadCorpusFileOptions,
+} from "./read-corpus-file.js";
+export { splitLines } from "./split-lines.js";

@@ -1,0 +1,99 @@
+import { readdir, realpath, stat } from "node:fs/promises";
+import path from "node:path";
+import type { Skipped } from "../core/types.js";
+import { formatOf, unsupportedReason } from "./parse-corpus-file.js";
+
+export interface CorpusFile {
+  /** Path relative to the corpus folder, with forward slashes. */
+  source: string;
+  /** Absolute path to read. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** The corpus folder itself is missing or not a folder: a configuration error, not a skipped file. */
+export class CorpusFolderError extends Error {
+  override name = "CorpusFolderError";
+}
+
+/**
+ * Walks the corpus folder recursively and lists the files it can read, sorted by source. Hidden entries
+ * (names starting with ".") are reported and not entered; so are unsupported extensions, broken links and
+ * special files. Symbolic links are followed, except a folder link that points back into the corpus (a loop,
+ * or a second way to the same articles): it is reported instead, so the walk always ends.
+ */
+export async function listCorpusFiles(dir: string): Promise<{ files: CorpusFile[]; skipped: Skipped[] }> {
+  const root = path.resolve(dir);
+  let rootReal: string;
+  try {
+    if (!(await stat(root)).isDirectory()) throw new CorpusFolderError(`The corpus folder ${dir} is not a folder. Set CORPUS_DIR to a folder of articles.`);
+    rootReal = await realpath(root);
+  } catch (error) {
+    if (error instanceof CorpusFolderError) throw error;
+    throw new CorpusFolderError(`The corpus folder ${dir} cannot be read (${errorCode(error)}). Create it or set CORPUS_DIR.`);
+  }
+
+  const files: CorpusFile[] = [];
+  const skipped: Skipped[] = [];
+  const walkedOutside = new Map<string, string>();
+  const relativeToRoot = (real: string) => path.relative(rootReal, real).split(path.sep).join("/");
+  const isInsideRoot = (real: string) => real === rootReal || real.startsWith(rootReal + path.sep);
+
+  const walk = async (absDir: string, relDir: string, ancestors: ReadonlySet<string>): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(absDir, { withFileTypes: true });
+    } catch (error) {
+      skipped.push({ source: relDir || ".", reason: `cannot read folder (${errorCode(error)})` });
+      return;
+    }
+    await Promise.all(
+      entries.map(async (entry) => {
+        const source = relDir ? `${relDir}/${entry.name}` : entry.name;
+        const abs = path.join(absDir, entry.name);
+        const isLink = entry.isSymbolicLink();
+        if (entry.name.startsWith(".")) {
+          skipped.push({ source, reason: entry.isDirectory() ? "hidden folder" : "hidden file" });
+          return;
+        }
+        let info;
+        try {
+          info = await stat(abs);
+        } catch (error) {
+          const code = errorCode(error);
+          const reason = code === "ELOOP" ? "symbolic link loop" : isLink && code === "ENOENT" ? "broken symbolic link" : code === "ENOENT" ? "vanished while the folder was listed" : `cannot read (${code})`;
+          skipped.push({ source, reason });
+          return;
+        }
+        if (info.isDirectory()) {
+          const real = await realpath(abs).catch(() => abs);
+          if (ancestors.has(real)) {
+            skipped.push({ source, reason: `symbolic link loop: points back to ${real === rootReal ? "the corpus folder" : relativeToRoot(real)}` });
+          } else if (isLink && isInsideRoot(real)) {
+            skipped.push({ source, reason: `symbolic link to ${relativeToRoot(real)}, which is read there` });
+          } else if (walkedOutside.has(real)) {
+            skipped.push({ source, reason: `same folder as ${walkedOutside.get(real)}, already read` });
+          } else {
+            if (!isInsideRoot(real)) walkedOutside.set(real, source);
+            await walk(abs, source, new Set([...ancestors, real]));
+          }
+        } else if (info.isFile()) {
+          if (formatOf(source)) files.push({ source, path: abs, size: info.size, mtimeMs: info.mtimeMs });
+          else skipped.push({ source, reason: unsupportedReason(source) });
+        } else {
+          skipped.push({ source, reason: "not a regular file (a socket, pipe or device)" });
+        }
+      }),
+    );
+  };
+
+  await walk(root, "", new Set([rootReal]));
+  const bySource = (a: { source: string }, b: { source: string }) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
+  return { files: files.sort(bySource), skipped: skipped.sort(bySource) };
+}
+
+export function errorCode(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" ? code : "unknown error";
+}

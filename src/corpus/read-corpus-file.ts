@@ -1,0 +1,100 @@
+import { constants } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
+import type { Skipped } from "../core/types.js";
+import { errorCode, type CorpusFile } from "./list-corpus-files.js";
+import { formatOf } from "./parse-corpus-file.js";
+
+/** Bigger .txt/.md/.html files are skipped: one "article" of this size is a dump, not a story to cite. */
+export const MAX_ARTICLE_FILE_BYTES = 20 * 1024 * 1024;
+/** .json/.jsonl files hold many articles, so they may be larger. */
+export const MAX_RECORDS_FILE_BYTES = 200 * 1024 * 1024;
+
+export interface ReadCorpusFileOptions {
+  /** Overrides the size limit for this file's format. */
+  maxBytes?: number;
+}
+
+/** The bytes as read, with the size and modification time they were read at (for the index manifest). */
+export interface CorpusFileBytes {
+  bytes: Uint8Array;
+  size: number;
+  mtimeMs: number;
+}
+
+const READ_ATTEMPTS = 2;
+// O_NONBLOCK keeps a path that became a pipe since listing from blocking the build; regular files ignore it.
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+
+export function maxBytesFor(source: string): number {
+  const format = formatOf(source);
+  return format === "json" || format === "jsonl" ? MAX_RECORDS_FILE_BYTES : MAX_ARTICLE_FILE_BYTES;
+}
+
+/**
+ * Reads a listed file whole. A file that vanished, cannot be opened, is over the size limit, or keeps
+ * changing while it is read is returned as skipped with a reason; nothing here throws for a bad file.
+ */
+export async function readCorpusFile(file: CorpusFile, options: ReadCorpusFileOptions = {}): Promise<CorpusFileBytes | { skipped: Skipped }> {
+  const maxBytes = options.maxBytes ?? maxBytesFor(file.source);
+  const skip = (reason: string) => ({ skipped: { source: file.source, reason } });
+  let handle: FileHandle;
+  try {
+    handle = await open(file.path, OPEN_FLAGS);
+  } catch (error) {
+    return skip(describeReadError(error));
+  }
+  try {
+    for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+      const before = await handle.stat();
+      if (!before.isFile()) return skip("not a regular file");
+      if (before.size > maxBytes) return skip(tooLarge(before.size, maxBytes));
+      const bytes = await readAll(handle, maxBytes);
+      if (bytes === undefined) return skip(tooLarge(maxBytes + 1, maxBytes));
+      const after = await handle.stat();
+      // A writer in the middle of saving: read again rather than index half a file.
+      if (after.size === before.size && after.mtimeMs === before.mtimeMs && bytes.length === after.size) {
+        return { bytes, size: after.size, mtimeMs: after.mtimeMs };
+      }
+    }
+    return skip("the file kept changing while it was read; it will be read on the next run");
+  } catch (error) {
+    return skip(describeReadError(error));
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+async function readAll(handle: FileHandle, maxBytes: number): Promise<Uint8Array | undefined> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, maxBytes + 1 - total) || 1);
+    const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
+    if (bytesRead === 0) break;
+    total += bytesRead;
+    if (total > maxBytes) return undefined;
+    chunks.push(chunk.subarray(0, bytesRead));
+  }
+  return new Uint8Array(Buffer.concat(chunks, total));
+}
+
+function describeReadError(error: unknown): string {
+  switch (errorCode(error)) {
+    case "ENOENT":
+      return "the file vanished before it could be read";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a folder, not a file";
+    case "ELOOP":
+      return "symbolic link loop";
+    default:
+      return `cannot read the file (${errorCode(error)})`;
+  }
+}
+
+function tooLarge(size: number, maxBytes: number): string {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `too large to index as one file (${mb(size)}; the limit is ${mb(maxBytes)})`;
+}

@@ -1,0 +1,70 @@
+// npm start: the bot's composition root. Config → logger → pipeline (loaded once) → commands → bot.
+import "dotenv/config";
+import { openPipeline } from "./app.js";
+import { ConfigError, loadConfig, type Config } from "./config.js";
+import { describeMissingDiscordSettings } from "./discord/check-discord-settings.js";
+import { createBot } from "./discord/create-bot.js";
+import { COMMANDS_DIR, loadCommands } from "./discord/load-commands.js";
+import { createLogger, type Logger } from "./log.js";
+
+/** Exits with a message meant for the person starting the bot: no stack trace. */
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const missing = describeMissingDiscordSettings(config);
+  if (missing) fail(missing);
+  const token = config.DISCORD_TOKEN as string;
+
+  const log: Logger = createLogger(config.LOG_LEVEL);
+  const pipeline = await openPipeline(config, log);
+  const commands = await loadCommands(COMMANDS_DIR, log);
+  const bot = createBot({ pipeline, log, config, commands });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down");
+    bot.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, "shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+
+  try {
+    await bot.start(token);
+  } catch (error) {
+    log.error({ err: error }, "login failed");
+    await bot.stop().catch(() => undefined);
+    fail(`Could not connect to Discord: ${describeLoginError(error)}`);
+  }
+}
+
+function describeLoginError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/token/i.test(message)) return "the token was refused. Copy a fresh one from the Bot page of your application into DISCORD_TOKEN.";
+  if (/disallowed intents/i.test(message)) {
+    return "Discord refused the Message Content intent. Enable it on the Bot page of your application, or set MESSAGE_CONTENT_INTENT=false.";
+  }
+  return message;
+}
+
+main().catch((error: unknown) => {
+  // Anything unexpected at start-up (an unreadable index, say) is explained without a stack trace.
+  fail(`Newsdesk could not start: ${error instanceof Error ? error.message : String(error)}`);
+});

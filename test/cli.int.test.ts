@@ -1,0 +1,128 @@
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CliIo } from "../src/cli/cli-io.js";
+import { runIndex } from "../src/cli/run-index.js";
+import { runQuery } from "../src/cli/run-query.js";
+
+let root: string;
+let env: Record<string, string>;
+
+function fakeIo(stdinLines?: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdin = stdinLines
+    ? Readable.from(stdinLines.map((l) => `${l}\n`))
+    : Object.assign(Readable.from([]), { isTTY: true });
+  const io: CliIo = {
+    stdout: { write: (t: string) => out.push(t) },
+    stderr: { write: (t: string) => err.push(t) },
+    stdin,
+    env,
+  };
+  return { io, stdout: () => out.join(""), stderr: () => err.join("") };
+}
+
+const STARTING_FILE = "000_c0af5a29d12023ff.txt";
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "newsdesk-cli-"));
+  await cp(path.resolve("corpus"), path.join(root, "corpus"), { recursive: true });
+  env = { CORPUS_DIR: path.join(root, "corpus"), INDEX_DIR: path.join(root, "index"), DATA_DIR: path.join(root, "data"), LOG_LEVEL: "silent" };
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("npm run ask (end to end on the starting corpus)", () => {
+  it("GIVEN no index THEN it builds one, says so on stderr, and answers the example with line 12 quoted verbatim", async () => {
+    const run = fakeIo();
+    const code = await runQuery("ask", ["--json", "What did Russia's Foreign Ministry say?"], run.io);
+    expect(code).toBe(0);
+    expect(run.stderr()).toMatch(/No index .* building it/);
+    const result = JSON.parse(run.stdout());
+    expect(Object.keys(result).sort()).toEqual(
+      ["abstained", "answer", "citations", "fallback", "model", "nearest", "question", "timings_ms"].sort(),
+    );
+    expect(result.abstained).toBe(false);
+    expect(result.answer).toMatch(/\[1\]/);
+    const first = result.citations[0];
+    expect(first).toMatchObject({ n: 1, source: STARTING_FILE, lines: [12, 12], url: null, date: null });
+    expect(first.quote).toContain("Kamynin");
+    const fileLines = (await readFile(path.join(root, "corpus", STARTING_FILE), "utf8")).split("\n");
+    for (const c of result.citations) {
+      const cited = fileLines.slice(c.lines[0] - 1, c.lines[1]).join(" ").replace(/\s+/g, " ");
+      expect(cited).toContain(c.quote.replace(/\s+/g, " "));
+    }
+    expect(result.timings_ms).toEqual({ retrieve: expect.any(Number), answer: expect.any(Number), total: expect.any(Number) });
+    expect(result).toMatchObject({ model: null, fallback: null });
+  });
+
+  it("GIVEN the text output THEN it shows the answer and the numbered source with its lines", async () => {
+    const run = fakeIo();
+    expect(await runQuery("ask", ["What did Russia's Foreign Ministry say?"], run.io)).toBe(0);
+    expect(run.stdout()).toContain(`[1]`);
+    expect(run.stdout()).toContain(`(${STARTING_FILE}:12)`);
+  });
+
+  it("GIVEN a question the corpus cannot answer THEN it abstains with nearest sources", async () => {
+    const run = fakeIo();
+    await runQuery("ask", ["--json", "What did the Japanese prime minister say about the Olympics?"], run.io);
+    const result = JSON.parse(run.stdout());
+    expect(result.abstained).toBe(true);
+    expect(result.citations).toEqual([]);
+    expect(result.nearest.length).toBeGreaterThan(0);
+  });
+
+  it("GIVEN search --json THEN results carry verbatim text from their lines", async () => {
+    const run = fakeIo();
+    expect(await runQuery("search", ["--json", "--k", "3", "Kamynin London"], run.io)).toBe(0);
+    const result = JSON.parse(run.stdout());
+    expect(result.query).toBe("Kamynin London");
+    expect(result.results).toHaveLength(3);
+    const fileLines = (await readFile(path.join(root, "corpus", STARTING_FILE), "utf8")).split("\n");
+    for (const r of result.results) {
+      expect(fileLines.slice(r.lines[0] - 1, r.lines[1]).join("\n")).toContain(r.text);
+      expect(Object.keys(r).sort()).toEqual(["date", "lines", "score", "source", "text", "title", "url"]);
+    }
+  });
+
+  it("GIVEN questions piped on stdin THEN it prints one JSON object per line, in order", async () => {
+    const run = fakeIo(["What did Russia's Foreign Ministry say?", "", "Who is Dan Gillerman?"]);
+    expect(await runQuery("ask", [], run.io)).toBe(0);
+    const lines = run.stdout().trim().split("\n").map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.question)).toEqual(["What did Russia's Foreign Ministry say?", "Who is Dan Gillerman?"]);
+  });
+
+  it("GIVEN an empty or over-long question THEN it is refused with a clear message and a non-zero exit", async () => {
+    const empty = fakeIo();
+    expect(await runQuery("ask", ["   "], empty.io)).not.toBe(0);
+    expect(empty.stderr()).toMatch(/empty/);
+    const long = fakeIo();
+    expect(await runQuery("ask", ["why ".repeat(300)], long.io)).not.toBe(0);
+    expect(long.stderr()).toMatch(/limit is 1000/);
+    expect(long.stderr()).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it("GIVEN the corpus changed after indexing THEN ask warns on stderr and still answers", async () => {
+    await writeFile(path.join(root, "corpus", "later.txt"), "A later story about tides in Brittany.\n");
+    const run = fakeIo();
+    expect(await runQuery("ask", ["What did Russia's Foreign Ministry say?"], run.io)).toBe(0);
+    expect(run.stderr()).toMatch(/changed since the index was built/);
+    expect(run.stdout()).toContain("Kamynin");
+  });
+
+  it("GIVEN npm run index --json THEN the summary follows the contract and a second run embeds nothing", async () => {
+    const first = fakeIo();
+    expect(await runIndex(["--json"], first.io)).toBe(0);
+    const summary = JSON.parse(first.stdout());
+    expect(Object.keys(summary).sort()).toEqual(["articles", "chunks", "embedded", "files", "removed", "reused", "seconds", "skipped"]);
+    expect(summary.files).toBe(2);
+    const second = fakeIo();
+    await runIndex(["--json"], second.io);
+    expect(JSON.parse(second.stdout()).embedded).toBe(0);
+  });
+});

@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import {
+  addToLexicalIndex,
+  buildLexicalIndex,
+  deserializeLexicalIndex,
+  inverseDocumentFrequency,
+  LexicalIndexFormatError,
+  lexicalIndexSize,
+  lexicalTerms,
+  removeFromLexicalIndex,
+  searchLexical,
+  serializeLexicalIndex,
+  type LexicalDoc,
+} from "../src/core/lexical-index.js";
+
+const DOCS: LexicalDoc[] = [
+  { id: "ministry", title: "Russia and Hamas", text: "A spokesman for the Russian Foreign Ministry said Russia would adhere to the approach agreed upon in London." },
+  { id: "erez", title: "Gaza crossing", text: "Israeli soldiers killed two armed Palestinians who attacked the Erez crossing; 5,000 workers commute each day." },
+  { id: "afd", title: "AfD feud", text: "A feud has broken out between the top leaders of the far-right Alternative for Germany party over Russia." },
+  { id: "bolsonaro", title: "Bolsonaro appeal", text: "Judges rejected Bolsonaro's appeal against a 27-year sentence for a botched coup bid." },
+  { id: "epstein", title: "Epstein e-mails", text: "The latest batch of e-mails illustrates the scope of Epstein's contacts with powerful people." },
+];
+
+const ids = (hits: { id: string }[]) => hits.map((h) => h.id);
+
+describe("lexicalTerms", () => {
+  it("GIVEN possessives, capitals, stopwords and numbers THEN folds, lowercases, drops and keeps them", () => {
+    expect(lexicalTerms("Russia's Foreign Ministry said the 5,000 workers had 5.9 per cent")).toEqual([
+      "russia",
+      "foreign",
+      "ministry",
+      "5000",
+      "workers",
+      "5.9",
+      "per",
+      "cent",
+    ]);
+  });
+});
+
+describe("searchLexical", () => {
+  const index = buildLexicalIndex(DOCS);
+
+  it("GIVEN a question naming a ministry THEN ranks the passage that holds it first", () => {
+    expect(ids(searchLexical(index, "What did Russia's Foreign Ministry say?", 3))[0]).toBe("ministry");
+  });
+
+  it("GIVEN a number in the question THEN matches the passage with that number written with a separator", () => {
+    expect(ids(searchLexical(index, "How many workers (5000) commute?", 1))).toEqual(["erez"]);
+  });
+
+  it("GIVEN a word that only occurs in a title THEN still finds that passage", () => {
+    expect(ids(searchLexical(index, "feud", 5))).toEqual(["afd"]);
+    expect(ids(searchLexical(index, "crossing Gaza", 1))).toEqual(["erez"]);
+  });
+
+  it("GIVEN k THEN returns at most k hits, best first, with positive scores", () => {
+    const hits = searchLexical(index, "Russia Russian Hamas Germany", 2);
+    expect(hits).toHaveLength(2);
+    expect(hits[0].score).toBeGreaterThanOrEqual(hits[1].score);
+    expect(hits.every((h) => h.score > 0)).toBe(true);
+  });
+
+  it("GIVEN an allow filter THEN skips passages it rejects and fills k from the rest", () => {
+    const all = ids(searchLexical(index, "Russia", 5));
+    expect(all[0]).toBe("ministry");
+    const filtered = ids(searchLexical(index, "Russia", 5, (id) => id !== "ministry"));
+    expect(filtered).not.toContain("ministry");
+    expect(filtered).toContain("afd");
+  });
+
+  it("GIVEN only unknown words or stopwords THEN returns nothing", () => {
+    expect(searchLexical(index, "zanzibar quokka", 5)).toEqual([]);
+    expect(searchLexical(index, "what is the", 5)).toEqual([]);
+  });
+
+  it("GIVEN a rare and a common term THEN the rare one weighs more", () => {
+    expect(inverseDocumentFrequency(index, "bolsonaro")).toBeGreaterThan(inverseDocumentFrequency(index, "russia"));
+    expect(inverseDocumentFrequency(index, "nowhere")).toBe(0);
+  });
+});
+
+describe("incremental changes", () => {
+  it("GIVEN passages removed and re-added THEN search results and scores equal a fresh build", () => {
+    const incremental = buildLexicalIndex(DOCS);
+    removeFromLexicalIndex(incremental, ["ministry", "afd"]);
+    addToLexicalIndex(incremental, [DOCS[2], DOCS[0]]);
+    const fresh = buildLexicalIndex([DOCS[1], DOCS[3], DOCS[4], DOCS[2], DOCS[0]]);
+    for (const q of ["Russia Foreign Ministry", "Germany party feud", "coup appeal"]) {
+      expect(searchLexical(incremental, q, 5)).toEqual(searchLexical(fresh, q, 5));
+    }
+  });
+
+  it("GIVEN a removed passage THEN it is never returned and no longer counts in idf", () => {
+    const index = buildLexicalIndex(DOCS);
+    const before = inverseDocumentFrequency(index, "russia");
+    removeFromLexicalIndex(index, ["afd"]);
+    expect(ids(searchLexical(index, "Germany far-right", 5))).toEqual([]);
+    expect(lexicalIndexSize(index)).toBe(4);
+    expect(inverseDocumentFrequency(index, "russia")).not.toBe(before);
+  });
+
+  it("GIVEN an id added again with new text THEN the new text replaces the old", () => {
+    const index = buildLexicalIndex(DOCS);
+    addToLexicalIndex(index, [{ id: "epstein", text: "Volcano erupts near Naples." }]);
+    expect(ids(searchLexical(index, "Epstein", 5))).toEqual([]);
+    expect(ids(searchLexical(index, "volcano", 5))).toEqual(["epstein"]);
+    expect(lexicalIndexSize(index)).toBe(5);
+  });
+});
+
+describe("serialization", () => {
+  it("GIVEN an index with removed passages THEN a round trip searches exactly the same", () => {
+    const index = buildLexicalIndex(DOCS);
+    removeFromLexicalIndex(index, ["erez"]);
+    const loaded = deserializeLexicalIndex(serializeLexicalIndex(index));
+    expect(lexicalIndexSize(loaded)).toBe(4);
+    for (const q of ["Russia", "coup sentence", "e-mails Epstein", "Erez crossing"]) {
+      expect(searchLexical(loaded, q, 5)).toEqual(searchLexical(index, q, 5));
+    }
+  });
+
+  it("GIVEN a loaded index THEN it can still be changed, without touching the loaded bytes", () => {
+    const bytes = serializeLexicalIndex(buildLexicalIndex(DOCS));
+    const copy = bytes.slice();
+    const loaded = deserializeLexicalIndex(bytes);
+    removeFromLexicalIndex(loaded, ["ministry"]);
+    addToLexicalIndex(loaded, [{ id: "new", text: "Russia hosts talks in Moscow." }]);
+    expect(ids(searchLexical(loaded, "Moscow talks", 5))).toEqual(["new"]);
+    expect(ids(searchLexical(loaded, "Foreign Ministry", 5))).toEqual([]);
+    expect(bytes).toEqual(copy);
+  });
+
+  it("GIVEN bytes at an odd offset (a Buffer slice) THEN still loads", () => {
+    const bytes = serializeLexicalIndex(buildLexicalIndex(DOCS));
+    const shifted = new Uint8Array(bytes.length + 1);
+    shifted.set(bytes, 1);
+    const loaded = deserializeLexicalIndex(shifted.subarray(1));
+    expect(ids(searchLexical(loaded, "Bolsonaro", 1))).toEqual(["bolsonaro"]);
+  });
+
+  it("GIVEN damaged or foreign bytes THEN throws a LexicalIndexFormatError", () => {
+    const bytes = serializeLexicalIndex(buildLexicalIndex(DOCS));
+    expect(() => deserializeLexicalIndex(bytes.subarray(0, bytes.length - 8))).toThrow(LexicalIndexFormatError);
+    expect(() => deserializeLexicalIndex(new TextEncoder().encode('{"not":"an index"}'))).toThrow(LexicalIndexFormatError);
+    expect(() => deserializeLexicalIndex(new Uint8Array(3))).toThrow(LexicalIndexFormatError);
+  });
+
+  it("GIVEN an empty index THEN round-trips and finds nothing", () => {
+    const loaded = deserializeLexicalIndex(serializeLexicalIndex(buildLexicalIndex([])));
+    expect(lexicalIndexSize(loaded)).toBe(0);
+    expect(searchLexical(loaded, "anything", 5)).toEqual([]);
+  });
+});

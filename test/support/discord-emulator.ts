@@ -1,0 +1,2232 @@
+/**
+ * A Discord emulator for tests: the REST API (node:http) and the gateway (ws, v10, JSON) on 127.0.0.1, close
+ * enough to Discord that the real discord.js 14 Client logs in, receives interactions and messages, and gets
+ * Discord's answers back: the same routes, the same refusals (400 / 50035 for a message over a limit), the same
+ * rate-limit headers and the same gateway close codes. Nothing here talks to the internet.
+ *
+ * How a bot test uses it:
+ *
+ *   const emulator = await startDiscordEmulator();
+ *   const client = new Client({ intents: [GatewayIntentBits.Guilds], rest: { api: emulator.apiUrl } });
+ *   // ...wire the bot onto the client (createBot({ client, pipeline, log }) or whatever the bot exposes)
+ *   await Promise.all([once(client, Events.ClientReady), client.login(emulator.token)]);
+ *
+ *   const ask = emulator.sendInteraction(emulator.chatInput("ask", { question: "Who met in Doha?" }));
+ *   const reply = await emulator.waitForOriginal(ask);      // resolves once the defer has been edited in
+ *   expect(reply.content).toContain("[1]");
+ *   const edit = await emulator.waitFor((c) => c.method === "PATCH" && c.params.token === ask.token);
+ *   expect(computePings(messagePayloadOf(edit))).toEqual(NO_PINGS);
+ *
+ *   // afterAll: destroy the client first, then close the emulator
+ *   await client.destroy(); await emulator.close();
+ *
+ * What to know:
+ * - Log in with `emulator.token` (any other token gets 401 on REST and close 4004 on the gateway). The bot user's
+ *   id equals `emulator.applicationId`, as it does for every Discord application made since 2019.
+ * - The default guild (`emulator.guildId`) has one text channel (`emulator.channelId`) and one member besides the
+ *   bot (`emulator.user`); `emulator.createUser("name")` makes more (per-member rate limits).
+ * - READY lists the guild as unavailable and GUILD_CREATE follows at once, so `clientReady` fires with the guild
+ *   and its channels cached (needed for messages and threads) without discord.js's 15 s wait.
+ * - Every REST call is recorded in `emulator.calls` as { seq, method, path (without /api/v10, %40 decoded),
+ *   route ("/webhooks/:applicationId/:token/messages/:messageId"), params, query, body (JSON, or payload_json of
+ *   a multipart body), files, headers, status, response }, including refused and unknown (404) ones. To look only
+ *   at calls made after some point, note `emulator.calls.length` and filter on `seq`.
+ * - Intents are honoured: MESSAGE_CREATE needs GuildMessages; without MessageContent, content/embeds/components
+ *   arrive empty unless the message mentions the bot, as on Discord. The bot's own messages (replies, channel
+ *   messages) are echoed as MESSAGE_CREATE / MESSAGE_UPDATE unless ephemeral, so a bot must ignore its own.
+ * - Interactions follow Discord's rules: acknowledging twice is 400 (40060); `expireInteraction()` makes the
+ *   callback 404 (10062) and the webhook 401 (50027); a follow-up right after a defer edits the loading message.
+ * - Faults: `failNext({ method, path, status: 429 | 500 | 503, retryAfter, times })` answers the next matching
+ *   calls with that status before doing anything (discord.js retries 429 after retry_after and 5xx up to 3 times);
+ *   `closeGateway(4000)` is resumable, `closeGateway(4004)` is not; `dropGateway()` cuts the socket without a
+ *   close frame. Dispatches sent while the bot is disconnected are replayed when it resumes.
+ * - Lengths are counted in code points, as Discord counts them; stay under the limits in UTF-16 units and both
+ *   agree. Components V2 messages are not validated.
+ */
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { constants as zlibConstants, createDeflate, type Deflate } from "node:zlib";
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  ApplicationFlags,
+  ButtonStyle,
+  ChannelType,
+  ComponentType,
+  GatewayCloseCodes,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
+  GatewayOpcodes,
+  InteractionResponseType,
+  InteractionType,
+  MessageFlags,
+  MessageType,
+  PermissionFlagsBits,
+  RESTJSONErrorCodes,
+} from "discord.js";
+import { WebSocket, WebSocketServer, type RawData } from "ws";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Public types
+// ---------------------------------------------------------------------------------------------------------------
+
+/** A Discord JSON object (message, interaction, channel...). Loose on purpose: tests read nested fields freely. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Payload = Record<string, any>;
+
+export interface DiscordEmulatorOptions {
+  /** The bot token the emulator accepts. Default: a generated token, read it from `emulator.token`. */
+  token?: string;
+  /** heartbeat_interval sent in HELLO. Default 41,250 ms, as Discord. */
+  heartbeatIntervalMs?: number;
+  /**
+   * Privileged intents switched on for the application in the Developer Portal (GuildMembers, GuildPresences,
+   * MessageContent bits). IDENTIFY asking for any other privileged intent is closed with 4014. Default: all three.
+   */
+  privilegedIntents?: number;
+  /** Discord refuses a first response later than 3 s (10062). Off by default so a busy CI machine cannot flake. */
+  interactionAckTimeoutMs?: number;
+  /** Interaction tokens (edits, follow-ups) live 15 minutes on Discord; after that the webhook answers 401 (50027). */
+  interactionTokenLifetimeMs?: number;
+}
+
+export interface RecordedFile {
+  field: string;
+  name: string;
+  contentType: string;
+  size: number;
+  data: Buffer;
+}
+
+export interface RecordedCall {
+  /** Position in `emulator.calls`. */
+  seq: number;
+  method: string;
+  /** Path without the `/api/v10` prefix, each segment percent-decoded: `/webhooks/1/tok/messages/@original`. */
+  path: string;
+  /** API version from the URL (10 for discord.js 14), or null when the path had none. */
+  version: number | null;
+  /** The matched route template, or null for an unknown route. */
+  route: string | null;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  /** Parsed JSON body; for multipart bodies the parsed `payload_json` part. */
+  body: Payload | undefined;
+  files: RecordedFile[];
+  headers: Record<string, string>;
+  /** The status the emulator answered with, its body and its headers (rate-limit headers on a 429). */
+  status: number;
+  response: unknown;
+  responseHeaders: Record<string, string>;
+}
+
+export interface FaultRule {
+  method?: string;
+  /** Matched against `RecordedCall.path`; a string must match exactly. */
+  path: RegExp | string;
+  status: number;
+  /** Seconds, as Discord's `retry_after` (429 only). Default 0.05 so tests stay fast. */
+  retryAfter?: number;
+  /** Marks the 429 as global (sends `x-ratelimit-global`). Default false. */
+  global?: boolean;
+  /** How many matching calls to fail. Default 1. */
+  times?: number;
+  /** Discord error code and message for statuses other than 429/5xx (for example 403 / 50013). */
+  code?: number;
+  message?: string;
+}
+
+export interface GatewayLogEntry {
+  direction: "in" | "out";
+  op: number;
+  t?: string | null;
+  s?: number | null;
+  d?: unknown;
+  /** Close frames the emulator sent or received. */
+  close?: number;
+}
+
+export interface SentInteraction {
+  id: string;
+  token: string;
+  payload: Payload;
+}
+
+export interface InteractionState {
+  id: string;
+  token: string;
+  acknowledged: boolean;
+  /** The interaction callback type used (4, 5, 6, 7, 8, 9), or null before any. */
+  callbackType: number | null;
+  deferred: boolean;
+  ephemeral: boolean;
+  /** The original response as it stands now (after the defer, edits, or a component update), or null. */
+  original: Payload | null;
+  followUps: Payload[];
+  modal: Payload | null;
+  choices: Payload[] | null;
+  expired: boolean;
+}
+
+export interface SentMessage {
+  message: Payload;
+  /** False when the bot lacks the intent to receive it (GuildMessages / DirectMessages). */
+  dispatched: boolean;
+  /** False when the content was blanked because the bot lacks MessageContent and was not mentioned. */
+  contentVisible: boolean;
+}
+
+export interface InteractionContext {
+  user?: Payload;
+  /** Null for a DM interaction. Default: `emulator.guildId`. */
+  guildId?: string | null;
+  channelId?: string;
+  /** The member's permissions (bigint or decimal string). Default: an ordinary member's. */
+  permissions?: bigint | string;
+  roles?: string[];
+  member?: Payload;
+  locale?: string;
+}
+
+export type ChatInputOptions = Record<string, string | number | boolean | undefined> | Payload[];
+
+export interface SendMessageOptions {
+  content: string;
+  channelId?: string;
+  author?: Payload;
+  /** Users mentioned; default: the users whose `<@id>` appears in the content. */
+  mentions?: Payload[];
+  mentionEveryone?: boolean;
+  /** Any other message fields (message_reference, embeds, attachments...). */
+  extra?: Payload;
+}
+
+export interface GatewayState {
+  connected: boolean;
+  sessionId: string | null;
+  sequence: number;
+  intents: number;
+  identifyCount: number;
+  resumeCount: number;
+}
+
+export interface Pings {
+  everyone: boolean;
+  users: string[];
+  roles: string[];
+  repliedUser: boolean;
+}
+
+export const NO_PINGS: Pings = Object.freeze({ everyone: false, users: [], roles: [], repliedUser: false }) as Pings;
+
+/** Discord's message limits, as the emulator enforces them. */
+export const DISCORD_LIMITS = Object.freeze({
+  content: 2000,
+  embeds: 10,
+  embedTitle: 256,
+  embedDescription: 4096,
+  embedFields: 25,
+  embedFieldName: 256,
+  embedFieldValue: 1024,
+  embedFooterText: 2048,
+  embedAuthorName: 256,
+  embedTotal: 6000,
+  actionRows: 5,
+  componentsPerRow: 5,
+  buttonLabel: 80,
+  customId: 100,
+  selectOptions: 25,
+  selectPlaceholder: 150,
+  threadName: 100,
+  modalTitle: 45,
+  autocompleteChoices: 25,
+});
+
+export interface FormIssue {
+  path: Array<string | number>;
+  code: string;
+  message: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Message rules (pure functions, exported so render tests can check a payload without a server)
+// ---------------------------------------------------------------------------------------------------------------
+
+const codePoints = (text: string): number => {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+};
+
+const textLength = (value: unknown): number => (typeof value === "string" ? codePoints(value) : 0);
+
+function checkMaxLength(issues: FormIssue[], path: FormIssue["path"], value: unknown, max: number): void {
+  const length = Array.isArray(value) ? value.length : textLength(value);
+  if (length > max) issues.push({ path, code: "BASE_TYPE_MAX_LENGTH", message: `Must be ${max} or fewer in length.` });
+}
+
+function checkRequiredText(issues: FormIssue[], path: FormIssue["path"], value: unknown): void {
+  if (typeof value !== "string" || value.trim() === "") {
+    issues.push({ path, code: "BASE_TYPE_REQUIRED", message: "This field is required" });
+  }
+}
+
+/** Everything Discord would refuse in a message body (create or edit), as 50035 issues. Empty when acceptable. */
+export function findMessageProblems(message: Payload): FormIssue[] {
+  const issues: FormIssue[] = [];
+  checkMaxLength(issues, ["content"], message.content, DISCORD_LIMITS.content);
+  checkEmbeds(issues, message.embeds);
+  if (!((Number(message.flags) || 0) & MessageFlags.IsComponentsV2)) checkComponents(issues, message.components);
+  checkAllowedMentions(issues, message.allowed_mentions);
+  return issues;
+}
+
+/** Discord answers 50006 (not 50035) to a new message with nothing in it. */
+export function isEmptyMessage(message: Payload, fileCount = 0): boolean {
+  const hasContent = typeof message.content === "string" && message.content.trim() !== "";
+  const hasList = (key: string) => Array.isArray(message[key]) && message[key].length > 0;
+  return !hasContent && !hasList("embeds") && !hasList("components") && !hasList("sticker_ids") && !message.poll && fileCount === 0;
+}
+
+function checkEmbeds(issues: FormIssue[], embeds: unknown): void {
+  if (!Array.isArray(embeds)) return;
+  checkMaxLength(issues, ["embeds"], embeds, DISCORD_LIMITS.embeds);
+  let total = 0;
+  embeds.forEach((embed: Payload, index) => {
+    const at = (...rest: Array<string | number>) => ["embeds", index, ...rest];
+    checkMaxLength(issues, at("title"), embed?.title, DISCORD_LIMITS.embedTitle);
+    checkMaxLength(issues, at("description"), embed?.description, DISCORD_LIMITS.embedDescription);
+    checkMaxLength(issues, at("footer", "text"), embed?.footer?.text, DISCORD_LIMITS.embedFooterText);
+    checkMaxLength(issues, at("author", "name"), embed?.author?.name, DISCORD_LIMITS.embedAuthorName);
+    total += textLength(embed?.title) + textLength(embed?.description);
+    total += textLength(embed?.footer?.text) + textLength(embed?.author?.name);
+    const fields: Payload[] = Array.isArray(embed?.fields) ? embed.fields : [];
+    checkMaxLength(issues, at("fields"), fields, DISCORD_LIMITS.embedFields);
+    fields.forEach((field, fieldIndex) => {
+      checkRequiredText(issues, at("fields", fieldIndex, "name"), field?.name);
+      checkRequiredText(issues, at("fields", fieldIndex, "value"), field?.value);
+      checkMaxLength(issues, at("fields", fieldIndex, "name"), field?.name, DISCORD_LIMITS.embedFieldName);
+      checkMaxLength(issues, at("fields", fieldIndex, "value"), field?.value, DISCORD_LIMITS.embedFieldValue);
+      total += textLength(field?.name) + textLength(field?.value);
+    });
+  });
+  if (total > DISCORD_LIMITS.embedTotal) {
+    issues.push({
+      path: ["embeds"],
+      code: "MAX_EMBED_SIZE_EXCEEDED",
+      message: `Embed size exceeds maximum size of ${DISCORD_LIMITS.embedTotal}`,
+    });
+  }
+}
+
+function checkComponents(issues: FormIssue[], rows: unknown): void {
+  if (!Array.isArray(rows)) return;
+  checkMaxLength(issues, ["components"], rows, DISCORD_LIMITS.actionRows);
+  const seenCustomIds = new Set<string>();
+  rows.forEach((row: Payload, rowIndex) => {
+    if (row?.type !== ComponentType.ActionRow) {
+      issues.push({ path: ["components", rowIndex, "type"], code: "UNION_TYPE_CHOICES", message: 'Value of field "type" must be one of (1,).' });
+      return;
+    }
+    const children: Payload[] = Array.isArray(row.components) ? row.components : [];
+    const rowPath = ["components", rowIndex, "components"];
+    if (children.length === 0) issues.push({ path: rowPath, code: "BASE_TYPE_MIN_LENGTH", message: "Must be 1 or more in length." });
+    checkMaxLength(issues, rowPath, children, DISCORD_LIMITS.componentsPerRow);
+    if (children.length > 1 && children.some((child) => child?.type !== ComponentType.Button)) {
+      issues.push({ path: rowPath, code: "COMPONENT_LAYOUT_WIDTH_EXCEEDED", message: "The specified component exceeds the maximum width" });
+    }
+    children.forEach((child, childIndex) => {
+      const path = [...rowPath, childIndex];
+      if (child?.type === ComponentType.Button) checkButton(issues, path, child);
+      else checkSelectMenu(issues, path, child);
+      if (typeof child?.custom_id === "string") {
+        if (seenCustomIds.has(child.custom_id)) {
+          issues.push({ path: [...path, "custom_id"], code: "COMPONENT_CUSTOM_ID_DUPLICATED", message: "Component custom id cannot be duplicated" });
+        }
+        seenCustomIds.add(child.custom_id);
+      }
+    });
+  });
+}
+
+function checkButton(issues: FormIssue[], path: FormIssue["path"], button: Payload): void {
+  checkMaxLength(issues, [...path, "label"], button.label, DISCORD_LIMITS.buttonLabel);
+  if (button.style === ButtonStyle.Link) {
+    checkRequiredText(issues, [...path, "url"], button.url);
+    if (button.custom_id !== undefined) {
+      issues.push({ path: [...path, "custom_id"], code: "BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED", message: "A link button cannot have a custom id" });
+    }
+  } else if (button.style !== ButtonStyle.Premium) {
+    checkRequiredText(issues, [...path, "custom_id"], button.custom_id);
+    checkMaxLength(issues, [...path, "custom_id"], button.custom_id, DISCORD_LIMITS.customId);
+  }
+  if (button.style !== ButtonStyle.Premium && !button.label && !button.emoji) {
+    issues.push({ path, code: "BUTTON_COMPONENT_MISSING_LABEL_OR_EMOJI", message: "A button must have a label or an emoji" });
+  }
+}
+
+function checkSelectMenu(issues: FormIssue[], path: FormIssue["path"], menu: Payload): void {
+  checkRequiredText(issues, [...path, "custom_id"], menu?.custom_id);
+  checkMaxLength(issues, [...path, "custom_id"], menu?.custom_id, DISCORD_LIMITS.customId);
+  checkMaxLength(issues, [...path, "placeholder"], menu?.placeholder, DISCORD_LIMITS.selectPlaceholder);
+  if (menu?.type === ComponentType.StringSelect) {
+    const options = Array.isArray(menu.options) ? menu.options : [];
+    if (options.length === 0) issues.push({ path: [...path, "options"], code: "BASE_TYPE_MIN_LENGTH", message: "Must be 1 or more in length." });
+    checkMaxLength(issues, [...path, "options"], options, DISCORD_LIMITS.selectOptions);
+  }
+}
+
+function checkAllowedMentions(issues: FormIssue[], allowed: unknown): void {
+  if (allowed == null || typeof allowed !== "object") return;
+  const { parse, users, roles } = allowed as Payload;
+  const parsed: unknown[] = Array.isArray(parse) ? parse : [];
+  for (const [kind, list] of [["users", users], ["roles", roles]] as const) {
+    if (parsed.includes(kind) && Array.isArray(list) && list.length > 0) {
+      issues.push({
+        path: ["allowed_mentions"],
+        code: "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+        message: `parse:["${kind}"] and ${kind}: [ids] are mutually exclusive.`,
+      });
+    }
+  }
+  parsed.forEach((value, index) => {
+    if (value !== "users" && value !== "roles" && value !== "everyone") {
+      issues.push({ path: ["allowed_mentions", "parse", index], code: "BASE_TYPE_CHOICES", message: "Value must be one of ('roles', 'users', 'everyone')." });
+    }
+  });
+}
+
+/** Discord's nested error object: { content: { _errors: [{ code, message }] } }. */
+export function nestFormIssues(issues: FormIssue[], prefix: Array<string | number> = []): Payload {
+  const root: Payload = {};
+  for (const issue of issues) {
+    let node = root;
+    for (const key of [...prefix, ...issue.path]) node = node[String(key)] ??= {};
+    (node._errors ??= []).push({ code: issue.code, message: issue.message });
+  }
+  return root;
+}
+
+/**
+ * Who a message would notify on Discord, from its content and allowed_mentions. Embeds never ping; without
+ * allowed_mentions everything mentioned in the content is notified, a reply's author included.
+ */
+export function computePings(message: Payload | undefined): Pings {
+  const content = typeof message?.content === "string" ? message.content : "";
+  const unique = (values: string[]) => [...new Set(values)];
+  const users = unique([...content.matchAll(/<@!?(\d+)>/g)].map((match) => match[1]));
+  const roles = unique([...content.matchAll(/<@&(\d+)>/g)].map((match) => match[1]));
+  const everyone = /@(everyone|here)\b/.test(content);
+  const isReply = Boolean(message?.message_reference);
+  const allowed = message?.allowed_mentions;
+  if (allowed == null) return { everyone, users, roles, repliedUser: isReply };
+  const parse: unknown[] = Array.isArray(allowed.parse) ? allowed.parse : [];
+  const listed = (list: unknown) => (Array.isArray(list) ? list.map(String) : []);
+  return {
+    everyone: everyone && parse.includes("everyone"),
+    users: parse.includes("users") ? users : users.filter((id) => listed(allowed.users).includes(id)),
+    roles: parse.includes("roles") ? roles : roles.filter((id) => listed(allowed.roles).includes(id)),
+    repliedUser: isReply && allowed.replied_user === true,
+  };
+}
+
+/** The message part of a recorded call: `body.data` for an interaction callback, the body otherwise. */
+export function messagePayloadOf(call: RecordedCall): Payload | undefined {
+  return call.route === "/interactions/:interactionId/:token/callback" ? call.body?.data : call.body;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Internals: ids, errors, constants
+// ---------------------------------------------------------------------------------------------------------------
+
+const DISCORD_EPOCH = 1_420_070_400_000n;
+
+/** Time-ordered snowflakes, so discord.js derives sensible creation dates and ids sort by age. */
+function createSnowflakeSource(): () => string {
+  let last = 0n;
+  return () => {
+    const fromClock = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
+    last = fromClock > last ? fromClock : last + 1n;
+    return last.toString();
+  };
+}
+
+class DiscordHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: Payload,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(String(body.message));
+  }
+}
+
+function discordError(status: number, code: number, message: string, errors?: Payload): DiscordHttpError {
+  return new DiscordHttpError(status, errors ? { message, code, errors } : { message, code });
+}
+
+function invalidFormBody(issues: FormIssue[], prefix: Array<string | number> = []): DiscordHttpError {
+  return discordError(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, "Invalid Form Body", nestFormIssues(issues, prefix));
+}
+
+const unknownChannel = () => discordError(404, RESTJSONErrorCodes.UnknownChannel, "Unknown Channel");
+const unknownMessage = () => discordError(404, RESTJSONErrorCodes.UnknownMessage, "Unknown Message");
+
+const permissions = (...flags: bigint[]): bigint => flags.reduce((all, flag) => all | flag, 0n);
+
+const MEMBER_PERMISSIONS = permissions(
+  PermissionFlagsBits.ViewChannel,
+  PermissionFlagsBits.SendMessages,
+  PermissionFlagsBits.SendMessagesInThreads,
+  PermissionFlagsBits.CreatePublicThreads,
+  PermissionFlagsBits.EmbedLinks,
+  PermissionFlagsBits.AttachFiles,
+  PermissionFlagsBits.ReadMessageHistory,
+  PermissionFlagsBits.AddReactions,
+  PermissionFlagsBits.UseExternalEmojis,
+  PermissionFlagsBits.UseApplicationCommands,
+  PermissionFlagsBits.ChangeNickname,
+  PermissionFlagsBits.Connect,
+  PermissionFlagsBits.Speak,
+);
+
+const BOT_PERMISSIONS = permissions(
+  MEMBER_PERMISSIONS,
+  PermissionFlagsBits.ManageThreads,
+  PermissionFlagsBits.ManageMessages,
+);
+
+const PRIVILEGED_INTENTS =
+  GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
+
+/** Close codes after which Discord will not accept a RESUME of the session. */
+const SESSION_ENDING_CLOSE_CODES = new Set<number>([
+  GatewayCloseCodes.AuthenticationFailed,
+  GatewayCloseCodes.InvalidSeq,
+  GatewayCloseCodes.SessionTimedOut,
+  GatewayCloseCodes.InvalidShard,
+  GatewayCloseCodes.ShardingRequired,
+  GatewayCloseCodes.InvalidAPIVersion,
+  GatewayCloseCodes.InvalidIntents,
+  GatewayCloseCodes.DisallowedIntents,
+]);
+
+const ZLIB_SUFFIX = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+const INTERACTION_CALLBACK_ROUTE = "/interactions/:interactionId/:token/callback";
+const KEPT_ON_EDIT_FLAGS = MessageFlags.Ephemeral | MessageFlags.HasThread | MessageFlags.IsComponentsV2;
+const SETTABLE_FLAGS =
+  MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+interface RestRequest {
+  method: string;
+  path: string;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  body: Payload | undefined;
+  files: RecordedFile[];
+}
+
+interface RestResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+interface Route {
+  method: string;
+  pattern: string;
+  regex: RegExp;
+  keys: string[];
+  botAuth: boolean;
+  handle: (request: RestRequest) => RestResult | Promise<RestResult>;
+}
+
+interface InteractionRecord {
+  id: string;
+  token: string;
+  type: number;
+  payload: Payload;
+  createdAt: number;
+  acknowledged: boolean;
+  callbackType: number | null;
+  original: Payload | null;
+  followUps: Payload[];
+  modal: Payload | null;
+  choices: Payload[] | null;
+  expired: boolean;
+}
+
+interface GatewaySession {
+  id: string;
+  sequence: number;
+  intents: number;
+  connection: GatewayConnection | null;
+  /** Every dispatch of the session, kept for replay on RESUME. */
+  dispatched: Payload[];
+  valid: boolean;
+}
+
+interface GatewayConnection {
+  socket: WebSocket;
+  session: GatewaySession | null;
+  deflate: Deflate | null;
+  closedByEmulator: boolean;
+}
+
+interface Waiter {
+  check: () => boolean;
+  reject: (error: Error) => void;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The emulator
+// ---------------------------------------------------------------------------------------------------------------
+
+export async function startDiscordEmulator(options: DiscordEmulatorOptions = {}): Promise<DiscordEmulator> {
+  const emulator = new DiscordEmulator(options);
+  await emulator.listen();
+  return emulator;
+}
+
+export class DiscordEmulator {
+  readonly token: string;
+  readonly applicationId: string;
+  readonly botUser: Payload;
+  /** The default member who runs commands and writes messages. */
+  readonly user: Payload;
+  readonly guildId: string;
+  readonly channelId: string;
+  /** Every REST call, in the order the emulator answered them. */
+  readonly calls: RecordedCall[] = [];
+  /** Every gateway frame in and out (IDENTIFY/RESUME tokens redacted). */
+  readonly gatewayLog: GatewayLogEntry[] = [];
+
+  private readonly nextId = createSnowflakeSource();
+  private readonly options: Required<Omit<DiscordEmulatorOptions, "token" | "interactionAckTimeoutMs">> & {
+    interactionAckTimeoutMs: number | null;
+  };
+  private readonly server: Server;
+  private readonly gateway: WebSocketServer;
+  private readonly routes: Route[];
+  private readonly botRoleId: string;
+  private readonly users = new Map<string, Payload>();
+  private readonly channels = new Map<string, Payload>();
+  private readonly messages = new Map<string, Payload>();
+  private readonly interactions = new Map<string, InteractionRecord>();
+  private readonly interactionTokensById = new Map<string, string>();
+  private readonly globalCommands: Payload[] = [];
+  private readonly guildCommands = new Map<string, Payload[]>();
+  private readonly faults: Array<FaultRule & { remaining: number }> = [];
+  private readonly sessions = new Map<string, GatewaySession>();
+  private readonly connections = new Set<GatewayConnection>();
+  private readonly waiters = new Set<Waiter>();
+  private currentSession: GatewaySession | null = null;
+  private identifyCount = 0;
+  private resumeCount = 0;
+  private port = 0;
+  private closed = false;
+
+  constructor(options: DiscordEmulatorOptions = {}) {
+    this.options = {
+      heartbeatIntervalMs: options.heartbeatIntervalMs ?? 41_250,
+      privilegedIntents: options.privilegedIntents ?? PRIVILEGED_INTENTS,
+      interactionAckTimeoutMs: options.interactionAckTimeoutMs ?? null,
+      interactionTokenLifetimeMs: options.interactionTokenLifetimeMs ?? 15 * 60_000,
+    };
+    this.applicationId = this.nextId();
+    this.guildId = this.nextId();
+    this.channelId = this.nextId();
+    this.botRoleId = this.nextId();
+    // Shaped like a real token (base64 id . timestamp . hmac) for code that reads the id out of it.
+    this.token =
+      options.token ??
+      `${Buffer.from(this.applicationId).toString("base64url")}.Emulat.${randomBytes(20).toString("base64url")}`;
+    this.botUser = this.registerUser({ id: this.applicationId, username: "Newsdesk", bot: true });
+    this.user = this.createUser("reader");
+    this.channels.set(this.channelId, {
+      id: this.channelId,
+      type: ChannelType.GuildText,
+      guild_id: this.guildId,
+      name: "newsroom",
+      position: 0,
+      permission_overwrites: [],
+      topic: null,
+      nsfw: false,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      parent_id: null,
+      flags: 0,
+    });
+    this.routes = this.buildRoutes();
+    this.server = createServer((request, response) => void this.handleHttp(request, response));
+    this.gateway = new WebSocketServer({ server: this.server });
+    this.gateway.on("connection", (socket, request) => this.acceptGatewayConnection(socket, request));
+  }
+
+  /** @internal Use startDiscordEmulator(). */
+  async listen(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once("error", reject);
+      this.server.listen(0, "127.0.0.1", () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+  }
+
+  /** What discord.js takes as `rest: { api }`; it finds the gateway from it. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /** Commands registered with PUT/POST, global ones when no guild id is given. */
+  commands(guildId?: string): Payload[] {
+    return clone(guildId ? (this.guildCommands.get(guildId) ?? []) : this.globalCommands);
+  }
+
+  channel(id: string): Payload | undefined {
+    const channel = this.channels.get(id);
+    return channel && clone(channel);
+  }
+
+  /** A stored message by id (channel messages, and ephemeral interaction responses). */
+  message(id: string): Payload | undefined {
+    const message = this.findMessage(id);
+    return message && clone(message);
+  }
+
+  /** Channel messages, oldest first. */
+  channelMessages(channelId: string = this.channelId): Payload[] {
+    return [...this.messages.values()]
+      .filter((message) => message.channel_id === channelId)
+      .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+      .map(clone);
+  }
+
+  createUser(username: string, fields: Payload = {}): Payload {
+    return this.registerUser({ id: this.nextId(), username, ...fields });
+  }
+
+  gatewayState(): GatewayState {
+    const session = this.currentSession;
+    return {
+      connected: Boolean(session?.connection && session.connection.socket.readyState === WebSocket.OPEN),
+      sessionId: session?.id ?? null,
+      sequence: session?.sequence ?? 0,
+      intents: session?.intents ?? 0,
+      identifyCount: this.identifyCount,
+      resumeCount: this.resumeCount,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------ driving the bot
+
+  /** A slash command payload; option types come from the registered command when there is one. */
+  chatInput(name: string, options: ChatInputOptions = {}, context: InteractionContext = {}): Payload {
+    const guildId = context.guildId === undefined ? this.guildId : context.guildId;
+    const command = this.findCommand(name, guildId);
+    const apiOptions = Array.isArray(options) ? options : this.toCommandOptions(name, options, command);
+    const data: Payload = {
+      id: command?.id ?? this.nextId(),
+      name,
+      type: ApplicationCommandType.ChatInput,
+      ...(apiOptions.length > 0 ? { options: apiOptions } : {}),
+      ...(command?.guild_id ? { guild_id: command.guild_id } : {}),
+    };
+    return this.buildInteraction(InteractionType.ApplicationCommand, data, context);
+  }
+
+  /** A click on a button of a stored (or given) message; throws if the message has no such enabled button. */
+  buttonClick(customId: string, message: Payload | string, user?: Payload, context: InteractionContext = {}): Payload {
+    const id = typeof message === "string" ? message : message.id;
+    const source = this.findMessage(id) ?? (typeof message === "string" ? undefined : message);
+    if (!source) throw new Error(`Discord emulator: no message ${id} to click on`);
+    const component = findComponent(source.components, customId);
+    if (!component) {
+      const available = listCustomIds(source.components);
+      throw new Error(`Discord emulator: message ${id} has no component "${customId}" (it has: ${available.join(", ") || "none"})`);
+    }
+    if (component.disabled) throw new Error(`Discord emulator: the button "${customId}" is disabled; Discord would not send the click`);
+    const payload = this.buildInteraction(
+      InteractionType.MessageComponent,
+      { custom_id: customId, component_type: component.type },
+      { channelId: source.channel_id, guildId: source.guild_id ?? null, ...context, ...(user ? { user } : {}) },
+    );
+    payload.message = clone(source);
+    return payload;
+  }
+
+  /** Dispatches INTERACTION_CREATE (interactions need no intent) and tracks its responses. */
+  sendInteraction(payload: Payload): SentInteraction {
+    this.requireSession();
+    const filled: Payload = { ...payload, id: payload.id ?? this.nextId(), token: payload.token ?? this.newInteractionToken() };
+    const record: InteractionRecord = {
+      id: filled.id,
+      token: filled.token,
+      type: filled.type,
+      payload: filled,
+      createdAt: Date.now(),
+      acknowledged: false,
+      callbackType: null,
+      original: null,
+      followUps: [],
+      modal: null,
+      choices: null,
+      expired: false,
+    };
+    this.interactions.set(record.token, record);
+    this.interactionTokensById.set(record.id, record.token);
+    this.dispatch(GatewayDispatchEvents.InteractionCreate, filled);
+    return { id: record.id, token: record.token, payload: clone(filled) };
+  }
+
+  /** A member's message: stored, then dispatched as MESSAGE_CREATE as far as the bot's intents allow. */
+  sendMessage(options: SendMessageOptions): SentMessage {
+    this.requireSession();
+    const channel = this.channels.get(options.channelId ?? this.channelId);
+    if (!channel) throw new Error(`Discord emulator: unknown channel ${options.channelId}`);
+    const author = this.registerUser(options.author ?? this.user);
+    options.mentions?.forEach((mentioned) => this.registerUser(mentioned));
+    const message = this.newMessage(channel, { author, content: options.content, ...options.extra });
+    if (options.mentions) message.mentions = clone(options.mentions);
+    message.mention_everyone = options.mentionEveryone ?? false;
+    this.storeMessage(message);
+    const delivery = this.dispatchMessage(GatewayDispatchEvents.MessageCreate, message);
+    this.notify();
+    return { message: clone(message), ...delivery };
+  }
+
+  interactionState(interaction: SentInteraction | string): InteractionState {
+    const record = this.findInteraction(interaction);
+    const original = record.original;
+    return {
+      id: record.id,
+      token: record.token,
+      acknowledged: record.acknowledged,
+      callbackType: record.callbackType,
+      deferred:
+        record.callbackType === InteractionResponseType.DeferredChannelMessageWithSource ||
+        record.callbackType === InteractionResponseType.DeferredMessageUpdate,
+      ephemeral: Boolean(original && original.flags & MessageFlags.Ephemeral),
+      original: original && clone(original),
+      followUps: record.followUps.map(clone),
+      modal: record.modal && clone(record.modal),
+      choices: record.choices && clone(record.choices),
+      expired: this.isExpired(record),
+    };
+  }
+
+  /** Expires an interaction now: its callback answers 404 (10062), its webhook 401 (50027). */
+  expireInteraction(interaction: SentInteraction | string): void {
+    this.findInteraction(interaction).expired = true;
+  }
+
+  /** Removes a channel or thread, tells the bot (CHANNEL_DELETE / THREAD_DELETE); later calls to it get 404. */
+  deleteChannel(id: string): void {
+    const channel = this.channels.get(id);
+    if (!channel) throw new Error(`Discord emulator: unknown channel ${id}`);
+    this.channels.delete(id);
+    for (const [messageId, message] of this.messages) if (message.channel_id === id) this.messages.delete(messageId);
+    const isThread = channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread;
+    if (this.hasIntent(GatewayIntentBits.Guilds)) {
+      this.dispatch(
+        isThread ? GatewayDispatchEvents.ThreadDelete : GatewayDispatchEvents.ChannelDelete,
+        isThread ? { id, guild_id: channel.guild_id, parent_id: channel.parent_id, type: channel.type } : channel,
+      );
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------- waiting
+
+  /** The first recorded call (already made or yet to come) that matches. */
+  waitFor(predicate: (call: RecordedCall) => boolean, timeoutMs = 5_000): Promise<RecordedCall> {
+    return this.waitUntil(() => this.calls.find(predicate), timeoutMs, "a matching REST call");
+  }
+
+  waitForGateway(predicate: (entry: GatewayLogEntry) => boolean, timeoutMs = 5_000): Promise<GatewayLogEntry> {
+    return this.waitUntil(() => this.gatewayLog.find(predicate), timeoutMs, "a matching gateway frame");
+  }
+
+  /** The original response once `until` holds; by default once it is no longer the "thinking..." message. */
+  waitForOriginal(
+    interaction: SentInteraction | string,
+    until: (message: Payload) => boolean = (message) => !(message.flags & MessageFlags.Loading),
+    timeoutMs = 5_000,
+  ): Promise<Payload> {
+    return this.waitUntil(
+      () => {
+        const original = this.findInteraction(interaction).original;
+        return original && until(original) ? clone(original) : undefined;
+      },
+      timeoutMs,
+      "the interaction's original response",
+    );
+  }
+
+  /** Resolves with the first truthy value of `check`, re-evaluated after every REST call and gateway frame. */
+  waitUntil<T>(check: () => T | undefined | null | false, timeoutMs = 5_000, description = "a condition"): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter = {
+        check: () => {
+          const value = check();
+          if (value === undefined || value === null || value === false) return false;
+          this.waiters.delete(waiter);
+          clearTimeout(timer);
+          resolve(value);
+          return true;
+        },
+        reject: (error) => {
+          this.waiters.delete(waiter);
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      const timer = setTimeout(() => waiter.reject(new Error(`Discord emulator: timed out after ${timeoutMs} ms waiting for ${description}. ${this.describeRecentCalls()}`)), timeoutMs);
+      if (!waiter.check()) this.waiters.add(waiter);
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------- faults
+
+  /** Answers the next matching REST calls with an error instead of handling them. */
+  failNext(rule: FaultRule): void {
+    this.faults.push({ ...rule, remaining: rule.times ?? 1 });
+  }
+
+  /** Closes the bot's gateway connection with a close code (4000 resumable; 4004 and the like end the session). */
+  closeGateway(code: number = GatewayCloseCodes.UnknownError, reason = "closed by the Discord emulator"): void {
+    const session = this.currentSession;
+    const connection = session?.connection;
+    if (!session || !connection) throw new Error("Discord emulator: no gateway connection to close");
+    if (SESSION_ENDING_CLOSE_CODES.has(code)) session.valid = false;
+    this.closeConnection(connection, code, reason);
+  }
+
+  /** Cuts the bot's gateway socket without a close frame, as a network failure would; the session can resume. */
+  dropGateway(): void {
+    const connection = this.currentSession?.connection;
+    if (!connection) throw new Error("Discord emulator: no gateway connection to drop");
+    connection.closedByEmulator = true;
+    this.gatewayLog.push({ direction: "out", op: -1, close: 1006 });
+    connection.socket.terminate();
+    this.notify();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const waiter of [...this.waiters]) waiter.reject(new Error("Discord emulator closed"));
+    for (const connection of this.connections) connection.socket.terminate();
+    await new Promise<void>((resolve) => this.gateway.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // --------------------------------------------------------------------------------------------------- REST
+
+  private buildRoutes(): Route[] {
+    const route = (method: string, pattern: string, handle: Route["handle"], botAuth = true): Route => {
+      const keys: string[] = [];
+      const source = pattern
+        .split("/")
+        .map((segment) => {
+          if (!segment.startsWith(":")) return segment.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+          keys.push(segment.slice(1));
+          return "([^/]+)";
+        })
+        .join("/");
+      return { method, pattern, regex: new RegExp(`^${source}$`), keys, botAuth, handle };
+    };
+    const ok = (body: unknown, status = 200): RestResult => ({ status, body });
+    const noContent: RestResult = { status: 204 };
+    return [
+      route("GET", "/gateway/bot", () =>
+        ok({
+          url: this.gatewayUrl,
+          shards: 1,
+          session_start_limit: { total: 1000, remaining: 1000 - this.identifyCount, reset_after: 86_400_000, max_concurrency: 1 },
+        }),
+      ),
+      route("GET", "/gateway", () => ok({ url: this.gatewayUrl }), false),
+      route("GET", "/users/@me", () => ok(this.botUser)),
+      route("POST", "/users/@me/channels", ({ body }) => ok(this.dmChannelFor(this.knownUser(String(body?.recipient_id))))),
+      route("GET", "/users/:userId", ({ params }) => ok(this.knownUser(params.userId))),
+      route("GET", "/applications/@me", () => ok(this.applicationObject())),
+      route("GET", "/oauth2/applications/@me", () => ok(this.applicationObject())),
+      route("GET", "/applications/:applicationId/commands", ({ params }) => ok(this.commandList(params, null))),
+      route("PUT", "/applications/:applicationId/commands", (request) => ok(this.putCommands(request, null))),
+      route("POST", "/applications/:applicationId/commands", (request) => this.postCommand(request, null)),
+      route("DELETE", "/applications/:applicationId/commands/:commandId", (request) => this.deleteCommand(request, null)),
+      route("GET", "/applications/:applicationId/guilds/:guildId/commands", ({ params }) => ok(this.commandList(params, params.guildId))),
+      route("PUT", "/applications/:applicationId/guilds/:guildId/commands", (request) => ok(this.putCommands(request, request.params.guildId))),
+      route("POST", "/applications/:applicationId/guilds/:guildId/commands", (request) => this.postCommand(request, request.params.guildId)),
+      route("DELETE", "/applications/:applicationId/guilds/:guildId/commands/:commandId", (request) => this.deleteCommand(request, request.params.guildId)),
+      route("POST", INTERACTION_CALLBACK_ROUTE, (request) => this.interactionCallback(request), false),
+      route("POST", "/webhooks/:applicationId/:token", (request) => this.executeWebhook(request), false),
+      route("GET", "/webhooks/:applicationId/:token/messages/:messageId", ({ params }) => ok(this.webhookMessage(params)), false),
+      route("PATCH", "/webhooks/:applicationId/:token/messages/:messageId", (request) => this.editWebhookMessage(request), false),
+      route("DELETE", "/webhooks/:applicationId/:token/messages/:messageId", (request) => this.deleteWebhookMessage(request), false),
+      route("GET", "/channels/:channelId", ({ params }) => ok(this.knownChannel(params.channelId))),
+      route("PATCH", "/channels/:channelId", (request) => ok(this.editChannel(request))),
+      route("DELETE", "/channels/:channelId", ({ params }) => {
+        const channel = this.knownChannel(params.channelId);
+        this.deleteChannel(params.channelId);
+        return ok(channel);
+      }),
+      route("GET", "/channels/:channelId/messages", ({ params, query }) => ok(this.listMessages(params.channelId, query))),
+      route("POST", "/channels/:channelId/messages", (request) => ok(this.createChannelMessage(request))),
+      route("GET", "/channels/:channelId/messages/:messageId", ({ params }) => ok(this.channelMessage(params))),
+      route("PATCH", "/channels/:channelId/messages/:messageId", (request) => ok(this.editChannelMessage(request))),
+      route("DELETE", "/channels/:channelId/messages/:messageId", ({ params }) => {
+        const message = this.channelMessage(params);
+        this.removeMessage(message);
+        return noContent;
+      }),
+      route("POST", "/channels/:channelId/messages/:messageId/threads", (request) => ok(this.startThreadFromMessage(request), 201)),
+      route("POST", "/channels/:channelId/threads", (request) => ok(this.startThread(request), 201)),
+      route("POST", "/channels/:channelId/typing", ({ params }) => (this.knownChannel(params.channelId), noContent)),
+      route("PUT", "/channels/:channelId/thread-members/@me", ({ params }) => (this.knownChannel(params.channelId), noContent)),
+      route("DELETE", "/channels/:channelId/thread-members/@me", ({ params }) => (this.knownChannel(params.channelId), noContent)),
+      route("PUT", "/channels/:channelId/messages/:messageId/reactions/:emoji/@me", ({ params }) => (this.channelMessage(params), noContent)),
+      route("DELETE", "/channels/:channelId/messages/:messageId/reactions/:emoji/@me", ({ params }) => (this.channelMessage(params), noContent)),
+      route("GET", "/guilds/:guildId", ({ params }) => ok(this.guildObject(this.knownGuild(params.guildId), false))),
+      route("GET", "/guilds/:guildId/channels", ({ params }) => (this.knownGuild(params.guildId), ok(this.guildChannels(false)))),
+      route("GET", "/guilds/:guildId/roles", ({ params }) => (this.knownGuild(params.guildId), ok(this.roles()))),
+      route("GET", "/guilds/:guildId/members/:userId", ({ params }) => {
+        this.knownGuild(params.guildId);
+        const user = this.users.get(params.userId);
+        if (!user) throw discordError(404, RESTJSONErrorCodes.UnknownMember, "Unknown Member");
+        return ok(this.memberObject(user, user.id === this.botUser.id ? [this.botRoleId] : []));
+      }),
+    ];
+  }
+
+  private async handleHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const method = (request.method ?? "GET").toUpperCase();
+    const { version, path } = splitApiPath(url.pathname);
+    const headers = Object.fromEntries(
+      Object.entries(request.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(", ") : (value ?? "")]),
+    );
+    const call: RecordedCall = {
+      seq: -1,
+      method,
+      path,
+      version,
+      route: null,
+      params: {},
+      query: Object.fromEntries(url.searchParams),
+      body: undefined,
+      files: [],
+      headers,
+      status: 0,
+      response: undefined,
+      responseHeaders: {},
+    };
+    let result: RestResult;
+    try {
+      const raw = await readBody(request);
+      Object.assign(call, await parseRequestBody(raw, headers["content-type"] ?? ""));
+      const match = this.matchRoute(method, path);
+      if (match) {
+        call.route = match.route.pattern;
+        call.params = match.params;
+      }
+      const fault = this.takeFault(method, path);
+      if (fault) result = fault;
+      else if (!match) throw discordError(404, 0, "404: Not Found");
+      else {
+        if (match.route.botAuth && headers.authorization !== `Bot ${this.token}`) throw discordError(401, 0, "401: Unauthorized");
+        result = await match.route.handle({ method, path, params: call.params, query: call.query, body: call.body, files: call.files });
+      }
+    } catch (error) {
+      result =
+        error instanceof DiscordHttpError
+          ? { status: error.status, body: error.body, headers: error.headers }
+          : { status: 500, body: { message: "500: Internal Server Error", code: 0, emulator_error: String(error) } };
+    }
+    call.status = result.status;
+    call.response = result.body === undefined ? undefined : clone(result.body);
+    const responseHeaders: Record<string, string> = { ...result.headers };
+    if (result.body !== undefined && result.status !== 204) responseHeaders["content-type"] = "application/json";
+    call.responseHeaders = responseHeaders;
+    call.seq = this.calls.length;
+    this.calls.push(call);
+    response.writeHead(result.status, responseHeaders);
+    response.end(result.body !== undefined && result.status !== 204 ? JSON.stringify(result.body) : undefined);
+    this.notify();
+  }
+
+  private matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | null {
+    for (const route of this.routes) {
+      if (route.method !== method) continue;
+      const found = route.regex.exec(path);
+      if (!found) continue;
+      const params = Object.fromEntries(route.keys.map((key, index) => [key, found[index + 1]]));
+      return { route, params };
+    }
+    return null;
+  }
+
+  private takeFault(method: string, path: string): RestResult | null {
+    const index = this.faults.findIndex(
+      (fault) =>
+        (!fault.method || fault.method.toUpperCase() === method) &&
+        (typeof fault.path === "string" ? fault.path === path : fault.path.test(path)),
+    );
+    if (index === -1) return null;
+    const fault = this.faults[index];
+    if (--fault.remaining <= 0) this.faults.splice(index, 1);
+    if (fault.status === 429) {
+      const retryAfter = fault.retryAfter ?? 0.05;
+      const global = fault.global ?? false;
+      return {
+        status: 429,
+        body: { message: "You are being rate limited.", retry_after: retryAfter, global },
+        headers: {
+          // Discord rounds this header up to whole seconds; fractions here keep the tests fast and discord.js reads either.
+          "retry-after": String(retryAfter),
+          "x-ratelimit-limit": "5",
+          "x-ratelimit-remaining": "0",
+          "x-ratelimit-reset": ((Date.now() + retryAfter * 1000) / 1000).toFixed(3),
+          "x-ratelimit-reset-after": String(retryAfter),
+          "x-ratelimit-bucket": "emulated",
+          "x-ratelimit-scope": global ? "global" : "user",
+          ...(global ? { "x-ratelimit-global": "true" } : {}),
+        },
+      };
+    }
+    if (fault.status >= 500) {
+      return { status: fault.status, body: { message: fault.message ?? `${fault.status}: Server Error`, code: fault.code ?? 0 } };
+    }
+    return { status: fault.status, body: { message: fault.message ?? `${fault.status}: Emulated failure`, code: fault.code ?? 0 } };
+  }
+
+  // ------------------------------------------------------------------------------------------- interactions
+
+  private interactionCallback({ params, body, query, files }: RestRequest): RestResult {
+    const record = this.interactions.get(params.token);
+    if (!record || record.id !== params.interactionId || this.isExpired(record) || this.missedAckDeadline(record)) {
+      throw discordError(404, RESTJSONErrorCodes.UnknownInteraction, "Unknown interaction");
+    }
+    if (record.acknowledged) {
+      throw discordError(400, RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged, "Interaction has already been acknowledged.");
+    }
+    const type = Number(body?.type);
+    if (!allowedCallbackTypes(record.type).includes(type)) {
+      throw invalidFormBody([{ path: ["type"], code: "INTERACTION_RESPONSE_TYPE_INVALID", message: `Interaction response type ${body?.type} is not allowed for interaction type ${record.type}.` }]);
+    }
+    const data: Payload = body?.data ?? {};
+    const source = record.payload.message ? this.findMessage(record.payload.message.id) ?? null : null;
+    switch (type) {
+      case InteractionResponseType.ChannelMessageWithSource: {
+        this.checkNewMessage(data, files.length, ["data"]);
+        record.original = this.createInteractionMessage(record, data, files, false);
+        break;
+      }
+      case InteractionResponseType.DeferredChannelMessageWithSource: {
+        record.original = this.createInteractionMessage(record, { flags: (Number(data.flags) || 0) & MessageFlags.Ephemeral }, [], true);
+        break;
+      }
+      case InteractionResponseType.DeferredMessageUpdate: {
+        record.original = source;
+        break;
+      }
+      case InteractionResponseType.UpdateMessage: {
+        if (!source) throw unknownMessage();
+        const issues = findMessageProblems(data);
+        if (issues.length > 0) throw invalidFormBody(issues, ["data"]);
+        this.applyMessageEdit(source, data, files);
+        record.original = source;
+        this.echoMessage(GatewayDispatchEvents.MessageUpdate, source);
+        break;
+      }
+      case InteractionResponseType.ApplicationCommandAutocompleteResult: {
+        const choices: Payload[] = Array.isArray(data.choices) ? data.choices : [];
+        const issues: FormIssue[] = [];
+        checkMaxLength(issues, ["choices"], choices, DISCORD_LIMITS.autocompleteChoices);
+        if (issues.length > 0) throw invalidFormBody(issues, ["data"]);
+        record.choices = clone(choices);
+        break;
+      }
+      case InteractionResponseType.Modal: {
+        const issues: FormIssue[] = [];
+        checkRequiredText(issues, ["title"], data.title);
+        checkMaxLength(issues, ["title"], data.title, DISCORD_LIMITS.modalTitle);
+        checkRequiredText(issues, ["custom_id"], data.custom_id);
+        checkMaxLength(issues, ["custom_id"], data.custom_id, DISCORD_LIMITS.customId);
+        checkMaxLength(issues, ["components"], data.components, 5);
+        if (issues.length > 0) throw invalidFormBody(issues, ["data"]);
+        record.modal = clone(data);
+        break;
+      }
+      default:
+        break;
+    }
+    record.acknowledged = true;
+    record.callbackType = type;
+    if (query.with_response !== "true") return { status: 204 };
+    const message = record.original;
+    return {
+      status: 200,
+      body: {
+        interaction: {
+          id: record.id,
+          type: record.type,
+          activity_instance_id: null,
+          response_message_id: message?.id ?? null,
+          response_message_loading: message ? Boolean(message.flags & MessageFlags.Loading) : null,
+          response_message_ephemeral: message ? Boolean(message.flags & MessageFlags.Ephemeral) : null,
+        },
+        resource: { type, ...(message && type !== InteractionResponseType.DeferredMessageUpdate ? { message: clone(message) } : {}) },
+      },
+    };
+  }
+
+  private executeWebhook({ params, body, query, files }: RestRequest): RestResult {
+    const record = this.webhookInteraction(params);
+    if (!record.acknowledged) throw discordError(404, RESTJSONErrorCodes.UnknownWebhook, "Unknown Webhook");
+    const payload = body ?? {};
+    const original = record.original;
+    // Discord: a follow-up straight after a defer edits the loading message instead of creating one.
+    if (record.callbackType === InteractionResponseType.DeferredChannelMessageWithSource && original && original.flags & MessageFlags.Loading) {
+      this.checkNewMessage(payload, files.length);
+      this.applyMessageEdit(original, { ...payload, flags: undefined }, files);
+      this.echoMessage(GatewayDispatchEvents.MessageUpdate, original);
+      return query.wait === "true" ? { status: 200, body: clone(original) } : { status: 204 };
+    }
+    this.checkNewMessage(payload, files.length);
+    const message = this.createInteractionMessage(record, payload, files, false);
+    record.followUps.push(message);
+    return query.wait === "true" ? { status: 200, body: clone(message) } : { status: 204 };
+  }
+
+  private webhookMessage(params: Record<string, string>): Payload {
+    return clone(this.resolveWebhookMessage(this.webhookInteraction(params), params.messageId));
+  }
+
+  private editWebhookMessage({ params, body, files }: RestRequest): RestResult {
+    const record = this.webhookInteraction(params);
+    const message = this.resolveWebhookMessage(record, params.messageId);
+    const issues = findMessageProblems(body ?? {});
+    if (issues.length > 0) throw invalidFormBody(issues);
+    this.applyMessageEdit(message, body ?? {}, files);
+    this.echoMessage(GatewayDispatchEvents.MessageUpdate, message);
+    return { status: 200, body: clone(message) };
+  }
+
+  private deleteWebhookMessage({ params }: RestRequest): RestResult {
+    const record = this.webhookInteraction(params);
+    const message = this.resolveWebhookMessage(record, params.messageId);
+    if (record.original === message) record.original = null;
+    record.followUps = record.followUps.filter((followUp) => followUp !== message);
+    this.removeMessage(message);
+    return { status: 204 };
+  }
+
+  private webhookInteraction(params: Record<string, string>): InteractionRecord {
+    const record = this.interactions.get(params.token);
+    if (!record || params.applicationId !== this.applicationId) {
+      throw discordError(404, RESTJSONErrorCodes.UnknownWebhook, "Unknown Webhook");
+    }
+    if (this.isExpired(record)) throw discordError(401, RESTJSONErrorCodes.InvalidWebhookToken, "Invalid Webhook Token");
+    return record;
+  }
+
+  private resolveWebhookMessage(record: InteractionRecord, messageId: string): Payload {
+    const message =
+      messageId === "@original" ? record.original : (record.followUps.find((followUp) => followUp.id === messageId) ?? null);
+    if (!message) throw unknownMessage();
+    if (!(message.flags & MessageFlags.Ephemeral) && !this.channels.has(message.channel_id)) throw unknownChannel();
+    return message;
+  }
+
+  private createInteractionMessage(record: InteractionRecord, data: Payload, files: RecordedFile[], loading: boolean): Payload {
+    const payload = record.payload;
+    const channel = this.channels.get(payload.channel_id) ?? payload.channel ?? { id: payload.channel_id };
+    const user = payload.member?.user ?? payload.user;
+    const isCommand = record.type === InteractionType.ApplicationCommand;
+    const message = this.newMessage(channel, {
+      author: this.botUser,
+      webhook_id: this.applicationId,
+      application_id: this.applicationId,
+      type: isCommand ? MessageType.ChatInputCommand : MessageType.Default,
+      interaction_metadata: {
+        id: record.id,
+        type: record.type,
+        user,
+        authorizing_integration_owners: payload.authorizing_integration_owners ?? {},
+        ...(isCommand ? { name: payload.data?.name, command_type: payload.data?.type } : {}),
+        ...(payload.message ? { interacted_message_id: payload.message.id } : {}),
+      },
+    });
+    this.applyMessagePayload(message, data, files, true);
+    if (loading) message.flags |= MessageFlags.Loading;
+    if (!(message.flags & MessageFlags.Ephemeral)) {
+      this.storeMessage(message);
+      this.echoMessage(GatewayDispatchEvents.MessageCreate, message);
+    }
+    return message;
+  }
+
+  private isExpired(record: InteractionRecord): boolean {
+    return record.expired || Date.now() - record.createdAt > this.options.interactionTokenLifetimeMs;
+  }
+
+  private missedAckDeadline(record: InteractionRecord): boolean {
+    const deadline = this.options.interactionAckTimeoutMs;
+    return deadline !== null && Date.now() - record.createdAt > deadline;
+  }
+
+  private findInteraction(interaction: SentInteraction | string): InteractionRecord {
+    const key = typeof interaction === "string" ? interaction : interaction.token;
+    const record = this.interactions.get(key) ?? this.interactions.get(this.interactionTokensById.get(key) ?? "");
+    if (!record) throw new Error(`Discord emulator: unknown interaction ${key}`);
+    return record;
+  }
+
+  private buildInteraction(type: InteractionType, data: Payload, context: InteractionContext): Payload {
+    const user = this.registerUser(context.user ?? context.member?.user ?? this.user);
+    const guildId = context.guildId === undefined ? this.guildId : context.guildId;
+    const channel = guildId
+      ? this.channels.get(context.channelId ?? this.channelId)
+      : context.channelId
+        ? this.channels.get(context.channelId)
+        : this.dmChannelFor(user);
+    if (!channel) throw new Error(`Discord emulator: unknown channel ${context.channelId}`);
+    const interaction: Payload = {
+      id: this.nextId(),
+      application_id: this.applicationId,
+      type,
+      data,
+      token: this.newInteractionToken(),
+      version: 1,
+      locale: context.locale ?? "en-US",
+      app_permissions: BOT_PERMISSIONS.toString(),
+      entitlements: [],
+      authorizing_integration_owners: guildId ? { "0": guildId } : { "1": user.id },
+      context: guildId ? 0 : 1,
+      attachment_size_limit: 10 * 1024 * 1024,
+      channel_id: channel.id,
+      channel: clone(channel),
+    };
+    if (guildId) {
+      interaction.guild_id = guildId;
+      interaction.guild = { id: guildId, locale: "en-US", features: [] };
+      interaction.guild_locale = "en-US";
+      interaction.member = {
+        ...this.memberObject(user, context.roles ?? []),
+        permissions: String(context.permissions ?? MEMBER_PERMISSIONS),
+        ...context.member,
+      };
+    } else {
+      interaction.user = user;
+    }
+    return interaction;
+  }
+
+  private newInteractionToken(): string {
+    return `emulated-interaction.${randomBytes(48).toString("base64url")}`;
+  }
+
+  // ----------------------------------------------------------------------------------------------- messages
+
+  private createChannelMessage({ params, body, files }: RestRequest): Payload {
+    const channel = this.knownChannel(params.channelId);
+    const payload = body ?? {};
+    this.checkNewMessage(payload, files.length);
+    const message = this.newMessage(channel, { author: this.botUser });
+    const reference = payload.message_reference;
+    if (reference?.message_id) {
+      const referenced = this.messages.get(String(reference.message_id));
+      if (referenced) {
+        message.type = MessageType.Reply;
+        message.message_reference = { type: 0, message_id: referenced.id, channel_id: referenced.channel_id, guild_id: referenced.guild_id };
+        message.referenced_message = clone(referenced);
+      } else if (reference.fail_if_not_exists !== false) {
+        throw invalidFormBody([{ path: ["message_reference"], code: "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", message: "Unknown message" }]);
+      }
+    }
+    this.applyMessagePayload(message, payload, files, true);
+    this.storeMessage(message);
+    this.echoMessage(GatewayDispatchEvents.MessageCreate, message);
+    return clone(message);
+  }
+
+  private editChannelMessage({ params, body, files }: RestRequest): Payload {
+    const message = this.channelMessage(params, true);
+    if (message.author.id !== this.botUser.id) {
+      throw discordError(403, RESTJSONErrorCodes.CannotEditMessageAuthoredByAnotherUser, "Cannot edit a message authored by another user");
+    }
+    const issues = findMessageProblems(body ?? {});
+    if (issues.length > 0) throw invalidFormBody(issues);
+    this.applyMessageEdit(message, body ?? {}, files);
+    this.echoMessage(GatewayDispatchEvents.MessageUpdate, message);
+    return clone(message);
+  }
+
+  private channelMessage(params: Record<string, string>, live = false): Payload {
+    this.knownChannel(params.channelId);
+    const message = this.messages.get(params.messageId);
+    if (!message || message.channel_id !== params.channelId) throw unknownMessage();
+    return live ? message : clone(message);
+  }
+
+  private listMessages(channelId: string, query: Record<string, string>): Payload[] {
+    this.knownChannel(channelId);
+    const limit = Math.min(Math.max(Number(query.limit ?? 50) || 50, 1), 100);
+    const id = (value: string | undefined) => (value ? BigInt(value) : null);
+    const before = id(query.before);
+    const after = id(query.after);
+    return this.channelMessages(channelId)
+      .filter((message) => (before === null || BigInt(message.id) < before) && (after === null || BigInt(message.id) > after))
+      .reverse()
+      .slice(0, limit);
+  }
+
+  private checkNewMessage(payload: Payload, fileCount: number, prefix: Array<string | number> = []): void {
+    const issues = findMessageProblems(payload);
+    if (issues.length > 0) throw invalidFormBody(issues, prefix);
+    if (isEmptyMessage(payload, fileCount)) {
+      throw discordError(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, "Cannot send an empty message");
+    }
+  }
+
+  private newMessage(channel: Payload, fields: Payload): Payload {
+    const content = typeof fields.content === "string" ? fields.content : "";
+    return {
+      id: this.nextId(),
+      channel_id: channel.id,
+      ...(channel.guild_id ? { guild_id: channel.guild_id } : {}),
+      author: fields.author,
+      content,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      tts: false,
+      mention_everyone: false,
+      mentions: this.usersMentionedIn(content),
+      mention_roles: [...content.matchAll(/<@&(\d+)>/g)].map((match) => match[1]),
+      attachments: [],
+      embeds: [],
+      components: [],
+      pinned: false,
+      type: MessageType.Default,
+      flags: 0,
+      ...fields,
+    };
+  }
+
+  /** Writes a create payload into a message, as Discord stores it. */
+  private applyMessagePayload(message: Payload, payload: Payload, files: RecordedFile[], creating: boolean): void {
+    if ("content" in payload) {
+      message.content = typeof payload.content === "string" ? payload.content : "";
+      message.mentions = this.usersMentionedIn(message.content);
+      message.mention_roles = [...message.content.matchAll(/<@&(\d+)>/g)].map((match: RegExpMatchArray) => match[1]);
+      message.mention_everyone = computePings(payload).everyone;
+    }
+    if ("embeds" in payload) message.embeds = (payload.embeds ?? []).map((embed: Payload) => ({ type: "rich", ...clone(embed) }));
+    if ("components" in payload) message.components = clone(payload.components ?? []);
+    if ("poll" in payload && payload.poll) message.poll = clone(payload.poll);
+    if (creating) {
+      message.tts = Boolean(payload.tts);
+      message.flags = (Number(payload.flags) || 0) & SETTABLE_FLAGS;
+    } else if ("flags" in payload && payload.flags != null) {
+      message.flags = (message.flags & KEPT_ON_EDIT_FLAGS) | (Number(payload.flags) & MessageFlags.SuppressEmbeds);
+    }
+    if (files.length > 0 || "attachments" in payload) {
+      const kept = Array.isArray(payload.attachments)
+        ? message.attachments.filter((attachment: Payload) => payload.attachments.some((wanted: Payload) => String(wanted.id) === attachment.id))
+        : message.attachments;
+      const added = files.map((file) => ({
+        id: this.nextId(),
+        filename: file.name,
+        size: file.size,
+        content_type: file.contentType,
+        url: `${this.apiUrl.replace(/\/api$/, "")}/attachments/${message.channel_id}/${file.name}`,
+        proxy_url: `${this.apiUrl.replace(/\/api$/, "")}/attachments/${message.channel_id}/${file.name}`,
+      }));
+      message.attachments = [...kept, ...added];
+    }
+  }
+
+  private applyMessageEdit(message: Payload, payload: Payload, files: RecordedFile[]): void {
+    const wasLoading = Boolean(message.flags & MessageFlags.Loading);
+    this.applyMessagePayload(message, payload, files, false);
+    message.flags &= ~MessageFlags.Loading;
+    // Filling in a deferred "thinking..." message is the response itself, not an edit of it.
+    if (!wasLoading) message.edited_timestamp = new Date().toISOString();
+    for (const stored of this.messages.values()) {
+      if (stored.referenced_message?.id === message.id) stored.referenced_message = clone(message);
+    }
+  }
+
+  private storeMessage(message: Payload): void {
+    this.messages.set(message.id, message);
+    const channel = this.channels.get(message.channel_id);
+    if (!channel) return;
+    channel.last_message_id = message.id;
+    if (channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread) {
+      channel.message_count = (channel.message_count ?? 0) + 1;
+      channel.total_message_sent = (channel.total_message_sent ?? 0) + 1;
+    }
+  }
+
+  private removeMessage(message: Payload): void {
+    this.messages.delete(message.id);
+    if (message.flags & MessageFlags.Ephemeral) return;
+    if (this.hasIntent(message.guild_id ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages)) {
+      this.dispatch(GatewayDispatchEvents.MessageDelete, {
+        id: message.id,
+        channel_id: message.channel_id,
+        ...(message.guild_id ? { guild_id: message.guild_id } : {}),
+      });
+    }
+  }
+
+  private findMessage(id: string): Payload | undefined {
+    const stored = this.messages.get(id);
+    if (stored) return stored;
+    for (const record of this.interactions.values()) {
+      if (record.original?.id === id) return record.original;
+      const followUp = record.followUps.find((message) => message.id === id);
+      if (followUp) return followUp;
+    }
+    return undefined;
+  }
+
+  private usersMentionedIn(content: string): Payload[] {
+    const ids = [...new Set([...content.matchAll(/<@!?(\d+)>/g)].map((match) => match[1]))];
+    return ids.flatMap((id) => {
+      const user = this.users.get(id);
+      return user ? [clone(user)] : [];
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------ threads
+
+  private startThreadFromMessage({ params, body }: RestRequest): Payload {
+    const parent = this.knownChannel(params.channelId);
+    const message = this.channelMessage(params, true);
+    if (message.thread) {
+      throw discordError(400, RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage, "A thread has already been created for this message");
+    }
+    this.checkThreadName(body);
+    // On Discord a thread started from a message shares the message's id.
+    const thread = this.newThread(parent, message.id, ChannelType.PublicThread, body ?? {});
+    message.thread = clone(thread);
+    message.flags |= MessageFlags.HasThread;
+    return thread;
+  }
+
+  private startThread({ params, body }: RestRequest): Payload {
+    const parent = this.knownChannel(params.channelId);
+    this.checkThreadName(body);
+    const type = Number(body?.type ?? ChannelType.PrivateThread);
+    return this.newThread(parent, this.nextId(), type, body ?? {});
+  }
+
+  private checkThreadName(body: Payload | undefined): void {
+    const issues: FormIssue[] = [];
+    checkRequiredText(issues, ["name"], body?.name);
+    checkMaxLength(issues, ["name"], body?.name, DISCORD_LIMITS.threadName);
+    if (issues.length > 0) throw invalidFormBody(issues);
+  }
+
+  private newThread(parent: Payload, id: string, type: number, body: Payload): Payload {
+    if (parent.type !== ChannelType.GuildText && parent.type !== ChannelType.GuildAnnouncement) {
+      throw discordError(400, RESTJSONErrorCodes.CannotExecuteActionOnThisChannelType, "Cannot execute action on this channel type");
+    }
+    const now = new Date().toISOString();
+    const thread: Payload = {
+      id,
+      type,
+      guild_id: parent.guild_id,
+      parent_id: parent.id,
+      owner_id: this.botUser.id,
+      name: body.name,
+      last_message_id: null,
+      message_count: 0,
+      member_count: 1,
+      total_message_sent: 0,
+      rate_limit_per_user: Number(body.rate_limit_per_user ?? 0),
+      flags: 0,
+      thread_metadata: {
+        archived: false,
+        auto_archive_duration: Number(body.auto_archive_duration ?? 4320),
+        archive_timestamp: now,
+        locked: false,
+        create_timestamp: now,
+        ...(type === ChannelType.PrivateThread ? { invitable: body.invitable ?? true } : {}),
+      },
+      member: { id, user_id: this.botUser.id, join_timestamp: now, flags: 0 },
+    };
+    this.channels.set(id, thread);
+    if (this.hasIntent(GatewayIntentBits.Guilds)) this.dispatch(GatewayDispatchEvents.ThreadCreate, { ...clone(thread), newly_created: true });
+    return clone(thread);
+  }
+
+  private editChannel({ params, body }: RestRequest): Payload {
+    const channel = this.knownChannel(params.channelId, true);
+    const patch = body ?? {};
+    if (typeof patch.name === "string") channel.name = patch.name;
+    if (channel.thread_metadata) {
+      for (const key of ["archived", "locked", "auto_archive_duration", "invitable"]) {
+        if (key in patch) channel.thread_metadata[key] = patch[key];
+      }
+    }
+    if (this.hasIntent(GatewayIntentBits.Guilds)) {
+      this.dispatch(channel.thread_metadata ? GatewayDispatchEvents.ThreadUpdate : GatewayDispatchEvents.ChannelUpdate, clone(channel));
+    }
+    return clone(channel);
+  }
+
+  // ----------------------------------------------------------------------------------------------- commands
+
+  private commandList(params: Record<string, string>, guildId: string | null): Payload[] {
+    this.checkApplication(params.applicationId, guildId);
+    return this.commands(guildId ?? undefined);
+  }
+
+  private putCommands({ params, body }: RestRequest, guildId: string | null): Payload[] {
+    this.checkApplication(params.applicationId, guildId);
+    if (!Array.isArray(body)) throw invalidFormBody([{ path: [], code: "BASE_TYPE_ARRAY", message: "Must be an array." }]);
+    const issues = body.flatMap((command: Payload, index: number) => findCommandProblems(command).map((issue) => ({ ...issue, path: [index, ...issue.path] })));
+    const names = body.map((command: Payload) => `${command.type ?? 1}:${command.name}`);
+    names.forEach((name, index) => {
+      if (names.indexOf(name) !== index) issues.push({ path: [index, "name"], code: "APPLICATION_COMMANDS_DUPLICATE_NAME", message: `Application command names must be unique` });
+    });
+    if (issues.length > 0) throw invalidFormBody(issues);
+    const previous = guildId ? (this.guildCommands.get(guildId) ?? []) : this.globalCommands;
+    const stored = body.map((command: Payload) => this.storedCommand(command, guildId, previous));
+    if (guildId) this.guildCommands.set(guildId, stored);
+    else this.globalCommands.splice(0, this.globalCommands.length, ...stored);
+    return clone(stored);
+  }
+
+  private postCommand({ params, body }: RestRequest, guildId: string | null): RestResult {
+    this.checkApplication(params.applicationId, guildId);
+    const issues = findCommandProblems(body ?? {});
+    if (issues.length > 0) throw invalidFormBody(issues);
+    const list = guildId ? (this.guildCommands.get(guildId) ?? []) : this.globalCommands;
+    const stored = this.storedCommand(body ?? {}, guildId, list);
+    const index = list.findIndex((command) => command.name === stored.name && command.type === stored.type);
+    if (index === -1) list.push(stored);
+    else list[index] = stored;
+    if (guildId) this.guildCommands.set(guildId, list);
+    return { status: index === -1 ? 201 : 200, body: clone(stored) };
+  }
+
+  private deleteCommand({ params }: RestRequest, guildId: string | null): RestResult {
+    this.checkApplication(params.applicationId, guildId);
+    const list = guildId ? (this.guildCommands.get(guildId) ?? []) : this.globalCommands;
+    const index = list.findIndex((command) => command.id === params.commandId);
+    if (index === -1) throw discordError(404, RESTJSONErrorCodes.UnknownApplicationCommand, "Unknown application command");
+    list.splice(index, 1);
+    return { status: 204 };
+  }
+
+  private storedCommand(command: Payload, guildId: string | null, previous: Payload[]): Payload {
+    const type = command.type ?? ApplicationCommandType.ChatInput;
+    const existing = previous.find((candidate) => candidate.name === command.name && candidate.type === type);
+    return {
+      id: existing?.id ?? this.nextId(),
+      application_id: this.applicationId,
+      version: this.nextId(),
+      default_member_permissions: null,
+      nsfw: false,
+      contexts: null,
+      integration_types: [0],
+      ...clone(command),
+      type,
+      description: command.description ?? "",
+      ...(guildId ? { guild_id: guildId } : {}),
+    };
+  }
+
+  private checkApplication(applicationId: string, guildId: string | null): void {
+    if (applicationId !== this.applicationId) {
+      throw discordError(403, RESTJSONErrorCodes.NotAuthorizedToPerformThisActionOnThisApplication, "You are not authorized to perform this action on this application");
+    }
+    if (guildId && guildId !== this.guildId) throw discordError(403, RESTJSONErrorCodes.MissingAccess, "Missing Access");
+  }
+
+  private findCommand(name: string, guildId: string | null): Payload | undefined {
+    const isNamed = (command: Payload) => command.name === name && command.type === ApplicationCommandType.ChatInput;
+    return (guildId ? this.guildCommands.get(guildId)?.find(isNamed) : undefined) ?? this.globalCommands.find(isNamed);
+  }
+
+  /** Turns { question: "..." } into API options, as the Discord client would (it refuses what does not fit). */
+  private toCommandOptions(name: string, options: Record<string, unknown>, command: Payload | undefined): Payload[] {
+    const declared: Payload[] = command?.options ?? [];
+    const given = Object.entries(options).filter(([, value]) => value !== undefined);
+    if (command) {
+      for (const option of declared) {
+        if (option.required && !given.some(([key]) => key === option.name)) {
+          throw new Error(`Discord emulator: /${name} requires the option "${option.name}"; the Discord client would not send it without`);
+        }
+      }
+    }
+    return given.map(([key, value]) => {
+      const declaration = declared.find((option) => option.name === key);
+      if (command && !declaration) throw new Error(`Discord emulator: the registered /${name} has no option "${key}"`);
+      const type = declaration?.type ?? inferOptionType(value);
+      if (!fitsOptionType(type, value)) throw new Error(`Discord emulator: option "${key}" of /${name} cannot hold ${JSON.stringify(value)}`);
+      return { name: key, type, value };
+    });
+  }
+
+  // ----------------------------------------------------------------------------------------- guild & users
+
+  private registerUser(user: Payload): Payload {
+    const known = this.users.get(user.id);
+    if (known) return known;
+    const complete: Payload = {
+      username: "member",
+      discriminator: "0",
+      global_name: null,
+      avatar: null,
+      bot: false,
+      system: false,
+      public_flags: 0,
+      flags: 0,
+      ...user,
+    };
+    this.users.set(complete.id, complete);
+    return complete;
+  }
+
+  private knownUser(id: string): Payload {
+    const user = this.users.get(id);
+    if (!user) throw discordError(404, RESTJSONErrorCodes.UnknownUser, "Unknown User");
+    return clone(user);
+  }
+
+  private knownChannel(id: string, live = false): Payload {
+    const channel = this.channels.get(id);
+    if (!channel) throw unknownChannel();
+    return live ? channel : clone(channel);
+  }
+
+  private knownGuild(id: string): string {
+    if (id !== this.guildId) throw discordError(404, RESTJSONErrorCodes.UnknownGuild, "Unknown Guild");
+    return id;
+  }
+
+  private dmChannelFor(user: Payload): Payload {
+    const existing = [...this.channels.values()].find(
+      (channel) => channel.type === ChannelType.DM && channel.recipients?.[0]?.id === user.id,
+    );
+    if (existing) return clone(existing);
+    const channel = { id: this.nextId(), type: ChannelType.DM, last_message_id: null, flags: 0, recipients: [clone(user)] };
+    this.channels.set(channel.id, channel);
+    return clone(channel);
+  }
+
+  private memberObject(user: Payload, roles: string[]): Payload {
+    return {
+      user: clone(user),
+      nick: null,
+      avatar: null,
+      banner: null,
+      roles,
+      joined_at: new Date(0).toISOString(),
+      premium_since: null,
+      deaf: false,
+      mute: false,
+      flags: 0,
+      pending: false,
+      communication_disabled_until: null,
+    };
+  }
+
+  private roles(): Payload[] {
+    const role = (id: string, name: string, rolePermissions: bigint, extra: Payload = {}) => ({
+      id,
+      name,
+      permissions: rolePermissions.toString(),
+      position: 0,
+      color: 0,
+      hoist: false,
+      managed: false,
+      mentionable: false,
+      flags: 0,
+      icon: null,
+      unicode_emoji: null,
+      ...extra,
+    });
+    return [
+      role(this.guildId, "@everyone", MEMBER_PERMISSIONS),
+      role(this.botRoleId, this.botUser.username, BOT_PERMISSIONS, { position: 1, managed: true, tags: { bot_id: this.botUser.id } }),
+    ];
+  }
+
+  private guildChannels(threads: boolean): Payload[] {
+    return [...this.channels.values()]
+      .filter((channel) => channel.guild_id === this.guildId && Boolean(channel.thread_metadata) === threads)
+      .map(clone);
+  }
+
+  private guildObject(id: string, forGateway: boolean): Payload {
+    const guild: Payload = {
+      id,
+      name: "Newsdesk test guild",
+      icon: null,
+      splash: null,
+      discovery_splash: null,
+      banner: null,
+      description: null,
+      owner_id: this.user.id,
+      afk_channel_id: null,
+      afk_timeout: 300,
+      verification_level: 0,
+      default_message_notifications: 1,
+      explicit_content_filter: 0,
+      mfa_level: 0,
+      nsfw_level: 0,
+      premium_tier: 0,
+      premium_subscription_count: 0,
+      premium_progress_bar_enabled: false,
+      system_channel_id: null,
+      system_channel_flags: 0,
+      rules_channel_id: null,
+      public_updates_channel_id: null,
+      safety_alerts_channel_id: null,
+      vanity_url_code: null,
+      preferred_locale: "en-US",
+      max_members: 500_000,
+      features: [],
+      roles: this.roles(),
+      emojis: [],
+      stickers: [],
+      application_id: null,
+    };
+    if (!forGateway) return guild;
+    return {
+      ...guild,
+      joined_at: new Date(0).toISOString(),
+      large: false,
+      unavailable: false,
+      member_count: this.users.size,
+      members: [this.memberObject(this.botUser, [this.botRoleId])],
+      channels: this.guildChannels(false),
+      threads: this.guildChannels(true),
+      presences: [],
+      voice_states: [],
+      stage_instances: [],
+      guild_scheduled_events: [],
+      soundboard_sounds: [],
+    };
+  }
+
+  private applicationObject(): Payload {
+    return {
+      id: this.applicationId,
+      name: this.botUser.username,
+      icon: null,
+      description: "",
+      summary: "",
+      bot_public: true,
+      bot_require_code_grant: false,
+      verify_key: "0".repeat(64),
+      flags: this.applicationFlags(),
+      team: null,
+      bot: clone(this.botUser),
+      owner: clone(this.user),
+      approximate_guild_count: 1,
+    };
+  }
+
+  private applicationFlags(): number {
+    const enabled = this.options.privilegedIntents;
+    return (
+      (enabled & GatewayIntentBits.GuildPresences ? ApplicationFlags.GatewayPresence : 0) |
+      (enabled & GatewayIntentBits.GuildMembers ? ApplicationFlags.GatewayGuildMembers : 0) |
+      (enabled & GatewayIntentBits.MessageContent ? ApplicationFlags.GatewayMessageContent : 0)
+    );
+  }
+
+  // ------------------------------------------------------------------------------------------------ gateway
+
+  private acceptGatewayConnection(socket: WebSocket, request: IncomingMessage): void {
+    const query = new URL(request.url ?? "/", "http://127.0.0.1").searchParams;
+    const connection: GatewayConnection = { socket, session: null, deflate: null, closedByEmulator: false };
+    this.connections.add(connection);
+    socket.on("close", (code) => this.onGatewayClose(connection, code));
+    socket.on("error", () => undefined);
+    socket.on("message", (data) => this.onGatewayMessage(connection, data));
+    if (query.get("v") !== "10") {
+      this.closeConnection(connection, GatewayCloseCodes.InvalidAPIVersion, "Invalid API version");
+      return;
+    }
+    if ((query.get("encoding") ?? "json") !== "json") {
+      this.closeConnection(connection, GatewayCloseCodes.DecodeError, "The Discord emulator speaks JSON only");
+      return;
+    }
+    const compress = query.get("compress");
+    if (compress === "zlib-stream") connection.deflate = this.createZlibStream(connection);
+    else if (compress) {
+      this.closeConnection(connection, GatewayCloseCodes.DecodeError, `Unsupported compression ${compress}`);
+      return;
+    }
+    this.send(connection, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs, _trace: ["emulator"] } });
+  }
+
+  private onGatewayMessage(connection: GatewayConnection, data: RawData): void {
+    let payload: Payload;
+    try {
+      payload = JSON.parse(data.toString());
+    } catch {
+      this.closeConnection(connection, GatewayCloseCodes.DecodeError, "Error while decoding payload.");
+      return;
+    }
+    this.gatewayLog.push({ direction: "in", op: payload.op, d: redactToken(payload.d) });
+    this.notify();
+    switch (payload.op) {
+      case GatewayOpcodes.Heartbeat:
+        this.send(connection, { op: GatewayOpcodes.HeartbeatAck });
+        return;
+      case GatewayOpcodes.Identify:
+        this.identify(connection, payload.d ?? {});
+        return;
+      case GatewayOpcodes.Resume:
+        this.resume(connection, payload.d ?? {});
+        return;
+      case GatewayOpcodes.PresenceUpdate:
+      case GatewayOpcodes.RequestGuildMembers:
+      case GatewayOpcodes.VoiceStateUpdate:
+        if (!connection.session) this.closeConnection(connection, GatewayCloseCodes.NotAuthenticated, "Not authenticated.");
+        return;
+      default:
+        this.closeConnection(connection, GatewayCloseCodes.UnknownOpcode, "Unknown opcode.");
+    }
+  }
+
+  private identify(connection: GatewayConnection, d: Payload): void {
+    if (connection.session) return this.closeConnection(connection, GatewayCloseCodes.AlreadyAuthenticated, "Already authenticated.");
+    if (d.token !== this.token) return this.closeConnection(connection, GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
+    const intents = Number(d.intents);
+    if (!Number.isInteger(intents) || intents < 0) return this.closeConnection(connection, GatewayCloseCodes.InvalidIntents, "Invalid intent(s).");
+    if (intents & PRIVILEGED_INTENTS & ~this.options.privilegedIntents) {
+      return this.closeConnection(connection, GatewayCloseCodes.DisallowedIntents, "Disallowed intent(s).");
+    }
+    const session: GatewaySession = { id: randomBytes(16).toString("hex"), sequence: 0, intents, connection, dispatched: [], valid: true };
+    this.sessions.set(session.id, session);
+    this.currentSession = session;
+    connection.session = session;
+    this.identifyCount++;
+    this.dispatch(GatewayDispatchEvents.Ready, {
+      v: 10,
+      user: clone(this.botUser),
+      guilds: [{ id: this.guildId, unavailable: true }],
+      session_id: session.id,
+      session_type: "normal",
+      resume_gateway_url: this.gatewayUrl,
+      shard: Array.isArray(d.shard) ? d.shard : [0, 1],
+      application: { id: this.applicationId, flags: this.applicationFlags() },
+      private_channels: [],
+      presences: [],
+      relationships: [],
+      guild_join_requests: [],
+      geo_ordered_rtc_regions: [],
+      user_settings: {},
+      auth: {},
+      _trace: ["emulator"],
+    });
+    if (intents & GatewayIntentBits.Guilds) this.dispatch(GatewayDispatchEvents.GuildCreate, this.guildObject(this.guildId, true));
+  }
+
+  private resume(connection: GatewayConnection, d: Payload): void {
+    if (connection.session) return this.closeConnection(connection, GatewayCloseCodes.AlreadyAuthenticated, "Already authenticated.");
+    if (d.token !== this.token) return this.closeConnection(connection, GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
+    const session = this.sessions.get(String(d.session_id));
+    if (!session || !session.valid) {
+      this.send(connection, { op: GatewayOpcodes.InvalidSession, d: false });
+      return;
+    }
+    const lastSeen = Number(d.seq ?? 0);
+    if (lastSeen > session.sequence) return this.closeConnection(connection, GatewayCloseCodes.InvalidSeq, "Invalid seq.");
+    const previous = session.connection;
+    if (previous && previous !== connection) {
+      previous.session = null;
+      this.closeConnection(previous, GatewayCloseCodes.SessionTimedOut, "Session resumed elsewhere.");
+    }
+    session.connection = connection;
+    connection.session = session;
+    this.currentSession = session;
+    this.resumeCount++;
+    
+    this.dispatch(GatewayDispatchEvents.Resumed, { _trace: ["emulator"] });
+  }
+
+  private onGatewayClose(connection: GatewayConnection, code: number): void {
+    this.connections.delete(connection);
+    connection.deflate?.close();
+    const session = connection.session;
+    if (session?.connection === connection) {
+      session.connection = null;
+      // Discord ends a session the client closed normally; other closes leave it resumable.
+      if (!connection.closedByEmulator && (code === 1000 || code === 1001)) session.valid = false;
+    }
+    if (!connection.closedByEmulator) this.gatewayLog.push({ direction: "in", op: -1, close: code });
+    this.notify();
+  }
+
+  private closeConnection(connection: GatewayConnection, code: number, reason: string): void {
+    connection.closedByEmulator = true;
+    this.gatewayLog.push({ direction: "out", op: -1, close: code });
+    connection.socket.close(code, reason);
+    this.notify();
+  }
+
+  private requireSession(): void {
+    if (!this.currentSession?.valid) {
+      throw new Error("Discord emulator: no bot session; log the client in and await clientReady before sending events");
+    }
+  }
+
+  private hasIntent(intent: number): boolean {
+    return Boolean(this.currentSession?.valid && this.currentSession.intents & intent);
+  }
+
+  /** Sends a dispatch to the current session, or keeps it for replay while the bot is reconnecting. */
+  private dispatch(t: string, d: unknown): boolean {
+    const session = this.currentSession;
+    if (!session?.valid) return false;
+    const frame = { op: GatewayOpcodes.Dispatch, t, s: ++session.sequence, d: clone(d) };
+    session.dispatched.push(frame);
+    if (session.dispatched.length > 5_000) session.dispatched.shift();
+    if (session.connection) this.send(session.connection, frame);
+    return true;
+  }
+
+  /** MESSAGE_CREATE/UPDATE as far as the intents allow, with content hidden without MessageContent. */
+  private dispatchMessage(t: string, message: Payload): Omit<SentMessage, "message"> {
+    const inGuild = Boolean(message.guild_id);
+    if (!this.hasIntent(inGuild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages)) {
+      return { dispatched: false, contentVisible: false };
+    }
+    const botId = this.botUser.id;
+    const contentVisible =
+      !inGuild ||
+      this.hasIntent(GatewayIntentBits.MessageContent) ||
+      message.author?.id === botId ||
+      (message.mentions ?? []).some((user: Payload) => user.id === botId);
+    const frame: Payload = contentVisible ? clone(message) : { ...clone(message), content: "", embeds: [], attachments: [], components: [] };
+    if (inGuild) {
+      // Guild messages carry the author's member object, without its user (that is `author`).
+      const { user: _user, ...member } = this.memberObject(message.author, message.author?.id === botId ? [this.botRoleId] : []);
+      frame.member = member;
+    }
+    this.dispatch(t, frame);
+    return { dispatched: true, contentVisible };
+  }
+
+  /** Discord echoes the bot's own (non-ephemeral) messages back over the gateway. */
+  private echoMessage(t: string, message: Payload): void {
+    if (message.flags & MessageFlags.Ephemeral) return;
+    this.dispatchMessage(t, message);
+  }
+
+  private send(connection: GatewayConnection, frame: Payload): void {
+    if (connection.socket.readyState !== WebSocket.OPEN) return;
+    this.gatewayLog.push({ direction: "out", op: frame.op, t: frame.t ?? null, s: frame.s ?? null, d: frame.d });
+    const text = JSON.stringify(frame);
+    if (connection.deflate) {
+      // Write and flush in order, so each frame is exactly one flushed block.
+      connection.deflate.write(text);
+      connection.deflate.flush(zlibConstants.Z_SYNC_FLUSH);
+    } else connection.socket.send(text);
+    this.notify();
+  }
+
+  /** zlib-stream: one deflate context per connection, each frame ending in a sync flush (00 00 ff ff). */
+  private createZlibStream(connection: GatewayConnection): Deflate {
+    const deflate = createDeflate();
+    let pending: Buffer[] = [];
+    deflate.on("data", (chunk: Buffer) => {
+      pending.push(chunk);
+      if (chunk.length >= 4 && chunk.subarray(chunk.length - 4).equals(ZLIB_SUFFIX)) {
+        const frame = Buffer.concat(pending);
+        pending = [];
+        if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(frame, { binary: true });
+      }
+    });
+    return deflate;
+  }
+
+  // ---------------------------------------------------------------------------------------------- plumbing
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter.check();
+  }
+
+  private describeRecentCalls(): string {
+    const recent = this.calls.slice(-8).map((call) => `${call.method} ${call.path} → ${call.status}`);
+    return recent.length > 0 ? `Last REST calls: ${recent.join("; ")}` : "No REST calls were made.";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------------------------
+
+function splitApiPath(pathname: string): { version: number | null; path: string } {
+  const decoded = pathname
+    .split("/")
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    })
+    .join("/");
+  const found = /^\/api(?:\/v(\d+))?(\/.*)?$/.exec(decoded);
+  if (!found) return { version: null, path: decoded };
+  return { version: found[1] ? Number(found[1]) : null, path: found[2] ?? "/" };
+}
+
+async function readBody(request: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function parseRequestBody(raw: Buffer, contentType: string): Promise<{ body: Payload | undefined; files: RecordedFile[] }> {
+  if (raw.length === 0) return { body: undefined, files: [] };
+  if (contentType.startsWith("multipart/form-data")) {
+    const form = await new Response(new Uint8Array(raw), { headers: { "content-type": contentType } }).formData();
+    const files: RecordedFile[] = [];
+    let body: Payload | undefined;
+    for (const [field, value] of form) {
+      if (typeof value === "string") {
+        if (field === "payload_json") body = { ...body, ...parseJson(value) };
+        else body = { ...body, [field]: value };
+      } else {
+        const data = Buffer.from(await value.arrayBuffer());
+        files.push({ field, name: value.name, contentType: value.type, size: data.length, data });
+      }
+    }
+    return { body, files };
+  }
+  return { body: parseJson(raw.toString("utf8")), files: [] };
+}
+
+function parseJson(text: string): Payload {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw discordError(400, RESTJSONErrorCodes.RequestBodyContainsInvalidJSON, "The request body contains invalid JSON.");
+  }
+}
+
+function allowedCallbackTypes(interactionType: number): number[] {
+  switch (interactionType) {
+    case InteractionType.Ping:
+      return [InteractionResponseType.Pong];
+    case InteractionType.ApplicationCommand:
+      return [
+        InteractionResponseType.ChannelMessageWithSource,
+        InteractionResponseType.DeferredChannelMessageWithSource,
+        InteractionResponseType.Modal,
+        InteractionResponseType.LaunchActivity,
+      ];
+    case InteractionType.MessageComponent:
+      return [
+        InteractionResponseType.ChannelMessageWithSource,
+        InteractionResponseType.DeferredChannelMessageWithSource,
+        InteractionResponseType.DeferredMessageUpdate,
+        InteractionResponseType.UpdateMessage,
+        InteractionResponseType.Modal,
+      ];
+    case InteractionType.ApplicationCommandAutocomplete:
+      return [InteractionResponseType.ApplicationCommandAutocompleteResult];
+    case InteractionType.ModalSubmit:
+      return [
+        InteractionResponseType.ChannelMessageWithSource,
+        InteractionResponseType.DeferredChannelMessageWithSource,
+        InteractionResponseType.DeferredMessageUpdate,
+        InteractionResponseType.UpdateMessage,
+      ];
+    default:
+      return [];
+  }
+}
+
+function findComponent(rows: unknown, customId: string): Payload | undefined {
+  if (!Array.isArray(rows)) return undefined;
+  for (const component of rows as Payload[]) {
+    if (component?.custom_id === customId) return component;
+    const nested = findComponent(component?.components, customId) ?? findComponent(component?.accessory ? [component.accessory] : [], customId);
+    if (nested) return nested;
+  }
+  return undefined;
+}
+
+function listCustomIds(rows: unknown): string[] {
+  if (!Array.isArray(rows)) return [];
+  return (rows as Payload[]).flatMap((component) => [
+    ...(typeof component?.custom_id === "string" ? [component.custom_id] : []),
+    ...listCustomIds(component?.components),
+  ]);
+}
+
+function inferOptionType(value: unknown): number {
+  if (typeof value === "boolean") return ApplicationCommandOptionType.Boolean;
+  if (typeof value === "number") return Number.isInteger(value) ? ApplicationCommandOptionType.Integer : ApplicationCommandOptionType.Number;
+  return ApplicationCommandOptionType.String;
+}
+
+function fitsOptionType(type: number, value: unknown): boolean {
+  switch (type) {
+    case ApplicationCommandOptionType.Boolean:
+      return typeof value === "boolean";
+    case ApplicationCommandOptionType.Integer:
+      return Number.isInteger(value);
+    case ApplicationCommandOptionType.Number:
+      return typeof value === "number" && Number.isFinite(value);
+    default:
+      return typeof value === "string";
+  }
+}
+
+const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+/** What Discord refuses in a command registration (the parts a deploy script can get wrong). */
+export function findCommandProblems(command: Payload): FormIssue[] {
+  const issues: FormIssue[] = [];
+  const type = command.type ?? ApplicationCommandType.ChatInput;
+  if (typeof command.name !== "string" || !COMMAND_NAME.test(command.name) || (type === ApplicationCommandType.ChatInput && command.name !== command.name.toLowerCase())) {
+    issues.push({ path: ["name"], code: "APPLICATION_COMMAND_INVALID_NAME", message: "Command name is invalid" });
+  }
+  if (type === ApplicationCommandType.ChatInput) {
+    checkRequiredText(issues, ["description"], command.description);
+    checkMaxLength(issues, ["description"], command.description, 100);
+  }
+  const options: Payload[] = Array.isArray(command.options) ? command.options : [];
+  checkMaxLength(issues, ["options"], options, 25);
+  let sawOptional = false;
+  options.forEach((option, index) => {
+    if (typeof option.name !== "string" || !COMMAND_NAME.test(option.name) || option.name !== option.name.toLowerCase()) {
+      issues.push({ path: ["options", index, "name"], code: "APPLICATION_COMMAND_INVALID_NAME", message: "Command name is invalid" });
+    }
+    checkRequiredText(issues, ["options", index, "description"], option.description);
+    checkMaxLength(issues, ["options", index, "description"], option.description, 100);
+    checkMaxLength(issues, ["options", index, "choices"], option.choices, 25);
+    if (option.required && sawOptional) {
+      issues.push({ path: ["options"], code: "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", message: "Required options must be placed before non-required options" });
+    }
+    if (!option.required) sawOptional = true;
+  });
+  return issues;
+}
+
+function redactToken(d: unknown): unknown {
+  if (d && typeof d === "object" && "token" in d) return { ...(d as Payload), token: "[redacted]" };
+  return d;
+}
