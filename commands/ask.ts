@@ -1,7 +1,7 @@
 // /ask: an answer with [n] citations from the indexed articles.
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from "discord.js";
 import type { SearchFilters } from "../src/core/types.js";
-import { admitQuestion, answerQuestion, MAX_QUESTION_LENGTH, NO_PINGS, normalizeQuestion } from "../src/discord/answer-question.js";
+import { admitQuestion, answerQuestion, MAX_QUESTION_LENGTH, NO_PINGS } from "../src/discord/answer-question.js";
 import type { Command } from "../src/discord/command.js";
 import { editReplyWith } from "../src/discord/send-rendered.js";
 import { createStreamPreview } from "../src/discord/stream-preview.js";
@@ -29,15 +29,16 @@ export default {
     .addBooleanOption((o) => o.setName("private").setDescription("Show the answer only to you")),
 
   async execute(interaction, context) {
-    const question = normalizeQuestion(interaction.options.getString("question", true));
     const source = interaction.options.getString("sources")?.trim() || undefined;
     const since = interaction.options.getString("since")?.trim() || null;
     const isPrivate = interaction.options.getBoolean("private") ?? false;
-    const refusal = checkSince(since) ?? admitQuestion(question, interaction.user.id, context);
-    if (refusal) {
-      await interaction.reply({ content: refusal, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+    const badSince = checkSince(since);
+    const admission = badSince === undefined ? admitQuestion(interaction.options.getString("question", true), interaction.user.id, context) : { refusal: badSince };
+    if (admission.refusal !== undefined) {
+      await interaction.reply({ content: admission.refusal, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
       return;
     }
+    const question = admission.question;
     await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
     const filters: SearchFilters = { ...(source ? { source } : {}), ...(since ? { since } : {}) };
     const preview = createStreamPreview({

@@ -1,10 +1,7 @@
 // npm start: the bot's composition root. Config → logger → pipeline (loaded once) → commands → bot.
 import "dotenv/config";
-import { openPipeline } from "./app.js";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { describeMissingDiscordSettings } from "./discord/check-discord-settings.js";
-import { createBot } from "./discord/create-bot.js";
-import { COMMANDS_DIR, loadCommands } from "./discord/load-commands.js";
 import { createLogger, type Logger } from "./log.js";
 
 /** Exits with a message meant for the person starting the bot: no stack trace. */
@@ -25,6 +22,13 @@ async function main(): Promise<void> {
   if (missing) fail(missing);
   const token = config.DISCORD_TOKEN as string;
 
+  // The pipeline and discord.js load only once the settings are known to be there: a missing token is
+  // reported at once instead of after seconds of imports.
+  const [{ openPipeline }, { createBot }, { COMMANDS_DIR, loadCommands }] = await Promise.all([
+    import("./app.js"),
+    import("./discord/create-bot.js"),
+    import("./discord/load-commands.js"),
+  ]);
   const log: Logger = createLogger(config.LOG_LEVEL);
   const pipeline = await openPipeline(config, log);
   const commands = await loadCommands(COMMANDS_DIR, log);

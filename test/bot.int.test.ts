@@ -399,6 +399,7 @@ describe("with the Message Content intent", () => {
       expect(((identify.d as Payload).intents & (1 << 15)) !== 0).toBe(true);
       const sent = own.sendInteraction(own.chatInput("ask", { question: MINISTRY_QUESTION }));
       const reply = await own.waitForOriginal(sent);
+      // No waiting for the bot's "follow up here": a message written the moment the thread exists is answered in context.
       own.sendInteraction(own.buttonClick(buttonId(reply, "thread"), reply));
       const threadCall = await own.waitFor((c) => c.route === "/channels/:channelId/messages/:messageId/threads");
       const threadId = (threadCall.response as Payload).id as string;

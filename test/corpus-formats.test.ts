@@ -32,10 +32,10 @@ describe("titles and front matter in .txt and .md", () => {
     expect(articles[0].lineSpans).toEqual([[3, 3], [4, 4], [5, 5]]);
   });
 
-  it("GIVEN a long first line THEN the title comes from the file name and the line stays in the body", () => {
+  it("GIVEN a long first line and an id for a file name THEN the title is the opening words and the line stays in the body", () => {
     const long = "Pulling away from an agreed policy, ".repeat(6);
     const { articles } = parse("news/000_c0af5a29.txt", `${long}\n\nMore.`);
-    expect(articles[0].title).toBe("000 c0af5a29");
+    expect(articles[0].title).toBe("Pulling away from an agreed policy, Pulling away from an agreed policy, Pulling…");
     expect(bodyLines(articles[0].body)[0]).toBe(long.trimEnd());
   });
 

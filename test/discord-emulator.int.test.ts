@@ -38,8 +38,18 @@ async function logIn(emulator: DiscordEmulator, intents: number[]): Promise<Clie
   return client;
 }
 
-function nextInteraction<T extends Interaction>(client: Client): Promise<T> {
-  return new Promise((resolve) => client.once(Events.InteractionCreate, (interaction) => resolve(interaction as T)));
+function nextInteraction<T extends Interaction>(client: Client, timeoutMs = 5_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const listener = (interaction: Interaction) => {
+      clearTimeout(timer);
+      resolve(interaction as T);
+    };
+    const timer = setTimeout(() => {
+      client.off(Events.InteractionCreate, listener);
+      reject(new Error(`the client received no interaction within ${timeoutMs} ms`));
+    }, timeoutMs);
+    client.once(Events.InteractionCreate, listener);
+  });
 }
 
 function buttonRow(...customIds: string[]): ActionRowBuilder<ButtonBuilder> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { admitQuestion, normalizeQuestion } from "../src/discord/answer-question.js";
+import { admitQuestion } from "../src/discord/answer-question.js";
 import { createConcurrencyLimit } from "../src/discord/concurrency-limit.js";
 import { createRateLimiter } from "../src/discord/rate-limiter.js";
 
@@ -38,31 +38,26 @@ describe("createRateLimiter", () => {
 });
 
 describe("admitQuestion", () => {
-  const settings = { maxQuestionLength: 1000, rateLimitPerMinute: 1, messageContentIntent: false, logQuestions: false };
+  const settings = { rateLimitPerMinute: 1, messageContentIntent: false, logQuestions: false };
 
   it("GIVEN an over-long question THEN refuses naming the limit, without using a token", () => {
     const c = clock();
     const context = { settings, rateLimiter: createRateLimiter({ perMinute: 1, now: c.now }), now: c.now };
-    expect(admitQuestion("x".repeat(1001), "u", context)).toMatch(/1001 characters.*limit is 1000/);
-    expect(admitQuestion("A fair question?", "u", context)).toBeUndefined();
+    expect(admitQuestion("x".repeat(1001), "u", context).refusal).toMatch(/1001 characters.*limit is 1000/);
+    expect(admitQuestion("A fair question?", "u", context)).toEqual({ question: "A fair question?" });
   });
 
   it("GIVEN a member over the rate THEN says when to try again, in seconds and as a Discord timestamp", () => {
     const c = clock(1_700_000_000_000);
     const context = { settings, rateLimiter: createRateLimiter({ perMinute: 1, now: c.now }), now: c.now };
-    expect(admitQuestion("First?", "u", context)).toBeUndefined();
-    expect(admitQuestion("Second?", "u", context)).toBe("You can ask 1 question a minute. Try again in 60 s (<t:1700000060:R>).");
+    expect(admitQuestion("First?", "u", context).refusal).toBeUndefined();
+    expect(admitQuestion("Second?", "u", context).refusal).toBe("You can ask 1 question a minute. Try again in 60 s (<t:1700000060:R>).");
   });
 
-  it("GIVEN an empty question THEN asks for words", () => {
-    const context = { settings, rateLimiter: createRateLimiter({ perMinute: 1 }), now: Date.now };
-    expect(admitQuestion(normalizeQuestion(" \u200b\u0007 "), "u", context)).toMatch(/in words/);
-  });
-});
-
-describe("normalizeQuestion", () => {
-  it("GIVEN control and zero-width characters THEN drops them and keeps the words", () => {
-    expect(normalizeQuestion("  What\u200b did\u0000 Russia\t\tsay?\u0007 ")).toBe("What did Russia say?");
+  it("GIVEN control and zero-width characters THEN admits the words alone; nothing but them is refused", () => {
+    const context = { settings, rateLimiter: createRateLimiter({ perMinute: 5 }), now: Date.now };
+    expect(admitQuestion("  What\u200b did\u0000 Russia\t\tsay?\u0007 ", "u", context)).toEqual({ question: "What did Russia say?" });
+    expect(admitQuestion(" \u200b\u0007 ", "u", context).refusal).toMatch(/empty/);
   });
 });
 

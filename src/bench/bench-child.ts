@@ -9,5 +9,5 @@ process.once("message", async ({ phase, job }: { phase: BenchPhase; job: SizeJob
   } catch (error) {
     message = { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  process.send!(message, () => process.exit(message.ok ? 0 : 1));
+  process.send!(message, undefined, {}, () => process.exit(message.ok ? 0 : 1));
 });

@@ -41,6 +41,8 @@ export interface ServeMeasure {
   ask: LatencySummary;
   /** The HNSW part of search alone: searchKnn for the dense channel's 50 candidates at the configured ef. */
   denseSearch: LatencySummary;
+  /** The five slowest search queries, for whoever tunes retrieval. */
+  slowestSearches: Array<{ query: string; ms: number }>;
   failedQueries: number;
   hitAt5: HitRate;
   eventLoop: { concurrentAsks: number; answered: number; p50Ms: number; p99Ms: number; maxMs: number; wallMs: number };
@@ -131,7 +133,16 @@ export async function measureServing(job: SizeJob): Promise<ServeMeasure> {
     }
     return summarizeLatencies(times);
   };
-  const search = await timeEach((query) => pipeline.search(query));
+  const searchTimes = new Map<string, number>();
+  const search = await timeEach(async (query) => {
+    const started = performance.now();
+    await pipeline.search(query);
+    searchTimes.set(query, performance.now() - started);
+  });
+  const slowestSearches = [...searchTimes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([query, ms]) => ({ query, ms: roundTo(ms, 1) }));
   const ask = await timeEach((query) => pipeline.ask(query));
 
   let hits = 0;
@@ -145,6 +156,8 @@ export async function measureServing(job: SizeJob): Promise<ServeMeasure> {
   const histogram = monitorEventLoopDelay({ resolution: 5 });
   const burst = job.queries.slice(0, job.concurrentAsks);
   histogram.enable();
+  // The histogram records nothing until its timer has fired once: a burst started at once would go unseen.
+  await new Promise((resolve) => setTimeout(resolve, 20));
   const burstStarted = performance.now();
   const settled = await Promise.allSettled(burst.map((query) => pipeline.ask(query)));
   const wallMs = performance.now() - burstStarted;
@@ -161,7 +174,7 @@ export async function measureServing(job: SizeJob): Promise<ServeMeasure> {
   };
   const servingPeak = peakRssMb();
 
-  const { embedder } = createEmbedder(config);
+  const { embedder } = await createEmbedder(config);
   const distinct = [...new Set(job.queries)];
   const vectors = await Promise.all(distinct.map((query) => embedder.embedQuery(query)));
   const index = loaded.store.index;
@@ -177,6 +190,7 @@ export async function measureServing(job: SizeJob): Promise<ServeMeasure> {
     search,
     ask,
     denseSearch: summarizeLatencies(denseTimes),
+    slowestSearches,
     failedQueries,
     hitAt5: rate(hits, answerable.length),
     eventLoop,

@@ -51,7 +51,7 @@ function timedEmbedder(inner: TextEmbedder): { embedder: TextEmbedder; embedding
 
 export async function measureRecipe(job: SizeJob): Promise<RecipeMeasure> {
   const config = configForJob(job);
-  const timed = timedEmbedder(createEmbedder(config).embedder);
+  const timed = timedEmbedder((await createEmbedder(config)).embedder);
   const started = performance.now();
   const loader = new DirectoryLoader(job.corpusDir, {
     ".txt": (file) => new TextLoader(file),

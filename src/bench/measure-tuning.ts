@@ -28,7 +28,7 @@ export interface TuningMeasure {
 
 export async function measureTuning(job: SizeJob): Promise<TuningMeasure> {
   const config = configForJob(job);
-  const { embedder, id } = createEmbedder(config);
+  const { embedder, id } = await createEmbedder(config);
   const loaded = await openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id });
   if (!loaded) throw new Error(`No index in ${config.INDEX_DIR} to tune on.`);
   const source = loaded.store.index;

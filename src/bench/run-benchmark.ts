@@ -32,6 +32,8 @@ export interface BenchOptions {
   /** Project root, for the cold-start measurement of the compiled CLI; skipped when undefined. */
   coldStartRoot?: string;
   keepTemp?: boolean;
+  /** Full builds of Newsdesk and of the recipe, alternated, per size; the median run is reported. Default 1. */
+  repeat?: number;
   concurrentAsks?: number;
   envOverrides?: Record<string, string>;
   onStatus?: (line: string) => void;
@@ -46,6 +48,8 @@ export interface SizeReport {
   recipe: RecipeMeasure;
   /** Newsdesk ÷ recipe, except buildThroughput (recipe seconds ÷ Newsdesk seconds on the same corpus: × faster). */
   ratios: { buildSeconds: number; buildThroughput: number; searchP50: number; searchP95: number; recallAt10: number };
+  /** Seconds of every full build when repeated (Newsdesk and recipe alternated); the median run is reported. */
+  buildRuns: { newsdesk: number[]; recipe: number[] };
   tempDir?: string;
 }
 
@@ -59,6 +63,7 @@ export interface BenchReport {
     chunking: typeof DEFAULT_CHUNKING;
     recipe: { splitter: typeof RECIPE_SPLITTER; hnsw: string };
     queries: number;
+    repeat: number;
     isolation: Isolation;
   };
   sizes: SizeReport[];
@@ -104,13 +109,29 @@ async function prepareSize(target: number, options: BenchOptions, status: (line:
   return { job, corpus, root };
 }
 
-async function measureSize(target: number, { job, corpus }: PreparedSize, build: BuildMeasure, options: BenchOptions, status: (line: string) => void): Promise<SizeReport> {
-  status(`[${target}] built in ${build.seconds}s: loading, searching, asking`);
+/** The run with the median time (the upper median for an even count). */
+export function medianRun<T extends { seconds: number }>(runs: T[]): T {
+  return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
+}
+
+async function measureSize(target: number, { job, corpus }: PreparedSize, firstBuild: BuildMeasure, options: BenchOptions, status: (line: string) => void): Promise<SizeReport> {
+  const runs = Math.max(1, options.repeat ?? 1);
+  const builds = [firstBuild];
+  const recipes: RecipeMeasure[] = [];
+  for (let run = 1; run <= runs; run++) {
+    if (run > 1) {
+      status(`[${target}] building the index again (run ${run} of ${runs})`);
+      builds.push(await runPhase("build", job, options.isolation));
+    }
+    status(`[${target}] the plain LangChain recipe${runs > 1 ? ` (run ${run} of ${runs})` : ""}`);
+    recipes.push(await runPhase("recipe", job, options.isolation));
+  }
+  const build = medianRun(builds);
+  const recipe = medianRun(recipes);
+  status(`[${target}] built in ${build.seconds}s (median): loading, searching, asking`);
   const serve = await runPhase("serve", job, options.isolation);
   status(`[${target}] re-indexing (no change, then one changed file)`);
   const reindex = await runPhase("reindex", job, options.isolation);
-  status(`[${target}] the plain LangChain recipe`);
-  const recipe = await runPhase("recipe", job, options.isolation);
   return {
     target,
     corpus: {
@@ -138,6 +159,7 @@ async function measureSize(target: number, { job, corpus }: PreparedSize, build:
       searchP95: ratio(serve.search.p95, recipe.search.p95),
       recallAt10: ratio(serve.recallAt10, recipe.recallAt10),
     },
+    buildRuns: { newsdesk: builds.map((b) => b.seconds), recipe: recipes.map((r) => r.seconds) },
   };
 }
 
@@ -148,12 +170,13 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
     date: new Date().toISOString(),
     machine: describeMachine(),
     settings: {
-      embedder: createEmbedder(config).id,
+      embedder: (await createEmbedder(config)).id,
       embeddingBatchSize: config.EMBEDDINGS_BATCH_SIZE,
       hnsw: { ...DEFAULT_HNSW, ef: config.HNSW_EF },
       chunking: DEFAULT_CHUNKING,
       recipe: { splitter: RECIPE_SPLITTER, hnsw: "HNSWLib.fromDocuments defaults (M 16, efConstruction 200, ef 10)" },
       queries: options.queries,
+      repeat: Math.max(1, options.repeat ?? 1),
       isolation: options.isolation,
     },
     sizes: [],

@@ -47,6 +47,25 @@ export function titleFromFileName(source: string): string {
   return stem.replace(/[_\-.\s]+/g, " ").trim() || name;
 }
 
+/** The opening words of an article (at most `max` characters, cut at a word), as a title of last resort. */
+export function titleFromText(text: string, max = 80): string {
+  const flat = collapseWhitespace(text);
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max + 1);
+  const end = cut.lastIndexOf(" ");
+  return `${(end > max / 2 ? cut.slice(0, end) : flat.slice(0, max)).replace(/[,;:\s]+$/, "")}…`;
+}
+
+/**
+ * The file name as a title when it reads as words ("bbc business 013"); the opening words of the text when
+ * the name is only an id ("000_c0af5a29d12023ff"), which tells a reader nothing.
+ */
+export function fallbackTitle(source: string, text: string): string {
+  const fromName = titleFromFileName(source);
+  const hasWord = fromName.split(" ").some((w) => /^\p{L}{3,}$/u.test(w) && !/^[a-f]+$/i.test(w));
+  return hasWord || !text.trim() ? fromName : titleFromText(text);
+}
+
 /** Collapses runs of whitespace (including no-break spaces) into one space. */
 export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, " ").trim();

@@ -1,4 +1,8 @@
 // Corpus loading: files on disk → Articles whose every body line knows the file lines it came from.
+// listCorpusFiles → readCorpusFile → parseCorpusFile; only the first two touch the disk.
+// Choices worth knowing: hidden entries are reported (not silently dropped) so `--strict` sees them; folder
+// links back into the corpus are reported, not followed; .txt/.md/.html over 20 MB and .json/.jsonl over
+// 200 MB are skipped with a reason; the title falls back to the file name.
 export type { ParsedFile, BodyLine } from "./build-article.js";
 export { titleFromFileName } from "./build-article.js";
 export { decodeText, type DecodedText } from "./decode-text.js";

@@ -1,4 +1,4 @@
-import { buildArticle, titleFromFileName, type BodyLine, type ParsedFile } from "./build-article.js";
+import { buildArticle, fallbackTitle, type BodyLine, type ParsedFile } from "./build-article.js";
 import { normalizeDate } from "./normalize-date.js";
 import { parseFrontMatter } from "./parse-front-matter.js";
 import { splitLines } from "./split-lines.js";
@@ -37,7 +37,7 @@ export function parsePlainText(source: string, text: string, options: { markdown
   const article = buildArticle(
     {
       source,
-      title: title || titleFromFileName(source),
+      title: title || fallbackTitle(source, body.find((line) => line.text.trim())?.text ?? ""),
       url: frontMatter?.fields.url,
       date: normalizeDate(frontMatter?.fields.date ?? frontMatter?.fields.published_at),
     },

@@ -1,6 +1,7 @@
 // One way to answer, whether the question came from /ask, a mention or a thread: admit, queue, ask, render.
 import type { MessageMentionOptions } from "discord.js";
 import type { AskOptions, Turn } from "../core/ports.js";
+import { MAX_QUESTION_CHARS, normalizeQuestion, QuestionError } from "../core/normalize-question.js";
 import { resolveFollowUp } from "../core/resolve-follow-up.js";
 import type { SearchFilters } from "../core/types.js";
 import { createAnswerButtons } from "./answer-buttons.js";
@@ -8,37 +9,34 @@ import type { BotContext, StoredAnswer } from "./command.js";
 import type { RenderedMessage } from "./discord-limits.js";
 import { renderAnswer } from "./render-answer.js";
 
-export const MAX_QUESTION_LENGTH = 1000;
+export const MAX_QUESTION_LENGTH = MAX_QUESTION_CHARS;
 /** On everything the bot sends: nobody is ever pinged, whatever an article or a question contains. */
 export const NO_PINGS: MessageMentionOptions = { parse: [], repliedUser: false };
-/** The standalone question handed to retrieval keeps this much of the earlier conversation. */
-const STANDALONE_MAX = 1500;
 
-/** Drops control and zero-width characters and collapses runs of spaces; the words stay as typed. */
-export function normalizeQuestion(text: string): string {
-  return text
-    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, "")
-    .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, " ")
-    .replace(/[ \t]+/g, " ")
-    .trim();
-}
+export type Admission = { question: string; refusal?: undefined } | { refusal: string };
 
-/** A short refusal when the question cannot be answered now, or undefined to go ahead (uses a rate token). */
-export function admitQuestion(question: string, userId: string, context: Pick<BotContext, "settings" | "rateLimiter" | "now">): string | undefined {
-  const { maxQuestionLength, rateLimitPerMinute } = context.settings;
-  if (!question) return "Please ask a question in words, for example: `/ask question: What did the Russian Foreign Ministry say?`";
-  if (question.length > maxQuestionLength) {
-    return `That question is ${question.length} characters long; the limit is ${maxQuestionLength}. Please shorten it.`;
+/**
+ * Cleans the question (the core's one gate: control and zero-width characters, empty, over 1,000 characters)
+ * and takes a token from the member's bucket; a refusal is a short text fit to show them.
+ */
+export function admitQuestion(raw: string, userId: string, context: Pick<BotContext, "settings" | "rateLimiter" | "now">): Admission {
+  let question: string;
+  try {
+    question = normalizeQuestion(raw);
+  } catch (error) {
+    if (error instanceof QuestionError) return { refusal: error.message };
+    throw error;
   }
   const decision = context.rateLimiter.take(userId);
-  if (decision.allowed) return undefined;
+  if (decision.allowed) return { question };
+  const perMinute = context.settings.rateLimitPerMinute;
   const seconds = Math.ceil(decision.retryAfterMs / 1000);
   const at = Math.ceil((context.now() + decision.retryAfterMs) / 1000);
-  return `You can ask ${rateLimitPerMinute} question${rateLimitPerMinute === 1 ? "" : "s"} a minute. Try again in ${seconds} s (<t:${at}:R>).`;
+  return { refusal: `You can ask ${perMinute} question${perMinute === 1 ? "" : "s"} a minute. Try again in ${seconds} s (<t:${at}:R>).` };
 }
 
 export interface AnswerRequest {
-  /** Normalized, as the member asked it. */
+  /** As admitted (normalized), in the member's words. */
   question: string;
   userId: string;
   guildId: string | null;
@@ -62,7 +60,8 @@ export interface AnsweredQuestion {
 export async function answerQuestion(context: BotContext, request: AnswerRequest): Promise<AnsweredQuestion> {
   const { pipeline, log, answering, settings } = context;
   const resolved = resolveFollowUp(request.question, request.history);
-  const standalone = resolved.question.length > STANDALONE_MAX ? `${resolved.question.slice(0, STANDALONE_MAX)}…` : resolved.question;
+  // The pipeline takes questions of up to 1,000 characters; the member's own words come first and stay.
+  const standalone = resolved.question.length > MAX_QUESTION_CHARS ? resolved.question.slice(0, MAX_QUESTION_CHARS).replace(/\s+\S*$/, "") : resolved.question;
   const options: AskOptions = {
     asOf: new Date(context.now()).toISOString().slice(0, 10),
     ...(request.history.length ? { history: request.history } : {}),

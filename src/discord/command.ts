@@ -19,7 +19,6 @@ export interface Command {
 }
 
 export interface BotSettings {
-  maxQuestionLength: number;
   rateLimitPerMinute: number;
   /** Answer every message in bot threads (needs the privileged Message Content intent), not only mentions. */
   messageContentIntent: boolean;

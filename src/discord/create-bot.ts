@@ -5,7 +5,7 @@ import { Client, Events, GatewayIntentBits } from "discord.js";
 import type { Config } from "../config.js";
 import type { Pipeline } from "../core/ports.js";
 import type { Logger } from "../log.js";
-import { MAX_QUESTION_LENGTH, NO_PINGS } from "./answer-question.js";
+import { NO_PINGS } from "./answer-question.js";
 import { createBoundedCache } from "./bounded-cache.js";
 import type { BotContext, Command, StoredAnswer } from "./command.js";
 import { createConcurrencyLimit } from "./concurrency-limit.js";
@@ -63,7 +63,6 @@ export function createBot(deps: BotDeps): Bot {
     log,
     commands,
     settings: {
-      maxQuestionLength: MAX_QUESTION_LENGTH,
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       messageContentIntent: config.MESSAGE_CONTENT_INTENT,
       logQuestions: config.LOG_QUESTIONS,

@@ -28,7 +28,7 @@ export async function deployCommands(options: DeployOptions): Promise<DeployResu
   const scope = options.guildId ? "guild" : "global";
   const route = options.guildId ? Routes.applicationGuildCommands(clientId, options.guildId) : Routes.applicationCommands(clientId);
   if (options.dryRun) {
-    options.print?.(JSON.stringify({ method: "PUT", route, body }, null, 2));
+    options.print?.(JSON.stringify({ method: "PUT", route: decodeURIComponent(route), body }, null, 2));
     return { scope, route, body, sent: false, registered: 0 };
   }
   if (!options.token || !options.clientId) throw new Error("deployCommands needs a token and a client id");

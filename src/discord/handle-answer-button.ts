@@ -60,11 +60,17 @@ async function startFollowUpThread(interaction: ButtonInteraction, context: BotC
   }
   const name = threadName(stored.asked);
   let threadId: string;
+  const remember = (id: string) => {
+    for (const turn of stored.history) context.conversations.append(id, turn);
+    context.conversations.append(id, { question: stored.answer.question, answer: stored.answer });
+  };
+  // A thread started from a message takes the message's id: remembering first means a follow-up written the
+  // instant the thread appears already has its conversation.
+  remember(interaction.message.id);
   try {
     const thread = await interaction.message.startThread({ name, autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
     threadId = thread.id;
-    for (const turn of stored.history) context.conversations.append(thread.id, turn);
-    context.conversations.append(thread.id, { question: stored.answer.question, answer: stored.answer });
+    if (thread.id !== interaction.message.id) remember(thread.id);
     const how = context.settings.messageContentIntent ? "Write your follow-up here" : `Mention <@${interaction.client.user.id}> with your follow-up here`;
     await thread.send({ content: `${how}; I'll answer with this conversation in mind.`, allowedMentions: NO_PINGS });
   } catch (error) {

@@ -1,6 +1,6 @@
 // Messages the bot answers: a mention in a channel (as a reply), and follow-ups in threads it started.
 import type { Message } from "discord.js";
-import { admitQuestion, answerQuestion, NO_PINGS, normalizeQuestion } from "./answer-question.js";
+import { admitQuestion, answerQuestion, NO_PINGS } from "./answer-question.js";
 import type { BotContext } from "./command.js";
 import { FAILURE_MESSAGE } from "./interaction-router.js";
 import { replyToMessageWith } from "./send-rendered.js";
@@ -28,17 +28,17 @@ export async function routeMessage(message: Message, context: BotContext): Promi
   const kind = classifyMessage(message, botUserId, context.settings.messageContentIntent);
   if (kind === "ignore") return;
   try {
-    const question = normalizeQuestion(stripBotMention(message.content, botUserId));
-    if (!question && kind === "mention") {
-      await message.reply({ content: EMPTY_MENTION_HINT, allowedMentions: NO_PINGS });
+    const text = stripBotMention(message.content, botUserId);
+    if (!/[\p{L}\p{N}]/u.test(text)) {
+      if (kind === "mention") await message.reply({ content: EMPTY_MENTION_HINT, allowedMentions: NO_PINGS });
       return;
     }
-    if (!question) return;
-    const refusal = admitQuestion(question, message.author.id, context);
-    if (refusal) {
-      await message.reply({ content: refusal, allowedMentions: NO_PINGS });
+    const admission = admitQuestion(text, message.author.id, context);
+    if (admission.refusal !== undefined) {
+      await message.reply({ content: admission.refusal, allowedMentions: NO_PINGS });
       return;
     }
+    const question = admission.question;
     const threadId = kind === "thread" ? message.channelId : undefined;
     const answered = await answerQuestion(context, {
       question,

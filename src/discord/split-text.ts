@@ -1,24 +1,15 @@
 // Splitting and trimming text for Discord's length limits without separating a claim from its [n] marker.
+import { splitSentences as findSentenceSpans } from "../core/split-sentences.js";
 
 /**
- * A sentence ends at . ! ? or … (after any closing quotes or brackets), and takes with it the citation
- * markers that follow it ("… said so. [2]"); a line break also ends one. Abbreviations such as "U.S." may end a
- * sentence early, which only means a split there is allowed.
+ * Cuts text into sentences at the core's boundaries (abbreviations such as "U.S." or "Jan. 25" do not end one,
+ * and the [n] markers after a full stop stay with the sentence they cite); joining the result gives the text
+ * back exactly.
  */
-const SENTENCE_END = /[.!?…]+["'”’)\]]*(?:[ \t]*\[\d+\])*[ \t]*(?:\r?\n\s*|[ \t]+|$)|\r?\n\s*/g;
-
-/** Cuts text into sentences; joining the result gives the text back exactly. */
 export function splitSentences(text: string): string[] {
-  const sentences: string[] = [];
-  let start = 0;
-  for (const match of text.matchAll(SENTENCE_END)) {
-    const end = match.index + match[0].length;
-    if (end === start) continue;
-    sentences.push(text.slice(start, end));
-    start = end;
-  }
-  if (start < text.length) sentences.push(text.slice(start));
-  return sentences;
+  const spans = findSentenceSpans(text);
+  if (spans.length === 0) return text ? [text] : [];
+  return spans.map((span, i) => text.slice(i === 0 ? 0 : span.start, spans[i + 1]?.start ?? text.length));
 }
 
 /** Splits one over-long piece at word boundaries (a word longer than max is cut where it must be). */

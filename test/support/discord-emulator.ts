@@ -1959,7 +1959,7 @@ export class DiscordEmulator {
     connection.session = session;
     this.currentSession = session;
     this.resumeCount++;
-    
+    for (const missed of session.dispatched.filter((frame) => frame.s > lastSeen)) this.send(connection, missed);
     this.dispatch(GatewayDispatchEvents.Resumed, { _trace: ["emulator"] });
   }
 

@@ -1,0 +1,90 @@
+// `npm run bench [-- --sizes 1000,10000,100000] [--queries 200] [--repeat 3] [--json] [--tune 10000] [--no-doc]`:
+// the performance benchmark, side by side with the plain LangChain recipe (docs/performance.md).
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { formatBenchReport, formatPerformanceDoc } from "../bench/format-bench-report.js";
+import { DatasetMissingError } from "../bench/make-bench-corpus.js";
+import { DEFAULT_QUERIES, DEFAULT_SIZES, runBenchmark } from "../bench/run-benchmark.js";
+import { runCli, UsageError, type CliIo } from "./cli-io.js";
+
+/** The folder holding Newsdesk's package.json, from wherever this module runs (src/ or dist/src/). */
+export function findProjectRoot(from: string = fileURLToPath(import.meta.url)): string {
+  let dir = path.dirname(from);
+  while (!existsSync(path.join(dir, "package.json"))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) return process.cwd();
+    dir = parent;
+  }
+  return dir;
+}
+
+function parseCount(name: string, value: string, min: number): number {
+  const n = Number(value.replace(/_/g, ""));
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} takes whole numbers of at least ${min}, got "${value}".`);
+  return n;
+}
+
+export function runBench(argv: string[], io: CliIo): Promise<number> {
+  return runCli(io, async () => {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        sizes: { type: "string" },
+        queries: { type: "string" },
+        json: { type: "boolean", default: false },
+        tune: { type: "string" },
+        dataset: { type: "string" },
+        doc: { type: "string" },
+        "no-doc": { type: "boolean", default: false },
+        "no-cold-start": { type: "boolean", default: false },
+        isolation: { type: "string", default: "process" },
+        keep: { type: "boolean", default: false },
+        repeat: { type: "string" },
+      },
+    });
+    const sizes = values.sizes ? values.sizes.split(",").map((s) => parseCount("sizes", s.trim(), 10)) : DEFAULT_SIZES;
+    const queries = values.queries ? parseCount("queries", values.queries, 1) : DEFAULT_QUERIES;
+    if (values.isolation !== "process" && values.isolation !== "inline") {
+      throw new UsageError(`--isolation takes "process" (each phase in a fresh process, the default) or "inline", got "${values.isolation}".`);
+    }
+    const root = findProjectRoot();
+    const datasetDir = path.resolve(root, values.dataset ?? "../shared/datasets/news-eval");
+    if (!existsSync(datasetDir)) {
+      io.stderr.write(`The news-eval dataset is not at ${datasetDir}: nothing to benchmark. Pass --dataset DIR to point at it.\n`);
+      return 0;
+    }
+    const status = (line: string) => io.stderr.write(`${line}\n`);
+    let report;
+    try {
+      report = await runBenchmark({
+        sizes,
+        queries,
+        datasetDir,
+        isolation: values.isolation,
+        tuneAt: values.tune ? parseCount("tune", values.tune, 10) : undefined,
+        coldStartRoot: values["no-cold-start"] ? undefined : root,
+        keepTemp: values.keep,
+        repeat: values.repeat ? parseCount("repeat", values.repeat, 1) : undefined,
+        onStatus: status,
+      });
+    } catch (error) {
+      if (error instanceof DatasetMissingError) {
+        io.stderr.write(`${error.message} Nothing to benchmark.\n`);
+        return 0;
+      }
+      throw error;
+    }
+    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatBenchReport(report));
+    if (!values["no-doc"]) {
+      const doc = path.resolve(root, values.doc ?? "docs/performance.md");
+      const previous = await readFile(doc, "utf8").catch(() => "");
+      await mkdir(path.dirname(doc), { recursive: true });
+      await writeFile(doc, formatPerformanceDoc(report, previous));
+      status(`wrote ${path.relative(process.cwd(), doc) || doc}`);
+    }
+    return 0;
+  });
+}
