@@ -56,10 +56,12 @@ export default {
         canFollowUp: !isPrivate && interaction.inGuild() && !interaction.channel?.isThread(),
         onToken: preview.onToken,
       });
+      // The final edit must land after any preview edit still in flight.
       await preview.stop();
       await editReplyWith(interaction, answered.messages, context.log);
-    } finally {
+    } catch (error) {
       await preview.stop();
+      throw error;
     }
   },
 } satisfies Command;

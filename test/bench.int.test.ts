@@ -45,7 +45,7 @@ describe("the benchmark at a tiny size", () => {
     async () => {
       const cli = captureIo();
       const code = await runBench(
-        ["--sizes", "200", "--queries", "12", "--json", "--no-doc", "--no-cold-start", "--isolation", "inline"],
+        ["--sizes", "200", "--queries", "12", "--repeat", "2", "--json", "--no-doc", "--no-cold-start", "--isolation", "inline"],
         cli.io,
       );
       expect(cli.stderr()).not.toContain("Unexpected error");
@@ -79,6 +79,9 @@ describe("the benchmark at a tiny size", () => {
       expect(size.reindex.oneFileEmbedded).toBeLessThanOrEqual(size.corpus.probePassages + 1);
       expect(size.recipe.chunks).toBeGreaterThan(0);
       for (const value of Object.values(size.ratios)) expect(Number.isFinite(value)).toBe(true);
+      expect(size.buildRuns.newsdesk).toHaveLength(2);
+      expect(size.buildRuns.recipe).toHaveLength(2);
+      expect(size.buildRuns.newsdesk).toContain(size.build.seconds);
     },
     180_000,
   );
@@ -141,6 +144,7 @@ describe("report helpers", () => {
         chunking: { targetChars: 700, maxChars: 1000, overlapSentences: 1 },
         recipe: { splitter: { chunkSize: 1000, chunkOverlap: 200 }, hnsw: "defaults" },
         queries: 1,
+        repeat: 1,
         isolation: "inline",
       },
       sizes: [],

@@ -406,6 +406,11 @@ describe("with the Message Content intent", () => {
       const plain = own.sendMessage({ channelId: threadId, content: "and what did Israel say?" });
       await own.waitFor((c) => c.method === "POST" && c.body?.message_reference?.message_id === plain.message.id);
       expect(ownPipeline.asks.at(-1)!.options?.history).toHaveLength(1);
+      // A follow-up near the 1,000-character limit still fits once the earlier question is attached.
+      const long = own.sendMessage({ channelId: threadId, content: `and what did Israel say ${"about that again ".repeat(57)}?` });
+      const longReply = await own.waitFor((c) => c.method === "POST" && c.body?.message_reference?.message_id === long.message.id);
+      expect(longReply.body!.embeds?.length).toBeGreaterThan(0);
+      expect(ownPipeline.asks.at(-1)!.question.length).toBeLessThanOrEqual(1000);
       // Outside its threads the bot still answers only when mentioned.
       own.sendMessage({ content: "what did Israel say, anyone?" });
       const mention = own.sendMessage({ content: `<@${own.botUser.id}> what did Israel say?` });

@@ -106,7 +106,8 @@ describe("renderAnswer", () => {
     const fields = allFields(messages);
     expect(fields.map((f) => f.name)).toEqual(nearest.map((r) => r.passage.title));
     expect(fields[0]!.value).toContain(`${nearest[0]!.passage.source}:3`);
-    expect(embeds.some((e) => e.title === NEAREST_SECTION) || embeds[0]!.fields?.length).toBeTruthy();
+    expect(embeds[0]!.description).toMatch(new RegExp(`${NEAREST_SECTION.replace(/[()]/g, "\\$&")}:$`));
+    expect(embeds[0]!.fields).toHaveLength(2);
   });
 
   it("GIVEN a model answer or a fallback THEN a short footer says which", () => {

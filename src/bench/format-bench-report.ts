@@ -161,6 +161,7 @@ function describeSetup(report: BenchReport): string {
     `Run on ${report.date.slice(0, 10)} (${report.date}); ${m.cpus} × ${m.cpuModel}, ${m.memoryGb} GB memory, Node ${m.node}, ${m.platform}.`,
     `Embedder \`${st.embedder}\` (batch ${st.embeddingBatchSize}); HNSW M ${st.hnsw.m}, efConstruction ${st.hnsw.efConstruction}, ef ${st.hnsw.ef}; ` +
       `chunking ${st.chunking.targetChars}/${st.chunking.maxChars} chars, ${st.chunking.overlapSentences} sentence overlap; ${st.queries} queries per size; ` +
+      `${st.repeat > 1 ? `full builds ${st.repeat}× each (median reported); ` : ""}` +
       `phases ${st.isolation === "process" ? "each in a fresh Node process" : "in one process"}.`,
   ].join("\n");
 }

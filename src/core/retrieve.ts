@@ -3,7 +3,6 @@
 // Pure: the caller runs the searches and passes their hits, a passage lookup and the corpus idf.
 import { resolveRecency, recencyFit, type DateWindow } from "./resolve-recency.js";
 import { DEFAULT_RETRIEVAL, type RetrievalSettings, type RerankWeights } from "./retrieval-settings.js";
-import { splitSentences } from "./split-sentences.js";
 import { lexicalTerms } from "./lexical-index.js";
 import { hasFilters, matchesFilters, viewThroughFilters } from "./match-filters.js";
 import type { PassageSearcher } from "./ports.js";
@@ -171,62 +170,111 @@ interface PassageSignals {
   article: number;
 }
 
-function weightedShare(found: Iterable<string>, weights: Map<string, number>, total: number): number {
+/** What the features need from a passage, computed once per passage and reused across questions. */
+interface PassageAnalysis {
+  tokens: string[];
+  title: Set<string>;
+  /** Body and title terms. */
+  everywhere: Set<string>;
+  stems: Set<string>;
+  /** Terms of each sentence, in order. */
+  sentences: Set<string>[];
+  /** Word trigrams, for near-duplicate detection (filled on first use). */
+  shingles?: Set<string>;
+}
+
+// A small memo of passage analyses: re-ranking the same passages for related questions (a conversation,
+// an eval run) should not tokenize them again. Bounded, so a long-running bot does not grow without end.
+const ANALYSIS_CACHE_SIZE = 4096;
+const analysisCache = new Map<string, PassageAnalysis>();
+
+/** Sentence-ish pieces: proximity only needs windows of about a sentence, not exact boundaries. */
+const ROUGH_SENTENCE_END = /(?<=[.!?…]["'”’)\]]?)\s+(?=["'“‘(\[]?[\p{Lu}\p{N}])|\n+/u;
+
+function analyzePassage(passage: Passage): PassageAnalysis {
+  const key = `${passage.id}\u0000${passage.title}`;
+  const cached = analysisCache.get(key);
+  if (cached) return cached;
+  const sentenceTokens = passage.text.split(ROUGH_SENTENCE_END).map((piece) => lexicalTerms(piece));
+  const tokens = sentenceTokens.flat();
+  const title = new Set(lexicalTerms(passage.title));
+  const everywhere = new Set(tokens);
+  for (const term of title) everywhere.add(term);
+  const stems = new Set<string>();
+  for (const term of everywhere) stems.add(stemOf(term));
+  const analysis = { tokens, title, everywhere, stems, sentences: sentenceTokens.map((t) => new Set(t)) };
+  if (analysisCache.size >= ANALYSIS_CACHE_SIZE) analysisCache.delete(analysisCache.keys().next().value as string);
+  analysisCache.set(key, analysis);
+  return analysis;
+}
+
+/** Sum of the weights of the query terms found in any of the sets, over the total weight. */
+function weightedShare(weights: Map<string, number>, total: number, ...sets: Set<string>[]): number {
   if (total <= 0) return 0;
   let sum = 0;
-  for (const term of found) sum += weights.get(term) ?? 0;
+  for (const [term, weight] of weights) if (sets.some((set) => set.has(term))) sum += weight;
   return sum / total;
 }
 
-/** The re-ranking features of one passage for one question; every feature lies in [0, 1]. */
-export function extractFeatures(query: QueryProfile, passage: Passage, signals: PassageSignals): Features {
-  const tokens = lexicalTerms(passage.text);
-  const titleTokens = new Set(lexicalTerms(passage.title));
-  const bodyTokens = new Set(tokens);
-  const present = (set: Set<string>) => [...query.terms.keys()].filter((t) => set.has(t));
-  const everywhere = new Set([...bodyTokens, ...titleTokens]);
+function shareFound(wanted: Set<string>, within: Set<string>): number {
+  if (wanted.size === 0) return 0;
+  let found = 0;
+  for (const term of wanted) if (within.has(term)) found++;
+  return found / wanted.size;
+}
+
+/**
+ * The re-ranking features of one passage for one question; every feature lies in [0, 1]. `only` limits
+ * the work to the features that carry weight (the others are 0).
+ */
+export function extractFeatures(
+  query: QueryProfile,
+  passage: Passage,
+  signals: PassageSignals,
+  only?: ReadonlySet<keyof RerankWeights>,
+): Features {
+  const want = (name: keyof RerankWeights) => !only || only.has(name);
+  const a = analyzePassage(passage);
 
   // Proximity: the best window of two consecutive sentences, by the idf share of query terms it holds.
   let proximity = 0;
-  const sentences = splitSentences(passage.text).map((s) => new Set(lexicalTerms(passage.text.slice(s.start, s.end))));
-  for (let i = 0; i < sentences.length; i++) {
-    const windowTerms = new Set([...sentences[i], ...(sentences[i + 1] ?? [])]);
-    proximity = Math.max(proximity, weightedShare(present(windowTerms), query.terms, query.totalWeight));
+  if (want("proximity")) {
+    for (let i = 0; i < a.sentences.length; i++) {
+      const next = a.sentences[i + 1] ?? a.sentences[i];
+      proximity = Math.max(proximity, weightedShare(query.terms, query.totalWeight, a.sentences[i], next));
+    }
   }
 
   let phrase = 0;
-  if (query.pairs.size > 0) {
-    const passagePairs = new Set<string>();
-    for (let i = 0; i + 1 < tokens.length; i++) passagePairs.add(`${tokens[i]} ${tokens[i + 1]}`);
-    let found = 0;
-    for (const pair of query.pairs) if (passagePairs.has(pair)) found++;
-    phrase = found / query.pairs.size;
+  if (want("phrase") && query.pairs.size > 0) {
+    const found = new Set<string>();
+    for (let i = 0; i + 1 < a.tokens.length; i++) {
+      const pair = `${a.tokens[i]} ${a.tokens[i + 1]}`;
+      if (query.pairs.has(pair)) found.add(pair);
+    }
+    phrase = found.size / query.pairs.size;
   }
 
-  const share = (wanted: Set<string>) => {
-    if (wanted.size === 0) return 0;
-    let found = 0;
-    for (const term of wanted) if (everywhere.has(term)) found++;
-    return found / wanted.size;
-  };
-
-  const passageStems = new Set([...everywhere].map(stemOf));
-  let stemTotal = 0;
-  for (const weight of query.stems.values()) stemTotal += weight;
+  let stems = 0;
+  if (want("stems")) {
+    let stemTotal = 0;
+    for (const weight of query.stems.values()) stemTotal += weight;
+    stems = weightedShare(query.stems, stemTotal, a.stems);
+  }
 
   return {
     lexical: signals.lexical,
     dense: signals.dense,
-    coverage: weightedShare(present(everywhere), query.terms, query.totalWeight),
+    coverage: want("coverage") ? weightedShare(query.terms, query.totalWeight, a.everywhere) : 0,
     proximity,
     phrase,
-    title: weightedShare(present(titleTokens), query.terms, query.totalWeight),
-    names: share(query.names),
-    numbers: share(query.numbers),
-    stems: weightedShare([...query.stems.keys()].filter((s) => passageStems.has(s)), query.stems, stemTotal),
+    title: want("title") ? weightedShare(query.terms, query.totalWeight, a.title) : 0,
+    names: want("names") ? shareFound(query.names, a.everywhere) : 0,
+    numbers: want("numbers") ? shareFound(query.numbers, a.everywhere) : 0,
+    stems,
     article: signals.article,
-    answerType: holdsAnswerType(query, passage.text),
-    recency: recencyFit(passage.date, query.window),
+    answerType: want("answerType") ? holdsAnswerType(query, passage.text) : 0,
+    recency: want("recency") ? recencyFit(passage.date, query.window) : 0,
   };
 }
 
@@ -255,7 +303,11 @@ export function rerank(
   query: QueryProfile,
   candidates: RerankCandidate[],
   weights: RerankWeights = DEFAULT_RETRIEVAL.weights,
+  options: { allFeatures?: boolean } = {},
 ): ScoredCandidate[] {
+  const only = options.allFeatures
+    ? undefined
+    : new Set((Object.keys(weights) as (keyof RerankWeights)[]).filter((name) => weights[name] !== 0));
   const bestLexical = Math.max(0, ...candidates.map((c) => c.lexicalScore ?? 0)) || 1;
   const similarities = candidates.filter((c) => c.denseDistance !== undefined).map((c) => 1 - (c.denseDistance as number));
   const maxSimilarity = similarities.length ? Math.max(...similarities) : 1;
@@ -274,7 +326,7 @@ export function rerank(
     const others = (bestBySource.get(candidate.passage.source) ?? []).slice().sort((a, b) => b - a);
     const article = others[0] === own ? (others[1] ?? 0) : others[0];
     const dense = candidate.denseDistance === undefined ? 0 : (1 - candidate.denseDistance - minSimilarity) / spread;
-    const features = extractFeatures(query, candidate.passage, { lexical: own, dense, article });
+    const features = extractFeatures(query, candidate.passage, { lexical: own, dense, article }, only);
     return { passage: candidate.passage, score: scoreFeatures(features, weights), features };
   });
   return scored.sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id));
@@ -292,56 +344,70 @@ function normalizedText(text: string): string {
   return text.toLowerCase().replace(/\s+/g, " ").trim();
 }
 
-function shingles(text: string): Set<string> {
-  const tokens = lexicalTerms(text);
+function shinglesOf(passage: Passage): Set<string> {
+  const analysis = analyzePassage(passage);
+  if (analysis.shingles) return analysis.shingles;
+  const tokens = analysis.tokens;
   const set = new Set<string>();
   for (let i = 0; i + 2 < tokens.length; i++) set.add(`${tokens[i]} ${tokens[i + 1]} ${tokens[i + 2]}`);
   if (set.size === 0 && tokens.length > 0) set.add(tokens.join(" "));
+  analysis.shingles = set;
   return set;
 }
 
 function overlap(a: Set<string>, b: Set<string>): number {
   if (a.size === 0 || b.size === 0) return 0;
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
   let shared = 0;
-  for (const s of a) if (b.has(s)) shared++;
-  return shared / Math.min(a.size, b.size);
+  for (const s of small) if (large.has(s)) shared++;
+  return shared / small.size;
 }
 
 /**
  * Drops repeated passages (same text, or the same story copied into another file) and spreads the
  * first results over articles: at most `perArticle` passages of one article in the first `window`,
- * unless there are not enough other articles to fill it. Order is otherwise kept.
+ * unless there are not enough other articles to fill it. Order is otherwise kept. With `limit`, stops
+ * once the first `limit` results are settled (the rest of the list is not examined).
  */
-export function diversify<T extends Ranked>(ranked: T[], options: DiversityOptions = DEFAULT_RETRIEVAL.diversity): T[] {
-  const unique: T[] = [];
+export function diversify<T extends Ranked>(
+  ranked: T[],
+  options: DiversityOptions = DEFAULT_RETRIEVAL.diversity,
+  limit = Infinity,
+): T[] {
   const seenTexts = new Set<string>();
   const seenShingles: Set<string>[] = [];
-  for (const item of ranked) {
+  const isRepeat = (item: T) => {
     const text = normalizedText(item.passage.text);
-    if (seenTexts.has(text)) continue;
-    const own = shingles(item.passage.text);
-    if (seenShingles.some((other) => overlap(own, other) >= options.nearDuplicate)) continue;
+    if (seenTexts.has(text)) return true;
+    const own = shinglesOf(item.passage);
+    if (seenShingles.some((other) => overlap(own, other) >= options.nearDuplicate)) return true;
     seenTexts.add(text);
     seenShingles.push(own);
-    unique.push(item);
-  }
+    return false;
+  };
   const head: T[] = [];
   const deferred: T[] = [];
+  const rest: T[] = [];
   const perSource = new Map<string, number>();
-  let i = 0;
-  for (; i < unique.length && head.length < options.window; i++) {
-    const source = unique[i].passage.source;
+  for (const item of ranked) {
+    if (head.length >= options.window && head.length + deferred.length + rest.length >= limit) break;
+    if (isRepeat(item)) continue;
+    if (head.length >= options.window) {
+      rest.push(item);
+      continue;
+    }
+    const source = item.passage.source;
     const count = perSource.get(source) ?? 0;
     if (count >= options.perArticle) {
-      deferred.push(unique[i]);
+      deferred.push(item);
       continue;
     }
     perSource.set(source, count + 1);
-    head.push(unique[i]);
+    head.push(item);
   }
   // Not enough other articles: the deferred passages fill the window after all, in their order.
   while (head.length < options.window && deferred.length > 0) head.push(deferred.shift() as T);
-  return [...head, ...deferred, ...unique.slice(i)];
+  return [...head, ...deferred, ...rest];
 }
 
 export interface RetrieveInput {
@@ -371,7 +437,7 @@ export function retrievePassages(input: RetrieveInput): ScoredCandidate[] {
   }
   const query = profileQuery(input.question, input.idf, input.asOf);
   const ranked = rerank(query, candidates, settings.weights);
-  return diversify(ranked, settings.diversity).slice(0, input.k);
+  return diversify(ranked, settings.diversity, input.k).slice(0, input.k);
 }
 
 /**

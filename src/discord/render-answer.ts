@@ -25,7 +25,8 @@ export function renderAnswer(answer: Answer, options: RenderAnswerOptions = {}):
   const blocks: EmbedBlock[] = [];
   if (answer.abstained) {
     const said = answer.text.trim();
-    const description = said ? `**${ABSTAIN_NOTICE}**\n${escapeMarkdownText(said)}` : `**${ABSTAIN_NOTICE}**`;
+    const nearestHeading = answer.nearest.length ? `\n\n${NEAREST_SECTION}:` : "";
+    const description = `**${ABSTAIN_NOTICE}**${said ? `\n${escapeMarkdownText(said)}` : ""}${nearestHeading}`;
     addText(blocks, title, description, NEAREST_SECTION);
     for (const { passage } of answer.nearest.slice(0, NEAREST_SHOWN)) {
       const header = formatSourceLine(passage, passage.lines, false);

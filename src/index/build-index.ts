@@ -10,15 +10,19 @@ import type { TextEmbedder } from "../core/ports.js";
 import type { Article, Passage, Skipped } from "../core/types.js";
 import {
   acquireBuildLock,
+  hashFile,
   HNSWLIB_FILES,
   IndexError,
   MANIFEST_FILE,
   newGenerationName,
   publishGeneration,
+  removeStaleGenerations,
   writeJsonFile,
+  type PublishPhase,
 } from "./index-layout.js";
 import { openIndexGeneration, type LoadedIndex } from "./load-index.js";
 import {
+  computeManifestChecksum,
   DEFAULT_HNSW,
   MANIFEST_VERSION,
   type FileEntry,
@@ -47,6 +51,9 @@ export interface BuildProgress {
   toEmbed: number;
 }
 
+/** Points after the writing starts, in order: the HNSWLib files saved, the extras saved, then the publish. */
+export type BuildPhase = "vectors-written" | "extras-written" | PublishPhase;
+
 export interface BuildOptions<File extends { source: string }> {
   corpusDir: string;
   indexDir: string;
@@ -59,6 +66,8 @@ export interface BuildOptions<File extends { source: string }> {
   rebuild?: boolean;
   writeExtras?: ExtraWriter;
   onProgress?: (progress: BuildProgress) => void;
+  /** Awaited at each BuildPhase; tests use it to kill or hold a build at an exact point. Default: nothing. */
+  onPhase?: (phase: BuildPhase) => void | Promise<void>;
 }
 
 export interface BuildSummary {
@@ -139,6 +148,8 @@ export async function buildIndex<File extends { source: string }>(options: Build
       (source) => files[source]?.hash !== previous!.manifest.files[source].hash,
     );
     if (previous && fresh.length === 0 && removedSources.length === 0) {
+      // Generations left by a killed build are cleared even when there is nothing new to publish.
+      await removeStaleGenerations(options.indexDir, path.basename(previous.dir));
       return summarize({ files, articles, reused, embedded: 0, removed: 0, skipped, started, changed: false });
     }
 
@@ -226,10 +237,16 @@ export async function buildIndex<File extends { source: string }>(options: Build
     progress({ phase: "writing", embedded: vectors.length, toEmbed: toEmbed.length });
     const generationDir = path.join(options.indexDir, newGenerationName());
     await store.save(generationDir);
+    await options.onPhase?.("vectors-written");
     const passages = [...docs.entries()].map(([label, d]) => ({ ...d.occurrences[0], text: d.text, label }));
     const extras = (await options.writeExtras?.(generationDir, passages)) ?? [];
+    await options.onPhase?.("extras-written");
     const fileSizes: Record<string, number> = {};
-    for (const name of [...HNSWLIB_FILES, ...extras]) fileSizes[name] = (await stat(path.join(generationDir, name))).size;
+    const checksums: Record<string, string> = {};
+    for (const name of [...HNSWLIB_FILES, ...extras]) {
+      fileSizes[name] = (await stat(path.join(generationDir, name))).size;
+      checksums[name] = await hashFile(path.join(generationDir, name));
+    }
     const manifest: Manifest = {
       version: MANIFEST_VERSION,
       embedder: { id: options.embedderId, dimensions },
@@ -238,10 +255,12 @@ export async function buildIndex<File extends { source: string }>(options: Build
       files,
       skipped,
       fileSizes,
+      checksums,
       builtAt: new Date().toISOString(),
     };
+    manifest.checksum = computeManifestChecksum(manifest);
     await writeJsonFile(path.join(generationDir, MANIFEST_FILE), manifest);
-    await publishGeneration(options.indexDir, generationDir);
+    await publishGeneration(options.indexDir, generationDir, options.onPhase);
     return summarize({ files, articles, reused, embedded: vectors.length, removed, skipped, started, changed: true });
   } finally {
     await release();

@@ -2,7 +2,9 @@
 // build lock. INDEX_DIR/CURRENT names the generation folder that is served; a build writes a new generation
 // beside it and then renames CURRENT.tmp over CURRENT, so a build killed at any moment leaves the previous
 // generation loadable.
-import { open, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { link, open, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 export const CURRENT_FILE = "CURRENT";
@@ -22,7 +24,14 @@ export async function readCurrentGeneration(indexDir: string): Promise<string | 
     if (!/^gen-[\w-]+$/.test(name)) {
       throw new IndexError(`${path.join(indexDir, CURRENT_FILE)} is damaged. Run \`npm run index -- --rebuild\`.`);
     }
-    return path.join(indexDir, name);
+    const dir = path.join(indexDir, name);
+    // A damaged CURRENT can still look like a generation name; say so rather than blame a file inside it.
+    if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+      throw new IndexError(
+        `${path.join(indexDir, CURRENT_FILE)} names ${name}, which does not exist (CURRENT is damaged). Run \`npm run index -- --rebuild\`.`,
+      );
+    }
+    return dir;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
@@ -30,11 +39,24 @@ export async function readCurrentGeneration(indexDir: string): Promise<string | 
 }
 
 export function newGenerationName(now = new Date()): string {
-  return `gen-${now.toISOString().replace(/[:.]/g, "-")}-${process.pid}`;
+  // The random suffix keeps two builds of one process in the same millisecond from sharing a folder.
+  return `gen-${now.toISOString().replace(/[:.]/g, "-")}-${process.pid}-${randomBytes(3).toString("hex")}`;
 }
 
-/** Points CURRENT at `generationDir` atomically (rename), then removes every other generation. */
-export async function publishGeneration(indexDir: string, generationDir: string): Promise<void> {
+/** Points of a publish at which a caller may act (tests kill or hold a build there). */
+export type PublishPhase = "before-swap" | "after-swap";
+
+/**
+ * Points CURRENT at `generationDir` atomically (rename), then removes every other generation. The new
+ * generation's files are flushed to disk first, so that a power cut after the swap cannot leave CURRENT
+ * naming files that never reached the disk.
+ */
+export async function publishGeneration(
+  indexDir: string,
+  generationDir: string,
+  onPhase: (phase: PublishPhase) => void | Promise<void> = () => {},
+): Promise<void> {
+  await syncFolder(generationDir);
   const tmp = path.join(indexDir, `${CURRENT_FILE}.tmp`);
   const handle = await open(tmp, "w");
   try {
@@ -43,16 +65,37 @@ export async function publishGeneration(indexDir: string, generationDir: string)
   } finally {
     await handle.close();
   }
+  await onPhase("before-swap");
   await rename(tmp, path.join(indexDir, CURRENT_FILE));
+  await syncPath(indexDir);
+  await onPhase("after-swap");
   await removeStaleGenerations(indexDir, path.basename(generationDir));
 }
 
-/** Deletes generation folders other than `keep` (left behind by finished or killed builds). */
+async function syncPath(file: string): Promise<void> {
+  const handle = await open(file, "r");
+  // Some platforms cannot fsync a directory; the file contents, synced separately, are what matter most.
+  await handle.sync().catch(() => {});
+  await handle.close();
+}
+
+async function syncFolder(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isFile()) await syncPath(path.join(dir, entry.name));
+  }
+  await syncPath(dir);
+}
+
+/**
+ * Deletes generation folders other than `keep` (left behind by finished or killed builds), and never the
+ * one CURRENT names at this moment, whatever another process did meanwhile.
+ */
 export async function removeStaleGenerations(indexDir: string, keep: string): Promise<void> {
+  const served = (await readFile(path.join(indexDir, CURRENT_FILE), "utf8").catch(() => "")).trim();
   const entries = await readdir(indexDir, { withFileTypes: true }).catch(() => []);
   await Promise.all(
     entries
-      .filter((e) => e.isDirectory() && e.name.startsWith("gen-") && e.name !== keep)
+      .filter((e) => e.isDirectory() && e.name.startsWith("gen-") && e.name !== keep && e.name !== served)
       .map((e) => rm(path.join(indexDir, e.name), { recursive: true, force: true })),
   );
 }
@@ -66,31 +109,91 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
+/** The pid at the start of a lock file's text (0 when there is none). */
+function lockHolder(text: string | null): number {
+  return Number((text ?? "").trim().split(/\s+/)[0]) || 0;
+}
+
+/**
+ * Creates `file` with `content` unless it exists. The file appears complete (hard link of a finished
+ * temporary file), so a reader never sees an empty lock and mistakes it for a dead one.
+ */
+async function createExclusive(file: string, content: string): Promise<boolean> {
+  const tmp = `${file}.${process.pid}-${randomUUID()}.tmp`;
+  await writeFile(tmp, content);
+  try {
+    await link(tmp, file);
+    return true;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return false;
+    if (code !== "EPERM" && code !== "ENOTSUP" && code !== "ENOSYS") throw error;
+    // A file system without hard links: exclusive create, with a short window where the file is empty.
+    return await writeFile(file, content, { flag: "wx" }).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => (e.code === "EEXIST" ? false : Promise.reject(e)),
+    );
+  } finally {
+    await rm(tmp, { force: true });
+  }
+}
+
+function lockHeldError(indexDir: string, lockPath: string, holder: number, what = "is running"): IndexError {
+  return new IndexError(
+    `Another index build (process ${holder}) ${what} on ${indexDir}. Wait for it to finish; ` +
+      `if no build is running, delete ${lockPath}.`,
+  );
+}
+
+/**
+ * Removes the lock `stale` (whose holder is dead) if it is still that same lock. Removal is guarded by a
+ * second lock, so that of several builds finding the same dead lock only one removes it: without the guard,
+ * a slow one could delete the lock a faster one had just taken, and two builds would run at once.
+ */
+async function takeOverStaleLock(indexDir: string, lockPath: string, stale: string): Promise<void> {
+  const guardPath = `${lockPath}.takeover`;
+  if (!(await createExclusive(guardPath, `${process.pid}\n`))) {
+    const guardHolder = lockHolder(await readFile(guardPath, "utf8").catch(() => null));
+    if (guardHolder && isProcessAlive(guardHolder)) throw lockHeldError(indexDir, lockPath, guardHolder, "is starting");
+    // Left by a build killed in the middle of a takeover (a window of microseconds).
+    await rm(guardPath, { force: true });
+    return;
+  }
+  try {
+    if ((await readFile(lockPath, "utf8").catch(() => null)) === stale) await rm(lockPath, { force: true });
+  } finally {
+    await rm(guardPath, { force: true });
+  }
+}
+
 /**
  * Takes the build lock or throws an IndexError naming the process that holds it. A lock left by a
  * process that no longer exists (a killed build) is taken over.
  */
 export async function acquireBuildLock(indexDir: string): Promise<() => Promise<void>> {
   const lockPath = path.join(indexDir, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const handle = await open(lockPath, "wx");
-      await handle.writeFile(String(process.pid));
-      await handle.close();
-      return () => rm(lockPath, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      const holder = Number((await readFile(lockPath, "utf8").catch(() => "")).trim());
-      if (holder && isProcessAlive(holder)) {
-        throw new IndexError(
-          `Another index build (process ${holder}) is running on ${indexDir}. Wait for it to finish; ` +
-            `if no build is running, delete ${lockPath}.`,
-        );
-      }
-      await rm(lockPath, { force: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    // The token tells this lock from an older one left by a process with the same pid.
+    const token = `${process.pid} ${randomUUID()}\n`;
+    if (await createExclusive(lockPath, token)) {
+      return async () => {
+        if ((await readFile(lockPath, "utf8").catch(() => null)) === token) await rm(lockPath, { force: true });
+      };
     }
+    const held = await readFile(lockPath, "utf8").catch(() => null);
+    if (held === null) continue;
+    const holder = lockHolder(held);
+    if (holder && isProcessAlive(holder)) throw lockHeldError(indexDir, lockPath, holder);
+    await takeOverStaleLock(indexDir, lockPath, held);
   }
   throw new IndexError(`Could not take the build lock ${lockPath}; delete it if no build is running.`);
+}
+
+/** sha256 (hex) of a file, read as a stream (hnswlib.index may be hundreds of megabytes). */
+export async function hashFile(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest("hex");
 }
 
 export async function writeJsonFile(file: string, value: unknown): Promise<void> {

@@ -1,5 +1,6 @@
 // The manifest: what an index generation was built from and with, so that a later build can reuse it and a
 // load can refuse an index that does not match the configured embedder.
+import { createHash } from "node:crypto";
 import type { ChunkOptions } from "../core/chunk-article.js";
 import type { Passage, Skipped } from "../core/types.js";
 
@@ -30,7 +31,20 @@ export interface Manifest {
   skipped: Skipped[];
   /** Byte sizes of the generation's other files, to detect truncation before a native read. */
   fileSizes: Record<string, number>;
+  /**
+   * sha256 (hex) of the generation's other files. Sizes miss a changed byte, and one changed neighbour id in
+   * hnswlib.index crashes the process (SIGSEGV) at the first search. Absent in manifests written before.
+   */
+  checksums?: Record<string, string>;
   builtAt: string;
+  /** sha256 of this manifest's JSON without this field, so that a changed byte in the manifest is caught too. */
+  checksum?: string;
+}
+
+/** The manifest's own checksum: over its JSON without `checksum` (a parse and stringify give the same text). */
+export function computeManifestChecksum(manifest: Manifest): string {
+  const { checksum: _checksum, ...rest } = manifest;
+  return createHash("sha256").update(JSON.stringify(rest)).digest("hex");
 }
 
 /** A passage occurrence as stored in the docstore (the text is the document's pageContent). */

@@ -1,6 +1,7 @@
 // A plain Pipeline for the bot's tests: real passages from corpus/, a small word-overlap retriever, and
 // extractive answers with real citations. It records every call so tests can check what the bot asked.
-import type { ArticleSummary, AskOptions, AskResult, Pipeline, SearchOptions, SearchResult } from "../../src/core/ports.js";
+import type { ArticleSummary, AskOptions, Pipeline, SearchOptions, SearchResult } from "../../src/core/ports.js";
+import { normalizeQuestion } from "../../src/core/normalize-question.js";
 import type { Citation, Passage, Ranked } from "../../src/core/types.js";
 
 const SOURCE = "000_c0af5a29d12023ff.txt";
@@ -84,9 +85,11 @@ export function createFakePipeline(options: { fillerArticles?: number; passages?
     failWith: undefined,
     articles: [{ source: SOURCE, title: TITLE, url: "https://news.example/putin-hamas", date: DATE, passages: passages.length }, ...fillers],
 
-    async ask(question, askOptions) {
-      fake.asks.push({ question, options: askOptions });
+    async ask(rawQuestion, askOptions) {
+      fake.asks.push({ question: rawQuestion, options: askOptions });
       if (fake.failWith) throw fake.failWith;
+      // The same gate as the real pipeline: a question over 1,000 characters is refused.
+      const question = normalizeQuestion(rawQuestion);
       const ranked = rank(question, passages);
       const hits = ranked.filter((r) => r.score >= 0.34).slice(0, 2);
       if (hits.length === 0) {
@@ -107,9 +110,10 @@ export function createFakePipeline(options: { fillerArticles?: number; passages?
       return { question, text, abstained: false, citations, nearest: [], timings_ms: { retrieve: 1, answer: 1, total: 2 } };
     },
 
-    async search(query, searchOptions) {
-      fake.searches.push({ query, options: searchOptions });
+    async search(rawQuery, searchOptions) {
+      fake.searches.push({ query: rawQuery, options: searchOptions });
       if (fake.failWith) throw fake.failWith;
+      const query = normalizeQuestion(rawQuery);
       const results = rank(query, passages).filter((r) => r.score > 0).slice(0, searchOptions?.k ?? 5);
       return { query, results, timings_ms: { retrieve: 1 } } satisfies SearchResult;
     },
@@ -126,4 +130,3 @@ export function createFakePipeline(options: { fillerArticles?: number; passages?
   return fake;
 }
 
-export type { AskResult };
