@@ -63,6 +63,8 @@ for (const q of answerable) {
   const scored = rerank(
     query,
     fused.map((f) => ({ passage: searcher.passage(Number(f.id)), lexicalScore: f.lexicalScore, denseDistance: f.denseDistance })),
+    DEFAULT_RETRIEVAL.weights,
+    { allFeatures: true },
   );
   pools.push({ rows: scored.map((s) => ({ features: FEATURE_NAMES.map((n) => s.features[n]), passage: s.passage })), gold: q.gold });
 }

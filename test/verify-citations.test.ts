@@ -1,22 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Passage, Ranked } from "../src/core/types.js";
+import { makePassage } from "./support/llm-fixtures.js";
 import { splitSentences } from "../src/core/split-sentences.js";
 import { quoteFromPassage, verifyCitations } from "../src/core/verify-citations.js";
 
-/** A passage whose i-th line came from file line firstLine + i. */
-function passage(id: string, text: string, extra: Partial<Passage> = {}, firstLine = 10): Passage {
-  const lineCount = text.split("\n").length;
-  return {
-    id,
-    source: `news/${id}.txt`,
-    title: `Title ${id}`,
-    date: "2024-03-05",
-    lines: [firstLine, firstLine + lineCount - 1],
-    text,
-    lineMap: Array.from({ length: lineCount }, (_, i) => [firstLine + i, firstLine + i] as [number, number]),
-    ...extra,
-  };
-}
+const passage = (id: string, text: string, extra: Partial<Passage> = {}, firstLine = 10) => makePassage(id, text, extra, firstLine);
 
 const rates = passage(
   "rates",

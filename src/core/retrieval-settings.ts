@@ -40,7 +40,7 @@ export interface RetrievalSettings {
 
 export const DEFAULT_RETRIEVAL: RetrievalSettings = {
   channelDepth: 100,
-  poolSize: 60,
+  poolSize: 40,
   fusion: { method: "rrf", rrfK: 60, lexicalWeight: 1, denseWeight: 0.2 },
   weights: {
     lexical: 1.5,

@@ -1,7 +1,6 @@
-// 👍/👎 on answers, appended to a JSON Lines file: each record is one write of one whole line.
-import { appendFile, mkdir } from "node:fs/promises";
-import { dirname } from "node:path";
+// 👍/👎 on answers, appended to a JSON Lines file (bounded, rotated): each record is one write of one whole line.
 import type { Citation } from "../core/types.js";
+import { createJsonLinesFile, type JsonLinesFileOptions } from "../ops/json-lines-file.js";
 
 export interface FeedbackRecord {
   time: string;
@@ -17,26 +16,11 @@ export interface FeedbackRecord {
 
 export interface FeedbackStore {
   record(entry: FeedbackRecord): Promise<void>;
+  /** Every record still kept (the current file and the rotated one), oldest first. */
+  readAll(): Promise<FeedbackRecord[]>;
 }
 
-export function createFeedbackStore(filePath: string): FeedbackStore {
-  // Writes go one after another so two clicks at once never interleave inside the file.
-  let last: Promise<void> = Promise.resolve();
-  let folderReady: Promise<unknown> | undefined;
-  return {
-    record(entry) {
-      const line = `${JSON.stringify(entry)}\n`;
-      const write = async () => {
-        folderReady ??= mkdir(dirname(filePath), { recursive: true }).catch((error: unknown) => {
-          folderReady = undefined;
-          throw error;
-        });
-        await folderReady;
-        await appendFile(filePath, line, { encoding: "utf8", flag: "a" });
-      };
-      const result = last.then(write, write);
-      last = result.catch(() => undefined);
-      return result;
-    },
-  };
+export function createFeedbackStore(filePath: string, options: JsonLinesFileOptions = {}): FeedbackStore {
+  const file = createJsonLinesFile<FeedbackRecord>(filePath, options);
+  return { record: (entry) => file.append(entry), readAll: () => file.readAll() };
 }
