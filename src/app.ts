@@ -12,6 +12,7 @@ import { retrievePassages } from "./core/retrieve-passages.js";
 import { corpusReader } from "./corpus/corpus-reader.js";
 import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
 import { createIndexSearcher, summarizeArticles, writeLexicalIndex } from "./index/create-index-searcher.js";
+import { IndexError, readCurrentGeneration } from "./index/index-layout.js";
 import { openIndexGeneration, type LoadedIndex } from "./index/load-index.js";
 import type { Logger } from "./log.js";
 import { LocalHashEmbeddings } from "./providers/local-embeddings.js";
@@ -94,18 +95,18 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
   const notice = options.notice ?? ((message: string) => log.warn(message));
   const { embedder, id } = await createEmbedder(config);
   const open = () => openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id, ef: config.HNSW_EF });
-  let loaded = await open();
-  if (!loaded && options.buildIfMissing !== false) {
+  let opened = await openConsistently(config.INDEX_DIR, open, embedder);
+  if (!opened && options.buildIfMissing !== false) {
     notice(`No index in ${config.INDEX_DIR} yet: building it from ${config.CORPUS_DIR} first.`);
     const summary = await buildConfiguredIndex(config);
     log.info({ ...summary, skipped: summary.skipped.length }, "index built");
-    loaded = await open();
+    opened = await openConsistently(config.INDEX_DIR, open, embedder);
   }
-  if (!loaded) throw new Error(`No index in ${config.INDEX_DIR}. Run \`npm run index\` first.`);
+  if (!opened) throw new IndexError(`No index in ${config.INDEX_DIR}. Run \`npm run index\` first.`);
+  const { loaded, searcher } = opened;
   if (options.checkStale && (await isIndexStale(config, loaded))) {
     notice(`The corpus in ${config.CORPUS_DIR} changed since the index was built; answering from the index as it is. Run \`npm run index\` to update it.`);
   }
-  const searcher = await createIndexSearcher(loaded, embedder);
   const { answer, condense } = await createAnswering(config, log, options.answerer);
   const articles = summarizeArticles(loaded);
   const pipeline = createPipeline({
@@ -113,9 +114,30 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
     answer,
     condense,
     articles: () => articles,
-    getPassage: (passageId) => loaded!.passagesById.get(passageId),
+    getPassage: (passageId) => loaded.passagesById.get(passageId),
   });
   return { pipeline, loaded };
+}
+
+/**
+ * Opens the served generation and its searcher. A build that swaps CURRENT meanwhile deletes the old
+ * generation under the reader's feet; the error that follows is not damage, so the new one is opened instead.
+ */
+async function openConsistently(
+  indexDir: string,
+  open: () => Promise<LoadedIndex | null>,
+  embedder: TextEmbedder,
+): Promise<{ loaded: LoadedIndex; searcher: Awaited<ReturnType<typeof createIndexSearcher>> } | null> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await readCurrentGeneration(indexDir).catch(() => null);
+    try {
+      const loaded = await open();
+      return loaded && { loaded, searcher: await createIndexSearcher(loaded, embedder) };
+    } catch (error) {
+      const after = await readCurrentGeneration(indexDir).catch(() => null);
+      if (!(error instanceof IndexError) || before === after || attempt >= 3) throw error;
+    }
+  }
 }
 
 export async function openPipeline(config: Config, log: Logger): Promise<Pipeline> {

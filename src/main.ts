@@ -1,4 +1,5 @@
-// npm start: the bot's composition root. Config → logger → pipeline (loaded once) → commands → bot.
+// npm start: the bot's composition root. Config → logger → operations (health, the reloadable pipeline, logs)
+// → commands → bot.
 import "dotenv/config";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { describeMissingDiscordSettings } from "./discord/check-discord-settings.js";
@@ -24,22 +25,37 @@ async function main(): Promise<void> {
 
   // The pipeline and discord.js load only once the settings are known to be there: a missing token is
   // reported at once instead of after seconds of imports.
-  const [{ openPipeline }, { createBot }, { COMMANDS_DIR, loadCommands }] = await Promise.all([
-    import("./app.js"),
+  const [{ createOperations }, { createBot }, { COMMANDS_DIR, loadCommands }] = await Promise.all([
+    import("./ops/create-operations.js"),
     import("./discord/create-bot.js"),
     import("./discord/load-commands.js"),
   ]);
   const log: Logger = createLogger(config.LOG_LEVEL);
-  const pipeline = await openPipeline(config, log);
+  const ops = createOperations({ config, log });
+  // /healthz answers 503 ("index not loaded") during a first build, rather than refusing connections.
+  await ops.startHealthServer();
+  await ops.loadIndex();
   const commands = await loadCommands(COMMANDS_DIR, log);
-  const bot = createBot({ pipeline, log, config, commands });
+  const stopAll = () => Promise.allSettled([bot.stop(), ops.stop()]);
+  const bot = createBot({
+    pipeline: ops.pipeline,
+    log,
+    config,
+    commands,
+    feedback: ops.feedback,
+    events: ops.events,
+    ops: ops.services,
+    // A token revoked while running: discord.js gives up, so exit with the reason rather than sit deaf.
+    onFatalDisconnect: (message) => void stopAll().finally(() => fail(message)),
+  });
+  ops.attachBot(bot);
 
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
-    bot.stop().then(
+    Promise.all([bot.stop(), ops.stop()]).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, "shutdown failed");
@@ -54,7 +70,7 @@ async function main(): Promise<void> {
     await bot.start(token);
   } catch (error) {
     log.error({ err: error }, "login failed");
-    await bot.stop().catch(() => undefined);
+    await stopAll();
     fail(`Could not connect to Discord: ${describeLoginError(error)}`);
   }
 }

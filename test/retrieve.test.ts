@@ -133,6 +133,16 @@ describe("re-ranking features", () => {
   });
 });
 
+describe("passage analysis memo", () => {
+  it("GIVEN two passages with the same id but different texts THEN features follow each text", () => {
+    const query = profileQuery("volcano eruption", flatIdf);
+    const a = extractFeatures(query, passage("same-id", "A volcano erupted."), { lexical: 0, dense: 0, article: 0 });
+    const b = extractFeatures(query, passage("same-id", "Markets fell sharply."), { lexical: 0, dense: 0, article: 0 });
+    expect(a.coverage).toBeGreaterThan(0);
+    expect(b.coverage).toBe(0);
+  });
+});
+
 describe("rerank", () => {
   it("GIVEN a proximity weight THEN the passage answering in one sentence overtakes a higher BM25 score", () => {
     const query = profileQuery("Foreign Ministry spokesman Hamas", flatIdf);
@@ -166,6 +176,14 @@ describe("diversify", () => {
   it("GIVEN three passages of one article in the top five THEN the third moves below other articles", () => {
     const ranked = [r("a1", "a"), r("a2", "a"), r("a3", "a"), r("b1", "b"), r("c1", "c"), r("d1", "d")];
     expect(diversify(ranked).map((x) => x.passage.id)).toEqual(["a1", "a2", "b1", "c1", "d1", "a3"]);
+  });
+
+  it("GIVEN a limit THEN the first results are the same as without one", () => {
+    const ranked = [r("a1", "a"), r("a2", "a"), r("a3", "a"), r("a4", "a"), r("b1", "b"), r("c1", "c"), r("b2", "b"), r("d1", "d")];
+    const full = diversify(ranked).map((x) => x.passage.id);
+    for (const limit of [1, 3, 5, 7]) {
+      expect(diversify(ranked, undefined, limit).map((x) => x.passage.id).slice(0, limit)).toEqual(full.slice(0, limit));
+    }
   });
 
   it("GIVEN too few other articles THEN the extra passages of one article fill the top five after all", () => {

@@ -2,6 +2,13 @@
 import { loadConfig, type Config } from "../config.js";
 import type { QaItem } from "./make-bench-corpus.js";
 
+export interface TuningGrid {
+  m: number[];
+  efConstruction: number[];
+  ef: number[];
+  batchSizes: number[];
+}
+
 export interface SizeJob {
   corpusDir: string;
   indexDir: string;
@@ -16,6 +23,8 @@ export interface SizeJob {
   concurrentAsks: number;
   /** HNSW ef values at which recall@10 is reported (the configured HNSW_EF is always added). */
   recallEfs: number[];
+  /** HNSW choices and batch sizes the tuning phase measures (its defaults when absent). */
+  tuneGrid?: TuningGrid;
   /** Settings on top of the process environment (CORPUS_DIR and INDEX_DIR are always this size's). */
   envOverrides: Record<string, string>;
 }

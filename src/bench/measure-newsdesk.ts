@@ -121,29 +121,25 @@ export async function measureServing(job: SizeJob): Promise<ServeMeasure> {
   for (const query of job.queries.slice(0, WARM_UP_QUERIES)) await pipeline.search(query).catch(() => undefined);
   let failedQueries = 0;
   const timeEach = async (run: (query: string) => Promise<unknown>) => {
-    const times: number[] = [];
+    const times: Array<{ query: string; ms: number }> = [];
     for (const query of job.queries) {
       const started = performance.now();
       try {
         await run(query);
-        times.push(performance.now() - started);
+        times.push({ query, ms: performance.now() - started });
       } catch {
         failedQueries++;
       }
     }
-    return summarizeLatencies(times);
+    return times;
   };
-  const searchTimes = new Map<string, number>();
-  const search = await timeEach(async (query) => {
-    const started = performance.now();
-    await pipeline.search(query);
-    searchTimes.set(query, performance.now() - started);
-  });
+  const searchTimes = await timeEach((query) => pipeline.search(query));
+  const search = summarizeLatencies(searchTimes.map((t) => t.ms));
   const slowestSearches = [...searchTimes]
-    .sort((a, b) => b[1] - a[1])
+    .sort((a, b) => b.ms - a.ms)
     .slice(0, 5)
-    .map(([query, ms]) => ({ query, ms: roundTo(ms, 1) }));
-  const ask = await timeEach((query) => pipeline.ask(query));
+    .map(({ query, ms }) => ({ query, ms: roundTo(ms, 1) }));
+  const ask = summarizeLatencies((await timeEach((query) => pipeline.ask(query))).map((t) => t.ms));
 
   let hits = 0;
   const answerable = job.qa.filter((item) => item.gold.some((gold) => indexed.has(gold)));

@@ -3,12 +3,16 @@
 import hnswlib from "hnswlib-node";
 import { createEmbedder } from "../app.js";
 import { openIndexGeneration } from "../index/load-index.js";
-import { configForJob, type SizeJob } from "./bench-job.js";
+import { configForJob, type SizeJob, type TuningGrid } from "./bench-job.js";
 import { roundTo, summarizeLatencies } from "./bench-stats.js";
 import { measureRecall } from "./measure-recall.js";
 
-export const TUNING_GRID = { m: [8, 12, 16, 24, 32], efConstruction: [100, 200, 400], ef: [10, 32, 64, 128, 256] };
-export const TUNING_BATCH_SIZES = [16, 64, 256, 1024];
+export const DEFAULT_TUNING_GRID: TuningGrid = {
+  m: [8, 12, 16, 24, 32],
+  efConstruction: [100, 200, 400],
+  ef: [10, 32, 64, 128, 256],
+  batchSizes: [16, 64, 256, 1024],
+};
 /** The dense channel asks for this many candidates, so recall at this depth is what fusion sees. */
 const DENSE_CANDIDATES = 50;
 
@@ -33,20 +37,21 @@ export async function measureTuning(job: SizeJob): Promise<TuningMeasure> {
   if (!loaded) throw new Error(`No index in ${config.INDEX_DIR} to tune on.`);
   const source = loaded.store.index;
   const points = loaded.labels.map((label) => source.getPoint(label));
+  const grid = job.tuneGrid ?? DEFAULT_TUNING_GRID;
   const queries = await Promise.all([...new Set(job.queries)].map((q) => embedder.embedQuery(q)));
 
   const graphs: GraphChoice[] = [];
-  for (const m of TUNING_GRID.m) {
-    for (const efConstruction of TUNING_GRID.efConstruction) {
+  for (const m of grid.m) {
+    for (const efConstruction of grid.efConstruction) {
       const index = new hnswlib.HierarchicalNSW("cosine", source.getNumDimensions());
       index.initIndex({ maxElements: points.length, m, efConstruction });
       const started = performance.now();
       points.forEach((point, label) => index.addPoint(point, label));
       const insertSeconds = roundTo((performance.now() - started) / 1000, 3);
       const labels = points.map((_, label) => label);
-      const at10 = measureRecall(index, labels, queries, { k: 10, efs: TUNING_GRID.ef });
-      const at50 = measureRecall(index, labels, queries, { k: DENSE_CANDIDATES, efs: TUNING_GRID.ef });
-      const byEf = TUNING_GRID.ef.map((ef) => {
+      const at10 = measureRecall(index, labels, queries, { k: 10, efs: grid.ef });
+      const at50 = measureRecall(index, labels, queries, { k: DENSE_CANDIDATES, efs: grid.ef });
+      const byEf = grid.ef.map((ef) => {
         index.setEf(ef);
         const times = queries.map((q) => {
           const t = performance.now();
@@ -62,7 +67,7 @@ export async function measureTuning(job: SizeJob): Promise<TuningMeasure> {
 
   const texts = loaded.labels.map((label) => loaded.passagesByLabel.get(label)!.text);
   const batches = [];
-  for (const batchSize of TUNING_BATCH_SIZES) {
+  for (const batchSize of grid.batchSizes) {
     const started = performance.now();
     for (let i = 0; i < texts.length; i += batchSize) await embedder.embedDocuments(texts.slice(i, i + batchSize));
     const ms = performance.now() - started;

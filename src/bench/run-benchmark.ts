@@ -7,13 +7,13 @@ import { createEmbedder } from "../app.js";
 import { loadConfig } from "../config.js";
 import { DEFAULT_CHUNKING } from "../core/chunk-article.js";
 import { DEFAULT_HNSW } from "../index/manifest.js";
-import type { SizeJob } from "./bench-job.js";
+import type { SizeJob, TuningGrid } from "./bench-job.js";
 import { roundTo } from "./bench-stats.js";
 import { chooseQueries, loadQaDev, makeBenchCorpus } from "./make-bench-corpus.js";
 import { measureColdStart, type ColdStartMeasure } from "./measure-cold-start.js";
 import type { BuildMeasure, ReindexMeasure, ServeMeasure } from "./measure-newsdesk.js";
 import { RECIPE_SPLITTER, type RecipeMeasure } from "./measure-recipe.js";
-import type { TuningMeasure } from "./measure-tuning.js";
+import { DEFAULT_TUNING_GRID, type TuningMeasure } from "./measure-tuning.js";
 import { runPhase, type Isolation } from "./run-bench-phase.js";
 
 export const DEFAULT_SIZES = [1_000, 10_000, 100_000];
@@ -29,6 +29,8 @@ export interface BenchOptions {
   isolation: Isolation;
   /** Size (in passages) at which HNSW parameters and batch sizes are measured; none when undefined. */
   tuneAt?: number;
+  /** Overrides of the tuning grid's lists (e.g. fewer choices at 100k). */
+  tuneGrid?: Partial<TuningGrid>;
   /** Project root, for the cold-start measurement of the compiled CLI; skipped when undefined. */
   coldStartRoot?: string;
   keepTemp?: boolean;
@@ -104,6 +106,7 @@ async function prepareSize(target: number, options: BenchOptions, status: (line:
     probeSource: corpus.probeSource,
     concurrentAsks: options.concurrentAsks ?? CONCURRENT_ASKS,
     recallEfs: RECALL_EFS,
+    tuneGrid: { ...DEFAULT_TUNING_GRID, ...options.tuneGrid },
     envOverrides: options.envOverrides ?? {},
   };
   return { job, corpus, root };

@@ -1,5 +1,6 @@
-// `npm run bench [-- --sizes 1000,10000,100000] [--queries 200] [--repeat 3] [--json] [--tune 10000] [--no-doc]`:
-// the performance benchmark, side by side with the plain LangChain recipe (docs/performance.md).
+// `npm run bench [-- --sizes 1000,10000,100000] [--queries 200] [--repeat 3] [--json] [--no-doc] [--no-cold-start]
+// [--tune 10000 [--tune-m 16,32] [--tune-efc 100] [--tune-ef 128,256] [--tune-batch 64]]`: the performance
+// benchmark, side by side with the plain LangChain recipe; writes docs/performance.md.
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -43,6 +44,10 @@ export function runBench(argv: string[], io: CliIo): Promise<number> {
         isolation: { type: "string", default: "process" },
         keep: { type: "boolean", default: false },
         repeat: { type: "string" },
+        "tune-m": { type: "string" },
+        "tune-efc": { type: "string" },
+        "tune-ef": { type: "string" },
+        "tune-batch": { type: "string" },
       },
     });
     const sizes = values.sizes ? values.sizes.split(",").map((s) => parseCount("sizes", s.trim(), 10)) : DEFAULT_SIZES;
@@ -50,6 +55,13 @@ export function runBench(argv: string[], io: CliIo): Promise<number> {
     if (values.isolation !== "process" && values.isolation !== "inline") {
       throw new UsageError(`--isolation takes "process" (each phase in a fresh process, the default) or "inline", got "${values.isolation}".`);
     }
+    const list = (name: string, value: string | undefined) => value?.split(",").map((s) => parseCount(name, s.trim(), 1));
+    const tuneGrid = {
+      ...(values["tune-m"] && { m: list("tune-m", values["tune-m"]) }),
+      ...(values["tune-efc"] && { efConstruction: list("tune-efc", values["tune-efc"]) }),
+      ...(values["tune-ef"] && { ef: list("tune-ef", values["tune-ef"]) }),
+      ...(values["tune-batch"] && { batchSizes: list("tune-batch", values["tune-batch"]) }),
+    };
     const root = findProjectRoot();
     const datasetDir = path.resolve(root, values.dataset ?? "../shared/datasets/news-eval");
     if (!existsSync(datasetDir)) {
@@ -65,6 +77,7 @@ export function runBench(argv: string[], io: CliIo): Promise<number> {
         datasetDir,
         isolation: values.isolation,
         tuneAt: values.tune ? parseCount("tune", values.tune, 10) : undefined,
+        tuneGrid,
         coldStartRoot: values["no-cold-start"] ? undefined : root,
         keepTemp: values.keep,
         repeat: values.repeat ? parseCount("repeat", values.repeat, 1) : undefined,

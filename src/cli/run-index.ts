@@ -1,4 +1,5 @@
-// `npm run index [-- --rebuild] [--json] [--strict]`: build or refresh the index, with progress on a terminal.
+// `npm run index [-- --rebuild] [--json] [--strict] [--progress-json]`: build or refresh the index, with
+// progress on a terminal, or as JSON lines on stderr for a program watching the build (the bot's /reindex).
 import { parseArgs } from "node:util";
 import { buildConfiguredIndex } from "../app.js";
 import type { BuildProgress, BuildSummary } from "../index/build-index.js";
@@ -27,6 +28,26 @@ export function formatSummary(s: BuildSummary): string {
   return lines.join("\n");
 }
 
+/** One line of `--progress-json` output on stderr. */
+export interface ProgressLine {
+  progress: BuildProgress & { seconds: number; /** Passages embedded per second so far. */ rate: number };
+}
+
+/** Writes progress as JSON lines: every phase change, and within a phase at most every 200 ms. */
+function createJsonProgress(io: CliIo, started: number): (p: BuildProgress) => void {
+  let lastPhase = "";
+  let lastWrite = 0;
+  return (p) => {
+    const now = performance.now();
+    if (p.phase === lastPhase && now - lastWrite < 200) return;
+    lastPhase = p.phase;
+    lastWrite = now;
+    const seconds = (now - started) / 1000;
+    const line: ProgressLine = { progress: { ...p, seconds: Math.round(seconds * 100) / 100, rate: Math.round(p.embedded / Math.max(seconds, 0.001)) } };
+    io.stderr.write(`${JSON.stringify(line)}\n`);
+  };
+}
+
 export function runIndex(argv: string[], io: CliIo): Promise<number> {
   return runCli(io, async () => {
     const { values } = parseArgs({
@@ -36,22 +57,22 @@ export function runIndex(argv: string[], io: CliIo): Promise<number> {
         json: { type: "boolean", default: false },
         strict: { type: "boolean", default: false },
         corpus: { type: "string" },
+        "progress-json": { type: "boolean", default: false },
       },
     });
     const config = configFor(io, values.corpus);
     const started = performance.now();
-    const tty = Boolean(io.stderr.isTTY) && !values.json;
+    const tty = Boolean(io.stderr.isTTY) && !values.json && !values["progress-json"];
     let lastDraw = 0;
+    const drawOnTerminal = (p: BuildProgress) => {
+      const now = performance.now();
+      if (now - lastDraw < 100) return;
+      lastDraw = now;
+      io.stderr.write(`\r\x1b[2K${formatProgress(p, started)}`);
+    };
     const summary = await buildConfiguredIndex(config, {
       rebuild: values.rebuild,
-      onProgress: tty
-        ? (p) => {
-            const now = performance.now();
-            if (now - lastDraw < 100) return;
-            lastDraw = now;
-            io.stderr.write(`\r\x1b[2K${formatProgress(p, started)}`);
-          }
-        : undefined,
+      onProgress: values["progress-json"] ? createJsonProgress(io, started) : tty ? drawOnTerminal : undefined,
     });
     if (tty) io.stderr.write("\r\x1b[2K");
     const { changed: _changed, ...contract } = summary;

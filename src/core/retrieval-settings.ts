@@ -39,8 +39,8 @@ export interface RetrievalSettings {
 }
 
 export const DEFAULT_RETRIEVAL: RetrievalSettings = {
-  channelDepth: 100,
-  poolSize: 40,
+  channelDepth: 50,
+  poolSize: 30,
   fusion: { method: "rrf", rrfK: 60, lexicalWeight: 1, denseWeight: 0.2 },
   weights: {
     lexical: 1.5,

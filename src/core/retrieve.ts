@@ -118,13 +118,23 @@ function capitalizedTerms(text: string): Set<string> {
   return names;
 }
 
+/** "Which country …", "what company …": the answer is a name. */
+const NAMED_THING = new RegExp(
+  "\\b(which|what) (\\w+ )?(" +
+    "country|countries|state|city|company|team|person|man|woman|president|leader|singer|actor|actress|star|" +
+    "player|nation|island|brand|party|organization|agency|group|celebrity|athlete|network|retailer|airline|" +
+    "league|film|movie|show|band|artist|author|official|senator|governor|billionaire|ceo|firm|university|" +
+    "school|region|province|continent|currency" +
+    ")\\b",
+);
+
 /** "How many …" wants a number, "Who …" or "Which country …" a name; otherwise undefined. */
 export function expectedAnswer(question: string): QueryProfile["expects"] {
   const text = question.toLowerCase();
   if (/\b(how (many|much|old|long|far|big|large|high|tall|fast)|what (percentage|percent|share|number|year|age|amount|price|temperature|magnitude)|in what year|how many)\b/.test(text)) {
     return "number";
   }
-  if (/\b(who|whom|whose)\b|\b(which|what) (\w+ )?(country|countries|state|city|company|team|person|man|woman|president|leader|singer|actor|actress|star|player|nation|island|brand|party|organization|agency|group|celebrity|athlete|network|retailer|airline|league|film|movie|show|band|artist|author|official|senator|governor|official|billionaire|ceo|firm|university|school|region|province|continent|currency)\b|\bwhere\b/.test(text)) {
+  if (/\b(who|whom|whose|where)\b/.test(text) || NAMED_THING.test(text)) {
     return "name";
   }
   return undefined;
@@ -172,6 +182,8 @@ interface PassageSignals {
 
 /** What the features need from a passage, computed once per passage and reused across questions. */
 interface PassageAnalysis {
+  /** The text analyzed: a cached analysis is used only for the very same text. */
+  text: string;
   tokens: string[];
   title: Set<string>;
   /** Body and title terms. */
@@ -194,7 +206,7 @@ const ROUGH_SENTENCE_END = /(?<=[.!?…]["'”’)\]]?)\s+(?=["'“‘(\[]?[\p{L
 function analyzePassage(passage: Passage): PassageAnalysis {
   const key = `${passage.id}\u0000${passage.title}`;
   const cached = analysisCache.get(key);
-  if (cached) return cached;
+  if (cached && cached.text === passage.text) return cached;
   const sentenceTokens = passage.text.split(ROUGH_SENTENCE_END).map((piece) => lexicalTerms(piece));
   const tokens = sentenceTokens.flat();
   const title = new Set(lexicalTerms(passage.title));
@@ -202,7 +214,7 @@ function analyzePassage(passage: Passage): PassageAnalysis {
   for (const term of title) everywhere.add(term);
   const stems = new Set<string>();
   for (const term of everywhere) stems.add(stemOf(term));
-  const analysis = { tokens, title, everywhere, stems, sentences: sentenceTokens.map((t) => new Set(t)) };
+  const analysis = { text: passage.text, tokens, title, everywhere, stems, sentences: sentenceTokens.map((t) => new Set(t)) };
   if (analysisCache.size >= ANALYSIS_CACHE_SIZE) analysisCache.delete(analysisCache.keys().next().value as string);
   analysisCache.set(key, analysis);
   return analysis;

@@ -19,7 +19,7 @@ export type Admission = { question: string; refusal?: undefined } | { refusal: s
  * Cleans the question (the core's one gate: control and zero-width characters, empty, over 1,000 characters)
  * and takes a token from the member's bucket; a refusal is a short text fit to show them.
  */
-export function admitQuestion(raw: string, userId: string, context: Pick<BotContext, "settings" | "rateLimiter" | "now">): Admission {
+export function admitQuestion(raw: string, userId: string, context: Pick<BotContext, "settings" | "rateLimiter" | "now" | "events">): Admission {
   let question: string;
   try {
     question = normalizeQuestion(raw);
@@ -29,6 +29,7 @@ export function admitQuestion(raw: string, userId: string, context: Pick<BotCont
   }
   const decision = context.rateLimiter.take(userId);
   if (decision.allowed) return { question };
+  context.events?.rateLimited?.({ userId });
   const perMinute = context.settings.rateLimitPerMinute;
   const seconds = Math.ceil(decision.retryAfterMs / 1000);
   const at = Math.ceil((context.now() + decision.retryAfterMs) / 1000);
@@ -71,12 +72,13 @@ export async function answerQuestion(context: BotContext, request: AnswerRequest
   const queuedAt = context.now();
   const answer = await answering.run(() => pipeline.ask(standalone, options));
   const id = context.newId();
+  const ms = context.now() - queuedAt;
   log.info(
     {
       answer_id: id,
       user_id: request.userId,
       guild_id: request.guildId,
-      ms: context.now() - queuedAt,
+      ms,
       timings_ms: answer.timings_ms,
       citations: answer.citations.length,
       abstained: answer.abstained,
@@ -85,6 +87,18 @@ export async function answerQuestion(context: BotContext, request: AnswerRequest
     },
     "answered",
   );
+  context.events?.answered?.({
+    answerId: id,
+    userId: request.userId,
+    guildId: request.guildId,
+    question: request.question,
+    standalone,
+    ms,
+    citations: answer.citations.length,
+    abstained: answer.abstained,
+    followUp: request.history.length > 0,
+    at: queuedAt + ms,
+  });
   const stored: StoredAnswer = {
     id,
     asked: request.question,

@@ -3,6 +3,8 @@ import type { ButtonInteraction, ChatInputCommandInteraction, RESTPostAPIChatInp
 import type { Pipeline, Turn } from "../core/ports.js";
 import type { Answer } from "../core/types.js";
 import type { Logger } from "../log.js";
+import type { OpsServices } from "../ops/ops-services.js";
+import type { BotEvents } from "./bot-events.js";
 import type { BoundedCache } from "./bounded-cache.js";
 import type { ConcurrencyLimit } from "./concurrency-limit.js";
 import type { ConversationMemory } from "./conversation-memory.js";
@@ -16,6 +18,11 @@ export interface Command {
   execute(interaction: ChatInputCommandInteraction, context: BotContext): Promise<void>;
   /** Handles buttons whose custom_id starts with "<command name>:". */
   handleButton?(interaction: ButtonInteraction, context: BotContext): Promise<void>;
+  /**
+   * Only for members with Manage Server (or an ADMIN_ROLE_IDS role): the router checks at run time. Declare
+   * `setDefaultMemberPermissions(ADMIN_PERMISSION)` in `data` too, so that Discord hides it from the others.
+   */
+  adminOnly?: boolean;
 }
 
 export interface BotSettings {
@@ -24,6 +31,8 @@ export interface BotSettings {
   messageContentIntent: boolean;
   /** Put question text in logs (off by default: members' questions are theirs). */
   logQuestions: boolean;
+  /** Roles whose members may run admin commands, besides members with Manage Server. */
+  adminRoleIds?: readonly string[];
 }
 
 /** An answer the bot sent, kept for a while so that its buttons work. */
@@ -51,4 +60,8 @@ export interface BotContext {
   feedback: FeedbackStore;
   now: () => number;
   newId: () => string;
+  /** Metrics and the answers log listen here; absent in tests that do not watch. */
+  events?: BotEvents;
+  /** Re-index, statistics and gaps for the admin commands; absent when the bot runs without them. */
+  ops?: OpsServices;
 }

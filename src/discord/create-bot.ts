@@ -1,15 +1,18 @@
 // The bot: a discord.js client wired to the pipeline. Everything it needs comes in as a parameter.
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { Client, Events, GatewayIntentBits } from "discord.js";
+import { Client, Events, GatewayIntentBits, Status } from "discord.js";
 import type { Config } from "../config.js";
 import type { Pipeline } from "../core/ports.js";
 import type { Logger } from "../log.js";
+import type { OpsServices } from "../ops/ops-services.js";
 import { NO_PINGS } from "./answer-question.js";
+import type { BotEvents } from "./bot-events.js";
 import { createBoundedCache } from "./bounded-cache.js";
 import type { BotContext, Command, StoredAnswer } from "./command.js";
 import { createConcurrencyLimit } from "./concurrency-limit.js";
 import { createConversationMemory, type ConversationMemory } from "./conversation-memory.js";
+import { describeGatewayClose } from "./describe-gateway-close.js";
 import { createFeedbackStore, type FeedbackStore } from "./feedback-store.js";
 import { routeInteraction } from "./interaction-router.js";
 import { routeMessage } from "./message-router.js";
@@ -22,7 +25,8 @@ const ANSWERS_KEPT = 2000;
 export type BotConfig = Pick<
   Config,
   "DISCORD_API_URL" | "MESSAGE_CONTENT_INTENT" | "RATE_LIMIT_PER_MINUTE" | "MAX_CONCURRENT_ANSWERS" | "DATA_DIR" | "LOG_QUESTIONS"
->;
+> &
+  Partial<Pick<Config, "ADMIN_ROLE_IDS">>;
 
 export interface BotDeps {
   pipeline: Pipeline;
@@ -33,6 +37,15 @@ export interface BotDeps {
   feedback?: FeedbackStore;
   conversations?: ConversationMemory;
   now?: () => number;
+  /** Metrics and the answers log (src/ops/create-operations.ts). */
+  events?: BotEvents;
+  /** What /reindex, /stats and /gaps need; without it they say they are not enabled. */
+  ops?: OpsServices;
+  /**
+   * Called if Discord ends the session for good after the bot was ready (a token reset or revoked
+   * while running): discord.js will not reconnect, so the process should exit rather than sit deaf.
+   */
+  onFatalDisconnect?: (message: string) => void;
 }
 
 export interface Bot {
@@ -42,6 +55,8 @@ export interface Bot {
   start(token: string): Promise<void>;
   /** Disconnects; safe to call more than once. */
   stop(): Promise<void>;
+  /** True while the gateway connection is up and ready (false while it reconnects or resumes). */
+  isConnected(): boolean;
 }
 
 /**
@@ -66,6 +81,7 @@ export function createBot(deps: BotDeps): Bot {
       rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
       messageContentIntent: config.MESSAGE_CONTENT_INTENT,
       logQuestions: config.LOG_QUESTIONS,
+      adminRoleIds: config.ADMIN_ROLE_IDS ?? [],
     },
     rateLimiter: createRateLimiter({ perMinute: config.RATE_LIMIT_PER_MINUTE, now }),
     answering: createConcurrencyLimit(config.MAX_CONCURRENT_ANSWERS),
@@ -74,6 +90,8 @@ export function createBot(deps: BotDeps): Bot {
     feedback: deps.feedback ?? createFeedbackStore(join(config.DATA_DIR, "feedback.jsonl")),
     now,
     newId: () => randomBytes(6).toString("base64url"),
+    ...(deps.events ? { events: deps.events } : {}),
+    ...(deps.ops ? { ops: deps.ops } : {}),
   };
 
   const client = new Client({
@@ -90,10 +108,15 @@ export function createBot(deps: BotDeps): Bot {
   });
   client.on(Events.Error, (error) => log.error({ err: error }, "discord client error"));
   client.on(Events.Warn, (warning) => log.warn({ warning }, "discord client warning"));
-  client.on(Events.ShardDisconnect, (event, shardId) => log.warn({ code: event.code, shard_id: shardId }, "gateway disconnected"));
+  let started = false;
+  let stopped = false;
+  // discord.js emits this only for close codes it will not recover from; before ready, login() rejects instead.
+  client.on(Events.ShardDisconnect, (event, shardId) => {
+    log.error({ code: event.code, shard_id: shardId }, "gateway closed for good");
+    if (started && !stopped) deps.onFatalDisconnect?.(describeGatewayClose(event.code));
+  });
   client.on(Events.ShardResume, (shardId, replayed) => log.info({ shard_id: shardId, replayed }, "gateway resumed"));
 
-  let stopped = false;
   return {
     client,
     context,
@@ -101,6 +124,7 @@ export function createBot(deps: BotDeps): Bot {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);
       await ready;
+      started = true;
       log.info({ user: client.user?.tag, commands: [...commands.keys()] }, "bot ready");
     },
     async stop() {
@@ -108,6 +132,10 @@ export function createBot(deps: BotDeps): Bot {
       stopped = true;
       await client.destroy();
       log.info({}, "bot stopped");
+    },
+    isConnected() {
+      const shards = [...client.ws.shards.values()];
+      return !stopped && shards.length > 0 && shards.every((shard) => shard.status === Status.Ready);
     },
   };
 }

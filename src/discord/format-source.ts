@@ -8,6 +8,16 @@ export function isLinkableUrl(url: string | undefined): url is string {
   return url !== undefined && /^https?:\/\/[^\s()<>\[\]]+$/i.test(url);
 }
 
+/** A title that reads like an address would make its link look like a different site's. */
+const LOOKS_LIKE_ADDRESS = /:\/\/|\bwww\.|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b/i;
+
+/** The title as a link to the article, or in bold when there is no safe url or the title looks like an address. */
+export function formatTitle(title: string, url: string | undefined): string {
+  if (!isLinkableUrl(url)) return `**${escapeMarkdownText(title)}**`;
+  if (LOOKS_LIKE_ADDRESS.test(title)) return `**${escapeMarkdownText(title)}** ([article](${url}))`;
+  return `[${escapeLinkText(title)}](${url})`;
+}
+
 export function formatLines(source: string, [first, last]: LineRange): string {
   return first === last ? `${source}:${first}` : `${source}:${first}-${last}`;
 }
@@ -17,7 +27,7 @@ export function formatSourceLine(source: { title: string; url?: string; source: 
   const parts: string[] = [];
   if (withTitle) {
     const title = trimAtSentence(source.title || source.source, 120);
-    parts.push(isLinkableUrl(source.url) ? `[${escapeLinkText(title)}](${source.url})` : `**${escapeMarkdownText(title)}**`);
+    parts.push(formatTitle(title, source.url));
   } else if (isLinkableUrl(source.url)) {
     parts.push(`[article](${source.url})`);
   }

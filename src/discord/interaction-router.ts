@@ -1,7 +1,16 @@
 // The one place interactions enter the bot, and the one boundary where their errors are caught.
-import { DiscordAPIError, MessageFlags, RESTJSONErrorCodes, type Interaction, type RepliableInteraction } from "discord.js";
+import {
+  DiscordAPIError,
+  MessageFlags,
+  RESTJSONErrorCodes,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type RepliableInteraction,
+} from "discord.js";
+import { ADMIN_ONLY_MESSAGE, isAdmin } from "./admin-gate.js";
 import { NO_PINGS } from "./answer-question.js";
-import type { BotContext } from "./command.js";
+import type { BotContext, Command } from "./command.js";
 import { handleAnswerButton } from "./handle-answer-button.js";
 
 export const FAILURE_MESSAGE = "Sorry, something went wrong while handling that. It has been logged; please try again in a moment.";
@@ -15,6 +24,7 @@ export async function routeInteraction(interaction: Interaction, context: BotCon
         await interaction.reply({ content: `I don't know /${interaction.commandName} (any more).`, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
         return;
       }
+      if (await refuseNonAdmin(command, interaction, context)) return;
       await command.execute(interaction, context);
       return;
     }
@@ -22,6 +32,7 @@ export async function routeInteraction(interaction: Interaction, context: BotCon
       if (await handleAnswerButton(interaction, context)) return;
       const owner = context.commands.get(interaction.customId.split(":")[0] ?? "");
       if (owner?.handleButton) {
+        if (await refuseNonAdmin(owner, interaction, context)) return;
         await owner.handleButton(interaction, context);
         return;
       }
@@ -30,6 +41,14 @@ export async function routeInteraction(interaction: Interaction, context: BotCon
   } catch (error) {
     await reportFailure(interaction, context, error);
   }
+}
+
+/** Discord hides admin commands from other members by default, but a server admin can change that. */
+async function refuseNonAdmin(command: Command, interaction: ChatInputCommandInteraction | ButtonInteraction, context: BotContext): Promise<boolean> {
+  if (!command.adminOnly || isAdmin(interaction, context.settings.adminRoleIds ?? [])) return false;
+  context.log.warn({ command: command.data.name, user_id: interaction.user.id, guild_id: interaction.guildId }, "admin command refused");
+  await interaction.reply({ content: ADMIN_ONLY_MESSAGE, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+  return true;
 }
 
 /** Logs the detail; the member gets a short private message, never the error itself. */
@@ -45,6 +64,7 @@ async function reportFailure(interaction: Interaction, context: BotContext, erro
     },
     "interaction failed",
   );
+  context.events?.failed?.({ where: "interaction" });
   if (!interaction.isRepliable() || isGone(error)) return;
   try {
     await tellPrivately(interaction);
@@ -69,10 +89,13 @@ async function tellPrivately(interaction: RepliableInteraction): Promise<void> {
   await interaction.followUp({ ...message, flags: MessageFlags.Ephemeral });
 }
 
-/** The interaction expired or its message vanished: there is nobody left to tell. */
+/** The interaction expired, or its message or channel vanished: there is nobody left to tell. */
 function isGone(error: unknown): boolean {
   return (
     error instanceof DiscordAPIError &&
-    (error.code === RESTJSONErrorCodes.UnknownInteraction || error.code === RESTJSONErrorCodes.InvalidWebhookToken || error.code === RESTJSONErrorCodes.UnknownWebhook)
+    (error.code === RESTJSONErrorCodes.UnknownInteraction ||
+      error.code === RESTJSONErrorCodes.InvalidWebhookToken ||
+      error.code === RESTJSONErrorCodes.UnknownWebhook ||
+      error.code === RESTJSONErrorCodes.UnknownChannel)
   );
 }

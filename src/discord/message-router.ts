@@ -52,6 +52,7 @@ export async function routeMessage(message: Message, context: BotContext): Promi
     await replyToMessageWith(message, answered.messages, context.log);
   } catch (error) {
     context.log.error({ err: error, message_id: message.id, channel_id: message.channelId, user_id: message.author.id }, "message answer failed");
+    context.events?.failed?.({ where: "message" });
     await message.reply({ content: FAILURE_MESSAGE, allowedMentions: NO_PINGS }).catch((secondError: unknown) => {
       context.log.warn({ err: secondError, message_id: message.id }, "could not tell the member about a failure");
     });

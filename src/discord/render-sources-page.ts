@@ -2,8 +2,8 @@
 import { ButtonStyle, ComponentType } from "discord.js";
 import type { ArticleSummary } from "../core/ports.js";
 import { DISCORD_LIMITS as L, type RenderedMessage } from "./discord-limits.js";
-import { escapeLinkText, escapeMarkdownText } from "./escape-markdown.js";
-import { isLinkableUrl } from "./format-source.js";
+import { escapeMarkdownText } from "./escape-markdown.js";
+import { formatTitle } from "./format-source.js";
 import { trimAtSentence } from "./split-text.js";
 
 export const SOURCES_PAGE_SIZE = 10;
@@ -33,7 +33,7 @@ export function renderSourcesPage(articles: ArticleSummary[], page: number, filt
   const shown = articles.slice(current * SOURCES_PAGE_SIZE, (current + 1) * SOURCES_PAGE_SIZE);
   const lines = shown.map((article, i) => {
     const title = trimAtSentence(article.title || article.source, TITLE_MAX);
-    const name = isLinkableUrl(article.url) ? `[${escapeLinkText(title)}](${article.url})` : `**${escapeMarkdownText(title)}**`;
+    const name = formatTitle(title, article.url);
     const details = [article.date?.slice(0, 10), `${article.passages} passage${article.passages === 1 ? "" : "s"}`, `\`${trimAtSentence(article.source, 120).replace(/`/g, "'")}\``];
     return `${current * SOURCES_PAGE_SIZE + i + 1}. ${name} — ${details.filter(Boolean).join(" · ")}`;
   });

@@ -133,12 +133,15 @@ export async function buildIndex<File extends { source: string }>(options: Build
         files[file.source] = before;
         articles += before.articles;
         reused += before.passages.length;
+        // An unchanged file is not parsed again, so what its parse skipped is reported from the manifest.
+        skipped.push(...(before.skipped ?? []));
       } else {
         const parsed = options.corpus.parseFile(file.source, read.bytes);
         skipped.push(...parsed.skipped);
         const passages = parsed.articles.flatMap((a) => chunkArticle(a, chunking));
         articles += parsed.articles.length;
         files[file.source] = { hash, articles: parsed.articles.length, passages: [] };
+        if (parsed.skipped.length > 0) files[file.source].skipped = parsed.skipped;
         fresh.push({ source: file.source, passages });
       }
       progress({ phase: "reading", files: i + 1, passages: reused + fresh.reduce((n, f) => n + f.passages.length, 0) });

@@ -20,6 +20,8 @@ export interface FileEntry {
   articles: number;
   /** Each passage occurrence from this file: its id and the HNSW label holding its text. */
   passages: Array<{ id: string; label: number }>;
+  /** What parsing this file skipped (a bad record, a binary file): reported again by builds that reuse it. */
+  skipped?: Skipped[];
 }
 
 export interface Manifest {

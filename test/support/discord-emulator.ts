@@ -612,6 +612,7 @@ export class DiscordEmulator {
   private readonly gateway: WebSocketServer;
   private readonly routes: Route[];
   private readonly botRoleId: string;
+  private readonly extraRoles: Payload[] = [];
   private readonly users = new Map<string, Payload>();
   private readonly channels = new Map<string, Payload>();
   private readonly messages = new Map<string, Payload>();
@@ -710,6 +711,14 @@ export class DiscordEmulator {
 
   createUser(username: string, fields: Payload = {}): Payload {
     return this.registerUser({ id: this.nextId(), username, ...fields });
+  }
+
+  /** A role in the default guild (sent as GUILD_ROLE_CREATE when the bot is connected); give its id in `roles`. */
+  createRole(name: string, rolePermissions: bigint = 0n): Payload {
+    const role = { ...this.roleObject(this.nextId(), name, rolePermissions), position: 2 + this.extraRoles.length };
+    this.extraRoles.push(role);
+    if (this.hasIntent(GatewayIntentBits.Guilds)) this.dispatch(GatewayDispatchEvents.GuildRoleCreate, { guild_id: this.guildId, role });
+    return clone(role);
   }
 
   gatewayState(): GatewayState {
@@ -1744,8 +1753,8 @@ export class DiscordEmulator {
     };
   }
 
-  private roles(): Payload[] {
-    const role = (id: string, name: string, rolePermissions: bigint, extra: Payload = {}) => ({
+  private roleObject(id: string, name: string, rolePermissions: bigint, extra: Payload = {}): Payload {
+    return {
       id,
       name,
       permissions: rolePermissions.toString(),
@@ -1758,10 +1767,14 @@ export class DiscordEmulator {
       icon: null,
       unicode_emoji: null,
       ...extra,
-    });
+    };
+  }
+
+  private roles(): Payload[] {
     return [
-      role(this.guildId, "@everyone", MEMBER_PERMISSIONS),
-      role(this.botRoleId, this.botUser.username, BOT_PERMISSIONS, { position: 1, managed: true, tags: { bot_id: this.botUser.id } }),
+      this.roleObject(this.guildId, "@everyone", MEMBER_PERMISSIONS),
+      this.roleObject(this.botRoleId, this.botUser.username, BOT_PERMISSIONS, { position: 1, managed: true, tags: { bot_id: this.botUser.id } }),
+      ...this.extraRoles.map(clone),
     ];
   }
 
