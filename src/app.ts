@@ -8,7 +8,7 @@ import { condenseQuestion } from "./core/condense-question.js";
 import { answerExtractively } from "./core/answer-extractively.js";
 import { createPipeline } from "./core/create-pipeline.js";
 import type { Answerer, AskOptions, Pipeline, TextEmbedder } from "./core/ports.js";
-import { retrievePassages } from "./core/retrieve-passages.js";
+import { retrieveHybrid } from "./core/retrieve.js";
 import { corpusReader } from "./corpus/corpus-reader.js";
 import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
 import { createIndexSearcher, summarizeArticles, writeLexicalIndex } from "./index/create-index-searcher.js";
@@ -110,7 +110,7 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
   const { answer, condense } = await createAnswering(config, log, options.answerer);
   const articles = summarizeArticles(loaded);
   const pipeline = createPipeline({
-    retrieve: (query) => retrievePassages(searcher, query),
+    retrieve: (query) => retrieveHybrid(searcher, query),
     answer,
     condense,
     articles: () => articles,

@@ -1,11 +1,35 @@
 // Structured logs (pino), fields first: log.info({ question_id, ms }, "answered").
-import { pino, destination, type Logger } from "pino";
+import { destination, pino, stdSerializers, type DestinationStream, type Logger } from "pino";
 
 export type { Logger };
 
-/** Logs go to stderr so that stdout stays clean for answers and JSON. */
-export function createLogger(level: string = "info"): Logger {
-  return pino({ level, base: undefined, redact: { paths: ["token", "*.token", "apiKey", "*.apiKey"], censor: "[redacted]" } }, destination(2));
+// Interaction and webhook tokens ride in Discord URLs (…/webhooks/<app>/<token>/…); errors quote those URLs.
+const URL_TOKEN = /(\/(?:webhooks|interactions)\/\d+\/)[\w.-]{20,}/g;
+
+/** Removes credentials that may sit inside an error's message, stack or request URL. */
+export function redactSecrets(text: string): string {
+  return text.replace(URL_TOKEN, "$1[redacted]").replace(/(Bot |Bearer )[\w.-]{20,}/g, "$1[redacted]");
+}
+
+function serializeError(error: Error): Record<string, unknown> {
+  const serialized = stdSerializers.err(error) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(serialized)) {
+    if (typeof value === "string") serialized[key] = redactSecrets(value);
+  }
+  return serialized;
+}
+
+/** Logs go to stderr (or `stream`, for tests) so that stdout stays clean for answers and JSON. */
+export function createLogger(level: string = "info", stream: DestinationStream = destination(2)): Logger {
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: { paths: ["token", "*.token", "apiKey", "*.apiKey", "headers.authorization", "*.headers.authorization"], censor: "[redacted]" },
+      serializers: { err: serializeError, error: serializeError },
+    },
+    stream,
+  );
 }
 
 /** A logger that drops everything, for tests and quiet front ends. */

@@ -425,23 +425,24 @@ describe("with the Message Content intent", () => {
 });
 
 describe("deploy-commands", () => {
-  it("GIVEN a guild id THEN PUTs the four commands to that guild; without one, globally; --dry-run sends nothing", async () => {
+  const ALL_COMMANDS = ["ask", "gaps", "help", "reindex", "search", "sources", "stats"];
+  it("GIVEN a guild id THEN PUTs the seven commands to that guild; without one, globally; --dry-run sends nothing", async () => {
     const base = { commands: commands.values(), token: emulator.token, clientId: emulator.applicationId, api: emulator.apiUrl };
     const guild = await deployCommands({ ...base, guildId: emulator.guildId });
-    expect(guild).toMatchObject({ scope: "guild", sent: true, registered: 4 });
+    expect(guild).toMatchObject({ scope: "guild", sent: true, registered: 7 });
     const put = emulator.calls.filter((c) => c.method === "PUT" && c.route === "/applications/:applicationId/guilds/:guildId/commands").at(-1)!;
     expect(put.status).toBe(200);
     expect(put.headers.authorization).toBe(`Bot ${emulator.token}`);
-    expect((put.body as unknown as Payload[]).map((c) => c.name).sort()).toEqual(["ask", "help", "search", "sources"]);
+    expect((put.body as unknown as Payload[]).map((c) => c.name).sort()).toEqual(ALL_COMMANDS);
 
     await deployCommands({ ...base, commands: commands.values() });
-    expect(emulator.commands().map((c) => c.name).sort()).toEqual(["ask", "help", "search", "sources"]);
+    expect(emulator.commands().map((c) => c.name).sort()).toEqual(ALL_COMMANDS);
 
     const before = emulator.calls.length;
     const printed: string[] = [];
     const dry = await deployCommands({ commands: commands.values(), dryRun: true, print: (t) => printed.push(t) });
     expect(dry.sent).toBe(false);
     expect(emulator.calls.length).toBe(before);
-    expect((JSON.parse(printed.join("")) as { body: Payload[] }).body.map((c) => c.name).sort()).toEqual(["ask", "help", "search", "sources"]);
+    expect((JSON.parse(printed.join("")) as { body: Payload[] }).body.map((c) => c.name).sort()).toEqual(ALL_COMMANDS);
   });
 });

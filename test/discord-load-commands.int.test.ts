@@ -42,10 +42,10 @@ describe("loadCommands", () => {
     expect(warned).toEqual(["no-default.js", "no-execute.js", "plain-data.js", "syntax.js", "throws.js", "zz-duplicate.js"]);
   });
 
-  it("GIVEN the project's commands folder THEN ask, help, search and sources load with valid definitions", async () => {
+  it("GIVEN the project's commands folder THEN ask, help, search, sources and the admin commands load with valid definitions", async () => {
     const { log, lines } = capturingLogger();
     const commands = await loadCommands(COMMANDS_DIR, log);
-    expect([...commands.keys()].sort()).toEqual(["ask", "help", "search", "sources"]);
+    expect([...commands.keys()].sort()).toEqual(["ask", "gaps", "help", "reindex", "search", "sources", "stats"]);
     expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
     for (const command of commands.values()) {
       const json = command.data.toJSON();

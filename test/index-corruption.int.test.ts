@@ -19,7 +19,7 @@ import { ASK_SCRIPT, REPO_ROOT, STACK_LINE, startTypeScript } from "./support/in
 const STARTING_FILE = "000_c0af5a29d12023ff.txt";
 const QUESTION = "What did Russia's Foreign Ministry say?";
 const REPAIR = "npm run index -- --rebuild";
-const INDEX_FILES = ["hnswlib.index", "docstore.json", "args.json", "lexical.json", "manifest.json", CURRENT_FILE];
+const INDEX_FILES = ["hnswlib.index", "docstore.json", "args.json", "lexical.bin", "manifest.json", CURRENT_FILE];
 
 let root: string;
 let corpusDir: string;

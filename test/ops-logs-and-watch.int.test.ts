@@ -5,7 +5,9 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFeedbackStore, type FeedbackRecord } from "../src/discord/feedback-store.js";
+import { createActivityLog } from "../src/ops/activity-log.js";
 import { createJsonLinesFile } from "../src/ops/json-lines-file.js";
+import { createMetrics } from "../src/ops/metrics.js";
 import { watchIndexPointer } from "../src/ops/watch-index-pointer.js";
 
 const silent = pino({ level: "silent" });
@@ -68,6 +70,45 @@ describe("createJsonLinesFile", () => {
     expect(all.at(-1)!.user_id).toBe("u9");
     expect((await stat(`${file}.1`)).size).toBeGreaterThan(0);
     expect((await stat(file)).size).toBeLessThanOrEqual(2000);
+  });
+});
+
+describe("createActivityLog", () => {
+  const event = (question: string, abstained: boolean, standalone = question) => ({
+    answerId: `id-${question.length}`,
+    userId: "u",
+    guildId: "g",
+    question,
+    standalone,
+    ms: 120,
+    citations: abstained ? 0 : 1,
+    abstained,
+    followUp: standalone !== question,
+    at: Date.parse("2026-03-10T12:00:00Z"),
+  });
+  const settle = () => new Promise((r) => setTimeout(r, 50));
+
+  it("GIVEN LOG_QUESTIONS=true THEN answers.jsonl keeps the question; false THEN only timing and outcome", async () => {
+    for (const logQuestions of [true, false]) {
+      const activity = createActivityLog({ dataDir: join(dir, `activity-${logQuestions}`), logQuestions, metrics: createMetrics(), log: silent });
+      activity.events.answered!(event("What did the ministry say?", false));
+      await settle();
+      const [record] = await activity.answers.readAll();
+      expect(record).toMatchObject({ answer_id: expect.any(String), guild_id: "g", ms: 120, citations: 1, abstained: false, follow_up: false });
+      expect(record!.question).toBe(logQuestions ? "What did the ministry say?" : undefined);
+      expect(await activity.gaps.readAll()).toEqual([]);
+    }
+  });
+
+  it("GIVEN an abstained follow-up THEN gaps.jsonl keeps the member's words and the standalone question", async () => {
+    const activity = createActivityLog({ dataDir: join(dir, "activity-gaps"), logQuestions: false, metrics: createMetrics(), log: silent });
+    activity.events.answered!(event("and in Oslo?", true, "What is the weather in Bergen? and in Oslo?"));
+    activity.events.answered!(event("Who won the cup?", true));
+    await settle();
+    expect((await activity.gaps.readAll()).map(({ question, standalone }) => ({ question, standalone }))).toEqual([
+      { question: "and in Oslo?", standalone: "What is the weather in Bergen? and in Oslo?" },
+      { question: "Who won the cup?", standalone: undefined },
+    ]);
   });
 });
 

@@ -49,6 +49,17 @@ async function expectAnswered(user = member("alive")): Promise<void> {
   expect(reply.embeds[0].description).toContain(ANSWER_PASSAGE);
 }
 
+/** Holds every answer at a gate until `gate.open()`; `restore()` puts the pipeline back. */
+function holdAnswers() {
+  const gate = createGate();
+  const original = pipeline.ask;
+  pipeline.ask = async (question: string, options?: AskOptions) => {
+    await gate.wait();
+    return original(question, options);
+  };
+  return { gate, restore: () => void (pipeline.ask = original) };
+}
+
 function logged(msg: string): Array<Record<string, unknown>> {
   return harness.log().filter((line) => line.msg === msg);
 }
@@ -127,12 +138,7 @@ describe("gateway faults", () => {
 
 describe("expired interactions and vanished channels", () => {
   it("GIVEN an answer slower than the interaction token lives THEN one edit is refused (50027), logged, never retried, and the bot answers the next question", async () => {
-    const gate = createGate();
-    const original = pipeline.ask;
-    pipeline.ask = async (question: string, options?: AskOptions) => {
-      await gate.wait();
-      return original(question, options);
-    };
+    const { gate, restore } = holdAnswers();
     let sent: SentInteraction;
     try {
       sent = ask(QUESTION, member("slow"));
@@ -142,7 +148,7 @@ describe("expired interactions and vanished channels", () => {
       gate.open();
       await until(() => logged("interaction failed").some((l) => l.interaction_id === sent.id), 5_000, "the failure to be logged");
     } finally {
-      pipeline.ask = original;
+      restore();
     }
     // The next question, answered end to end, is the barrier: whatever the bot did for the expired one is done.
     await expectAnswered();
@@ -156,12 +162,7 @@ describe("expired interactions and vanished channels", () => {
   it("GIVEN the thread an /ask came from deleted mid-answer THEN nothing crashes, the failure is logged, and the bot answers in the channel", async () => {
     const channel = (await harness.bot.client.channels.fetch(emulator.channelId)) as TextChannel;
     const thread = await channel.threads.create({ name: "doomed thread", type: ChannelType.PublicThread });
-    const gate = createGate();
-    const original = pipeline.ask;
-    pipeline.ask = async (question: string, options?: AskOptions) => {
-      await gate.wait();
-      return original(question, options);
-    };
+    const { gate, restore } = holdAnswers();
     let sent: SentInteraction;
     try {
       sent = ask(QUESTION, member("in-thread"), {}, { channelId: thread.id });
@@ -171,7 +172,7 @@ describe("expired interactions and vanished channels", () => {
       gate.open();
       await until(() => logged("interaction failed").some((l) => l.interaction_id === sent.id), 5_000, "the failure to be logged");
     } finally {
-      pipeline.ask = original;
+      restore();
     }
     await expectAnswered();
     // The channel is gone, and with it anyone to tell: one refused edit, no attempts to post elsewhere.
@@ -182,12 +183,7 @@ describe("expired interactions and vanished channels", () => {
   it("GIVEN a bot thread deleted while a mention in it is answered THEN nothing crashes and the bot answers the next mention", async () => {
     const channel = (await harness.bot.client.channels.fetch(emulator.channelId)) as TextChannel;
     const thread = await channel.threads.create({ name: "short-lived", type: ChannelType.PublicThread });
-    const gate = createGate();
-    const original = pipeline.ask;
-    pipeline.ask = async (question: string, options?: AskOptions) => {
-      await gate.wait();
-      return original(question, options);
-    };
+    const { gate, restore } = holdAnswers();
     const user = member("thread-mention");
     try {
       const sent = emulator.sendMessage({ channelId: thread.id, content: `<@${emulator.botUser.id}> ${QUESTION}`, author: user });
@@ -196,7 +192,7 @@ describe("expired interactions and vanished channels", () => {
       gate.open();
       await until(() => logged("message answer failed").some((l) => l.message_id === sent.message.id), 5_000, "the failure to be logged");
     } finally {
-      pipeline.ask = original;
+      restore();
     }
     const next = emulator.sendMessage({ content: `<@${emulator.botUser.id}> ${QUESTION}`, author: member("after-thread") });
     const reply = await emulator.waitFor((c) => c.method === "POST" && c.body?.message_reference?.message_id === next.message.id && c.status === 200);

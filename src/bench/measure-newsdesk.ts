@@ -61,7 +61,7 @@ export interface ReindexMeasure {
 }
 
 const WARM_UP_QUERIES = 10;
-/** How many candidates the dense channel asks HNSW for (CANDIDATES_PER_CHANNEL in retrieve-passages). */
+/** How many candidates the dense channel asks HNSW for (DEFAULT_RETRIEVAL.channelDepth in src/core/retrieval-settings.ts). */
 const DENSE_CANDIDATES = 50;
 
 

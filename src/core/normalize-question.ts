@@ -12,7 +12,8 @@ export class QuestionError extends Error {
  */
 export function normalizeQuestion(raw: string): string {
   const cleaned = raw
-    .replace(/[\u200B-\u200D\u2060\uFEFF\u00AD]/g, "")
+    // Zero-width and bidirectional controls: invisible, and able to make a quoted question read backwards.
+    .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\u00AD]/g, "")
     .replace(/[\u0000-\u001F\u007F-\u009F]/g, " ")
     .replace(/\s+/g, " ")
     .trim();

@@ -5,6 +5,7 @@ import path from "node:path";
 import {
   buildLexicalIndex,
   deserializeLexicalIndex,
+  inverseDocumentFrequency,
   searchLexical,
   serializeLexicalIndex,
   type LexicalIndex,
@@ -14,7 +15,7 @@ import type { Passage } from "../core/types.js";
 import { IndexError } from "./index-layout.js";
 import type { LoadedIndex } from "./load-index.js";
 
-export const LEXICAL_FILE = "lexical.json";
+export const LEXICAL_FILE = "lexical.bin";
 
 export interface IndexSearcher extends PassageSearcher {
   size: number;
@@ -56,6 +57,7 @@ export async function createIndexSearcher(loaded: LoadedIndex, embedder: TextEmb
       const result = index.searchKnn(vector, Math.min(k, live), filter);
       return result.neighbors.map((label, i) => ({ label, score: 1 - result.distances[i] }));
     },
+    idf: (term) => inverseDocumentFrequency(lexical, term),
     searchLexical(text, k, allow) {
       return searchLexical(lexical, text, k, allow ? (id) => allow(Number(id)) : undefined).map((hit) => ({
         label: Number(hit.id),
