@@ -113,7 +113,7 @@ describe("/reindex", () => {
       expect(code, output).toBe(0);
       expect(output).toContain("Indexed 4 files");
 
-      // The watch on INDEX_DIR/CURRENT notices the publish (the poll is a minute away in this test).
+      // The watch on INDEX_DIR/CURRENT notices the publish (or, where file watching fails, the 2 s poll).
       await until(() => h.ops.pipeline.served()!.generation !== servedBefore);
       const reply = await ask(HARBOUR_QUESTION);
       expect(embedText(reply)).toContain("harbour.txt:2");

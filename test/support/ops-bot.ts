@@ -61,7 +61,7 @@ export async function startOpsBot(options: OpsBotOptions): Promise<OpsBot> {
   await deployCommands({ commands: commands.values(), token: emulator.token, clientId: emulator.applicationId, guildId: emulator.guildId, api: emulator.apiUrl });
 
   // The same order as src/main.ts.
-  const ops = createOperations({ config, log, pollMs: 60_000, ...options.operations });
+  const ops = createOperations({ config, log, pollMs: 2_000, ...options.operations });
   const healthUrl = (await ops.startHealthServer())!;
   await ops.loadIndex();
   const bot = createBot({ pipeline: ops.pipeline, log, config, commands, feedback: ops.feedback, events: ops.events, ops: ops.services });
