@@ -5,7 +5,7 @@ import path from "node:path";
 import { createLlmAnswerer } from "./answer/create-llm-answerer.js";
 import type { Config } from "./config.js";
 import { condenseQuestion } from "./core/condense-question.js";
-import { answerExtractively } from "./core/answer-extractively.js";
+import { answerExtractively, DEFAULT_EXTRACTIVE, type CorpusStatistics } from "./core/answer-extractively.js";
 import { createPipeline } from "./core/create-pipeline.js";
 import type { Answerer, AskOptions, Pipeline, TextEmbedder } from "./core/ports.js";
 import { retrieveHybrid } from "./core/retrieve.js";
@@ -74,8 +74,8 @@ export interface OpenPipelineOptions {
 }
 
 /** The extractive answerer, or a configured chat model with the extractive answer as its fallback. */
-async function createAnswering(config: Config, log: Logger, override?: Answerer) {
-  const extractive: Answerer = async (question, ranked) => answerExtractively(question, ranked);
+async function createAnswering(config: Config, log: Logger, stats: CorpusStatistics, override?: Answerer) {
+  const extractive: Answerer = async (question, ranked) => answerExtractively(question, ranked, DEFAULT_EXTRACTIVE, stats);
   if (override || config.LLM_PROVIDER === "none") return { answer: override ?? extractive };
   const { createChatModel } = await import("./providers/chat-model.js");
   const model = createChatModel(config);
@@ -107,7 +107,7 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
   if (options.checkStale && (await isIndexStale(config, loaded))) {
     notice(`The corpus in ${config.CORPUS_DIR} changed since the index was built; answering from the index as it is. Run \`npm run index\` to update it.`);
   }
-  const { answer, condense } = await createAnswering(config, log, options.answerer);
+  const { answer, condense } = await createAnswering(config, log, { idf: searcher.idf }, options.answerer);
   const articles = summarizeArticles(loaded);
   const pipeline = createPipeline({
     retrieve: (query) => retrieveHybrid(searcher, query),

@@ -60,6 +60,31 @@ describe("answerExtractively", () => {
     expect(answer.text).toMatch(/don't say/);
   });
 
+  it("GIVEN a name no article contains THEN it abstains even when other words match", () => {
+    const idf = (term: string) => (["china"].includes(term) ? 0 : 2);
+    const answer = answerExtractively("What did China's foreign ministry say about Hamas?", rank(3, 2, 0), undefined, { idf });
+    expect(answer.abstained).toBe(true);
+  });
+
+  it("GIVEN a name the corpus lacks only in that form THEN a passage with another form of it still answers", () => {
+    // "Russia" may be absent as a word while "Russian" is everywhere: a shared stem is a match.
+    const idf = (term: string) => (term === "russia" ? 0 : 2);
+    const answer = answerExtractively("What did Russia's Foreign Ministry say?", rank(3, 2), undefined, { idf });
+    expect(answer.abstained).toBe(false);
+    expect(answer.citations[0].quote).toContain("Kamynin");
+  });
+
+  it("GIVEN a 'which' question THEN a sentence that names something new is preferred over one that repeats the question", () => {
+    const lines = [
+      "The wildly popular show is green lit for a second season, said Netflix.",
+      "Squid Game will return for a second season on Netflix.",
+    ];
+    const show: Article = { source: "tv.txt", title: "Netflix renews show", body: lines.join("\n"), lineSpans: [[1, 1], [2, 2]] };
+    const [passage] = chunkArticle(show, { targetChars: 1000, maxChars: 1000, overlapSentences: 0 });
+    const answer = answerExtractively("Which show did Netflix renew for a second season?", [{ passage, score: 1 }]);
+    expect(answer.citations[0].quote).toContain("Squid Game");
+  });
+
   it("GIVEN no passages THEN it abstains", () => {
     expect(answerExtractively("Who is Dan Gillerman?", []).abstained).toBe(true);
   });

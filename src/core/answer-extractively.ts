@@ -14,14 +14,30 @@ export interface ExtractiveOptions {
   followerRatio: number;
   /** Below this weighted share of the question's terms found in one passage, the answerer abstains. */
   minCoverage: number;
+  /** The same for questions of `longQuestionTerms` terms or more, which no one passage repeats whole. */
+  minCoverageLong: number;
+  longQuestionTerms: number;
+  /** Weight of the passage's (and title's) coverage in a sentence's score, beside the sentence's own. */
+  contextWeight: number;
+  /** Bonus for a sentence that names something the question does not (the likely answer). */
+  noveltyBonus: number;
 }
 
-/** Calibrated on answerable and unanswerable questions (docs/retrieval.md). */
+/** What the corpus knows about words: the lexical index's idf (0 for a word no article contains). */
+export interface CorpusStatistics {
+  idf?: (term: string) => number;
+}
+
+/** Calibrated by grid search on answerable and unanswerable questions (docs/retrieval.md, "Answers"). */
 export const DEFAULT_EXTRACTIVE: ExtractiveOptions = {
   maxSentences: 3,
   passagesConsidered: 5,
   followerRatio: 0.8,
   minCoverage: 0.5,
+  minCoverageLong: 0.35,
+  longQuestionTerms: 7,
+  contextWeight: 0.5,
+  noveltyBonus: 0.3,
 };
 
 export const ABSTENTION_TEXT = "The articles don't say. None of the indexed passages answers this question.";
@@ -35,7 +51,8 @@ const QUESTION_NOISE = new Set(
 const SPEECH = /\b(said|says|say|told|tells|announced|stated|added|declared|warned|argued|insisted|according to|responded|spokesm[ae]n|spokeswoman|statement)\b|["“”]/i;
 const NUMBER = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen)\b/i;
 const DATE = /\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|week|month|year)\b/i;
-const NAME = /(?:^|[^.!?]\s)\p{Lu}\p{Ll}+/u;
+/** Capitalized words after the first word of a sentence, and numbers: the names and figures a text states. */
+const NAMED = /(?<=[^.!?\s"“]\s+)\p{Lu}[\p{L}'’-]*|\d[\d.,]*/gu;
 
 type Intent = "say" | "number" | "date" | "name" | "other";
 
@@ -51,20 +68,34 @@ export function classifyQuestion(question: string): Intent {
 interface Term {
   token: string;
   weight: number;
+  /** Capitalized mid-sentence, or a number. */
+  name: boolean;
+  /** No article in the corpus contains it (known only with corpus statistics). */
+  unknown: boolean;
 }
 
-/** The question's topic words; names (capitalized mid-sentence) weigh double. */
-export function questionTerms(question: string): Term[] {
-  const capitalized = new Set<string>();
-  for (const m of question.matchAll(/(?<=\S\s+)(\p{Lu}[\p{L}'’]*)/gu)) {
-    for (const t of tokenize(m[1])) capitalized.add(t);
-  }
-  const seen = new Map<string, Term>();
-  for (const token of contentTokens(question)) {
-    if (QUESTION_NOISE.has(token) || seen.has(token)) continue;
-    seen.set(token, { token, weight: capitalized.has(token) || /\d/.test(token) ? 2 : 1 });
-  }
-  return [...seen.values()];
+/** Tokens of the names and numbers in a text. */
+export function namedTokens(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(NAMED)) for (const t of tokenize(m[0])) names.add(t);
+  return names;
+}
+
+/**
+ * The question's topic words. With corpus statistics a word weighs its idf (rare words say more); a word no
+ * article contains weighs as much as the rarest known one. Names weigh 1.5 times more.
+ */
+export function questionTerms(question: string, stats: CorpusStatistics = {}): Term[] {
+  const names = namedTokens(question);
+  const tokens = [...new Set(contentTokens(question))].filter((t) => !QUESTION_NOISE.has(t));
+  const idfs = tokens.map((t) => (stats.idf ? stats.idf(t) : 1));
+  const rarest = Math.max(1, ...idfs);
+  return tokens.map((token, i) => {
+    const name = names.has(token);
+    const unknown = Boolean(stats.idf) && idfs[i] === 0;
+    const base = unknown ? rarest : idfs[i];
+    return { token, name, unknown, weight: base * (name ? 1.5 : 1) };
+  });
 }
 
 /** "Russia" matches "Russian", "minister" matches "ministers": a shared stem of five letters or more. */
@@ -93,7 +124,7 @@ function intentBonus(intent: Intent, sentence: string): number {
     case "date":
       return DATE.test(sentence) ? 0.2 : 0;
     case "name":
-      return NAME.test(sentence) ? 0.1 : 0;
+      return namedTokens(sentence).size > 0 ? 0.1 : 0;
     default:
       return 0;
   }
@@ -108,33 +139,60 @@ interface Candidate {
   score: number;
 }
 
-function scoreSentences(question: string, ranked: Ranked[], options: ExtractiveOptions): Candidate[] {
-  const terms = questionTerms(question);
+/** Questions that ask for a thing by name ("which show", "who", "where"): their answer names something new. */
+function seeksEntity(question: string, intent: Intent): boolean {
+  return intent === "name" || /^\s*(what|which)\b|\b(which|what)\s+\p{L}+\s+(is|was|are|were|did|does|has|will)\b|\bwho\b|\bwhere\b/iu.test(question);
+}
+
+function scoreSentences(question: string, ranked: Ranked[], options: ExtractiveOptions, stats: CorpusStatistics): Candidate[] {
+  const terms = questionTerms(question, stats);
   const intent = classifyQuestion(question);
+  const wantsEntity = seeksEntity(question, intent);
+  const questionNames = namedTokens(question);
+  const questionWords = new Set(tokenize(question));
   const candidates: Candidate[] = [];
   ranked.slice(0, options.passagesConsidered).forEach((r, rank) => {
+    const context = termCoverage(terms, `${r.passage.title}\n${r.passage.text}`);
     for (const { start, end } of splitSentences(r.passage.text)) {
       const text = r.passage.text.slice(start, end);
       const letters = text.replace(/[^\p{L}]/gu, "").length;
-      if (letters < 20) continue; // headings and fragments ("two killed") answer nothing
+      if (letters < 20 || text.trimEnd().endsWith("?")) continue; // headings, fragments and questions answer nothing
       const lengthPenalty = text.length > 450 ? 0.15 : 0;
+      const novel = [...namedTokens(text)].some((t) => !questionNames.has(t) && !questionWords.has(t));
       const score =
-        termCoverage(terms, text) + intentBonus(intent, text) + 0.15 * (1 - rank / options.passagesConsidered) - lengthPenalty;
+        (1 - options.contextWeight) * termCoverage(terms, text) +
+        options.contextWeight * context +
+        intentBonus(intent, text) +
+        (wantsEntity && novel ? options.noveltyBonus : 0) +
+        0.15 * (1 - rank / options.passagesConsidered) -
+        lengthPenalty;
       candidates.push({ rank, ranked: r, start, end, text, score });
     }
   });
   return candidates.sort((a, b) => b.score - a.score);
 }
 
-/** Abstain when no single passage (with its title) covers enough of the question, or misses every name in it. */
-export function isEvidenceTooWeak(question: string, ranked: Ranked[], options: ExtractiveOptions = DEFAULT_EXTRACTIVE): boolean {
-  const terms = questionTerms(question);
+/**
+ * Abstain when the question names something that neither the corpus nor the best passages contain (by stem:
+ * "Ecuador" is found in "Ecuadoran"), when no single passage (with its title) covers enough of the
+ * question's weighted terms, or when a question with several names finds none of them.
+ */
+export function isEvidenceTooWeak(
+  question: string,
+  ranked: Ranked[],
+  options: ExtractiveOptions = DEFAULT_EXTRACTIVE,
+  stats: CorpusStatistics = {},
+): boolean {
+  const terms = questionTerms(question, stats);
   if (terms.length === 0 || ranked.length === 0) return true;
-  const names = terms.filter((t) => t.weight > 1);
-  return !ranked.slice(0, options.passagesConsidered).some((r) => {
-    const text = `${r.passage.title}\n${r.passage.text}`;
-    if (termCoverage(terms, text) < options.minCoverage) return false;
-    return names.length === 0 || termCoverage(names, text) > 0;
+  const texts = ranked.slice(0, options.passagesConsidered).map((r) => `${r.passage.title}\n${r.passage.text}`);
+  const unknownNames = terms.filter((t) => t.name && t.unknown);
+  if (unknownNames.some((t) => !texts.some((text) => termCoverage([t], text) > 0))) return true;
+  const names = terms.filter((t) => t.name);
+  const minCoverage = terms.length >= options.longQuestionTerms ? options.minCoverageLong : options.minCoverage;
+  return !texts.some((text) => {
+    if (termCoverage(terms, text) < minCoverage) return false;
+    return names.length < 2 || termCoverage(names, text) > 0;
   });
 }
 
@@ -163,9 +221,10 @@ export function answerExtractively(
   question: string,
   ranked: Ranked[],
   options: ExtractiveOptions = DEFAULT_EXTRACTIVE,
+  stats: CorpusStatistics = {},
 ): Answer {
-  if (isEvidenceTooWeak(question, ranked, options)) return abstain(question, ranked);
-  const candidates = scoreSentences(question, ranked, options);
+  if (isEvidenceTooWeak(question, ranked, options, stats)) return abstain(question, ranked);
+  const candidates = scoreSentences(question, ranked, options, stats);
   if (candidates.length === 0) return abstain(question, ranked);
   const best = candidates[0];
   const chosen: Candidate[] = [best];
