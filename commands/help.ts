@@ -11,6 +11,7 @@ export const HELP_TEXT = [
   "`/search query` — the passages that match best, with scores, without an answer.",
   "`/sources` — the indexed articles, page by page; `filter` narrows by title or path.",
   "`/help` — this message.",
+  "For admins (Manage Server, or a role in ADMIN_ROLE_IDS): `/reindex` re-reads the corpus and switches to the new index, `/stats` shows usage and answer times, `/gaps` lists the questions the articles could not answer.",
   "",
   "**Citations**",
   "Each `[n]` in an answer points to source n below it: the article's title, `file:lines` in the corpus, its date, and the exact words quoted. **Show passages** shows the whole passages, only to you. When the articles don't answer a question I say so, and list the nearest sources instead.",

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatPerformanceDoc, NOTES_END, NOTES_START } from "../src/bench/format-bench-report.js";
 import { percentile } from "../src/bench/bench-stats.js";
 import { makeBenchCorpus, originalSourceOf } from "../src/bench/make-bench-corpus.js";
-import type { BenchReport } from "../src/bench/run-benchmark.js";
+import { runBenchmark, type BenchReport } from "../src/bench/run-benchmark.js";
 import { runBench } from "../src/cli/run-bench.js";
 import { chunkArticle } from "../src/core/chunk-article.js";
 import { parseCorpusFile } from "../src/corpus/parse-corpus-file.js";
@@ -84,6 +84,36 @@ describe("the benchmark at a tiny size", () => {
       expect(size.buildRuns.newsdesk).toContain(size.build.seconds);
     },
     180_000,
+  );
+});
+
+describe("the tuning measurement", () => {
+  it.skipIf(!existsSync(DATASET))(
+    "GIVEN a tiny grid THEN reports every HNSW choice with recall@10 and recall@50 within [0, 1], and every batch size",
+    async () => {
+      const report = await runBenchmark({
+        sizes: [],
+        queries: 8,
+        datasetDir: DATASET,
+        isolation: "inline",
+        tuneAt: 150,
+        tuneGrid: { m: [8, 16], efConstruction: [50], ef: [10, 64], batchSizes: [32, 128] },
+      });
+      expect(report.sizes).toEqual([]);
+      const tuning = report.tuning!;
+      expect(tuning.passages).toBeGreaterThanOrEqual(150);
+      expect(tuning.graphs.map((g) => g.m)).toEqual([8, 16]);
+      for (const graph of tuning.graphs) {
+        expect(graph.byEf.map((e) => e.ef)).toEqual([10, 64]);
+        for (const e of graph.byEf) {
+          expect(inUnitInterval(e.recallAt10)).toBe(true);
+          expect(inUnitInterval(e.recallAt50)).toBe(true);
+        }
+      }
+      expect(tuning.batches.map((b) => b.batchSize)).toEqual([32, 128]);
+      expect(tuning.batches.every((b) => b.passagesPerSecond > 0)).toBe(true);
+    },
+    120_000,
   );
 });
 

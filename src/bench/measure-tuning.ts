@@ -5,7 +5,7 @@ import { createEmbedder } from "../app.js";
 import { openIndexGeneration } from "../index/load-index.js";
 import { configForJob, type SizeJob, type TuningGrid } from "./bench-job.js";
 import { roundTo, summarizeLatencies } from "./bench-stats.js";
-import { measureRecall } from "./measure-recall.js";
+import { exactNeighbors, recallAgainst } from "./measure-recall.js";
 
 export const DEFAULT_TUNING_GRID: TuningGrid = {
   m: [8, 12, 16, 24, 32],
@@ -40,6 +40,8 @@ export async function measureTuning(job: SizeJob): Promise<TuningMeasure> {
   const grid = job.tuneGrid ?? DEFAULT_TUNING_GRID;
   const queries = await Promise.all([...new Set(job.queries)].map((q) => embedder.embedQuery(q)));
 
+  // Exact neighbours once, for every graph: brute force over 100k vectors is the slow part of tuning.
+  const truth = exactNeighbors(points.map((point, i) => [i, point] as [number, number[]]), source.getNumDimensions(), points.length, queries, DENSE_CANDIDATES);
   const graphs: GraphChoice[] = [];
   for (const m of grid.m) {
     for (const efConstruction of grid.efConstruction) {
@@ -48,9 +50,8 @@ export async function measureTuning(job: SizeJob): Promise<TuningMeasure> {
       const started = performance.now();
       points.forEach((point, label) => index.addPoint(point, label));
       const insertSeconds = roundTo((performance.now() - started) / 1000, 3);
-      const labels = points.map((_, label) => label);
-      const at10 = measureRecall(index, labels, queries, { k: 10, efs: grid.ef });
-      const at50 = measureRecall(index, labels, queries, { k: DENSE_CANDIDATES, efs: grid.ef });
+      const at10 = recallAgainst(index, truth, queries, 10, grid.ef);
+      const at50 = recallAgainst(index, truth, queries, DENSE_CANDIDATES, grid.ef);
       const byEf = grid.ef.map((ef) => {
         index.setEf(ef);
         const times = queries.map((q) => {
