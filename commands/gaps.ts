@@ -1,10 +1,9 @@
 // /gaps (admins): the questions the bot could not answer here, most frequent and most recent, so the people who
 // run it know which articles to add.
-import { InteractionContextType, MessageFlags, SlashCommandBuilder } from "discord.js";
+import { InteractionContextType, SlashCommandBuilder } from "discord.js";
 import { ADMIN_PERMISSION } from "../src/discord/admin-gate.js";
-import { NO_PINGS } from "../src/discord/answer-question.js";
 import type { Command } from "../src/discord/command.js";
-import { OPERATIONS_DISABLED, renderGaps } from "../src/ops/render-ops.js";
+import { renderGaps, replyWithOpsReport } from "../src/ops/render-ops.js";
 
 export default {
   data: new SlashCommandBuilder()
@@ -14,13 +13,6 @@ export default {
     .setDefaultMemberPermissions(ADMIN_PERMISSION),
   adminOnly: true,
 
-  async execute(interaction, context) {
-    if (!context.ops) {
-      await interaction.reply({ content: OPERATIONS_DISABLED, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
-      return;
-    }
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const message = renderGaps(await context.ops.gaps(interaction.guildId));
-    await interaction.editReply({ content: message.content ?? "", embeds: message.embeds, allowedMentions: NO_PINGS });
-  },
+  execute: (interaction, context) =>
+    replyWithOpsReport(interaction, context.ops, async (ops) => renderGaps(await ops.gaps(interaction.guildId))),
 } satisfies Command;

@@ -151,7 +151,7 @@ describe("renderSearchResults", () => {
 describe("renderPassages", () => {
   it("GIVEN long cited passages THEN quotes each in full over as many messages as needed", () => {
     const passages = Array.from({ length: 6 }, (_, i) => ({ ...FIXTURE_PASSAGES[0]!, id: `p${i + 1}`, text: longText(120) }));
-    const citations = passages.map((p, i) => citation(i + 1, "quote"));
+    const citations = passages.map((_, i) => citation(i + 1, "quote"));
     const messages = renderPassages(citations, (id) => passages.find((p) => p.id === id));
     expectAllSendable(messages);
     expect(messages.length).toBeGreaterThan(1);

@@ -4,23 +4,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { BuildProgress } from "../index/build-index.js";
-import type { Skipped } from "../core/types.js";
+import type { BuildProgress, BuildSummary } from "../index/build-index.js";
 import type { Logger } from "../log.js";
 
 export type ReindexProgress = BuildProgress & { seconds: number; rate: number };
 
 /** The build summary as `npm run index -- --json` prints it. */
-export interface ReindexSummary {
-  files: number;
-  articles: number;
-  chunks: number;
-  embedded: number;
-  reused: number;
-  removed: number;
-  skipped: Skipped[];
-  seconds: number;
-}
+export type ReindexSummary = Omit<BuildSummary, "changed">;
 
 export type ReindexOutcome =
   | { status: "built"; summary: ReindexSummary }

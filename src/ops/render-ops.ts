@@ -1,9 +1,11 @@
 // What /reindex, /stats and /gaps show: plain RenderedMessages, within Discord's limits, article and question
 // text escaped (it is data, never formatting).
+import { MessageFlags, type ChatInputCommandInteraction } from "discord.js";
+import { NO_PINGS } from "../discord/answer-question.js";
 import type { RenderedMessage } from "../discord/discord-limits.js";
 import { DISCORD_LIMITS } from "../discord/discord-limits.js";
 import { escapeMarkdownText } from "../discord/escape-markdown.js";
-import type { ReindexReport, StatsReport } from "./ops-services.js";
+import type { OpsServices, ReindexReport, StatsReport } from "./ops-services.js";
 import type { ReindexProgress } from "./reindex-runner.js";
 import type { ServedIndex } from "./reloadable-pipeline.js";
 import type { GapEntry, GapsSummary } from "./summarize-activity.js";
@@ -131,3 +133,18 @@ export function renderGaps(summary: GapsSummary): RenderedMessage {
 }
 
 export const OPERATIONS_DISABLED = "Operations commands are not enabled in this bot (it was started without them).";
+
+/** The admin report commands' one flow: private defer, then the report rendered from the ops services. */
+export async function replyWithOpsReport(
+  interaction: ChatInputCommandInteraction,
+  ops: OpsServices | undefined,
+  report: (ops: OpsServices) => Promise<RenderedMessage>,
+): Promise<void> {
+  if (!ops) {
+    await interaction.reply({ content: OPERATIONS_DISABLED, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+    return;
+  }
+  await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+  const message = await report(ops);
+  await interaction.editReply({ content: message.content ?? "", embeds: message.embeds, allowedMentions: NO_PINGS });
+}
