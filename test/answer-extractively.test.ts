@@ -36,6 +36,16 @@ describe("answerExtractively", () => {
     expect(answer.text).toContain("[1]");
   });
 
+  it("GIVEN 'what did X say' THEN no further sentence quotes someone else (another country's foreign minister)", () => {
+    // The second passage is about Russia's ministry as a whole, but its quotable sentence is Israel's minister.
+    const lines = ["In New York, Israel's Foreign Minister Tzipi Livni said any show of weakness would legitimize terror.", "Russia's Foreign Ministry had earlier declined to comment on the visit."];
+    const other: Article = { source: "world/un.txt", title: "At the UN", body: lines.join("\n"), lineSpans: [[1, 1], [2, 2]] };
+    const [mixed] = chunkArticle(other, { targetChars: 1000, maxChars: 1000, overlapSentences: 0 });
+    const answer = answerExtractively("What did Russia's Foreign Ministry say?", [rank(3)[0], { passage: mixed, score: 0.9 }]);
+    expect(answer.citations[0].quote).toContain("Kamynin");
+    for (const c of answer.citations) expect(c.quote).not.toContain("Livni");
+  });
+
   it("GIVEN a 'how many' question THEN the sentence with the number wins", () => {
     const answer = answerExtractively("How many Palestinian workers commute through the crossing?", rank(5, 6, 1));
     expect(answer.citations[0].quote).toContain("5,000");

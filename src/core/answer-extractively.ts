@@ -227,9 +227,14 @@ export function answerExtractively(
   const candidates = scoreSentences(question, ranked, options, stats);
   if (candidates.length === 0) return abstain(question, ranked);
   const best = candidates[0];
+  const speakerBound = classifyQuestion(question) === "say";
+  const namesOfBest = questionTerms(question, stats).filter((t) => t.name && termCoverage([t], best.text) > 0);
   const chosen: Candidate[] = [best];
   for (const c of candidates.slice(1)) {
     if (chosen.length >= options.maxSentences || c.score < best.score * options.followerRatio) break;
+    // What someone said must come from the same speaker: a follower names everything the best sentence
+    // does ("Russia's Foreign Ministry", not Israel's foreign minister).
+    if (speakerBound && !namesOfBest.every((t) => termCoverage([t], c.text) > 0)) continue;
     // One citation per passage, and never the same story twice.
     if (chosen.some((x) => x.ranked.passage.id === c.ranked.passage.id || x.text === c.text)) continue;
     chosen.push(c);

@@ -18,6 +18,7 @@ export const FEATURE_NAMES = [
   "recency",
   "softTerms",
   "sif",
+  "softWindow",
 ] as const;
 
 /**
@@ -65,6 +66,7 @@ export const DEFAULT_RETRIEVAL: RetrievalSettings = {
     recency: 1.5,
     softTerms: 0,
     sif: 0,
+    softWindow: 0,
   },
   diversity: { perArticle: 2, window: 5, nearDuplicate: 0.8 },
 };

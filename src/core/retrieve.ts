@@ -262,6 +262,8 @@ interface PassageSemantics {
   dimensions: number;
   /** The idf-weighted mean of every word's vector, unit length. */
   sentence?: Float32Array;
+  /** For each sentence, the rows of its words. */
+  sentenceRows: number[][];
 }
 
 function passageSemantics(a: PassageAnalysis, query: QuerySemantics): PassageSemantics {
@@ -273,14 +275,18 @@ function passageSemantics(a: PassageAnalysis, query: QuerySemantics): PassageSem
   }
   const dimensions = vectors.values().next().value?.length ?? 0;
   const rows = new Float32Array(vectors.size * dimensions);
-  let row = 0;
-  for (const vector of vectors.values()) rows.set(vector, row++ * dimensions);
+  const rowOf = new Map<string, number>();
+  for (const [term, vector] of vectors) {
+    rows.set(vector, rowOf.size * dimensions);
+    rowOf.set(term, rowOf.size);
+  }
+  const sentenceRows = a.sentences.map((terms) => [...terms].filter((t) => rowOf.has(t)).map((t) => rowOf.get(t) as number));
   const weighted: Array<{ vector: Float32Array; weight: number }> = [];
   for (const term of [...a.tokens, ...a.title]) {
     const vector = vectors.get(term);
     if (vector) weighted.push({ vector, weight: query.idf(term) });
   }
-  a.semantic = { lookup: query.lookup, rows, dimensions, sentence: unitSum(weighted) };
+  a.semantic = { lookup: query.lookup, rows, dimensions, sentence: unitSum(weighted), sentenceRows };
   return a.semantic;
 }
 
@@ -299,6 +305,41 @@ function softTermShare(query: QuerySemantics, a: PassageAnalysis): number {
     if (best > SOFT_MATCH_FLOOR) sum += (weight * (best - SOFT_MATCH_FLOOR)) / (1 - SOFT_MATCH_FLOOR);
   }
   return sum / query.totalWeight;
+}
+
+/** Proximity with soft matching: the best two-sentence window by exact (1) or soft credit of each question word. */
+function softWindowShare(query: QuerySemantics, a: PassageAnalysis): number {
+  if (query.totalWeight <= 0 || a.sentences.length === 0) return 0;
+  const p = passageSemantics(a, query);
+  const rowCount = p.dimensions ? p.rows.length / p.dimensions : 0;
+  // credit[term][sentence]: 1 for the word itself, the soft credit of its nearest word otherwise.
+  const credits: Array<{ weight: number; credit: Float32Array }> = [];
+  const similarity = new Float32Array(rowCount);
+  for (const [term, { vector, weight }] of query.terms) {
+    const credit = new Float32Array(a.sentences.length);
+    let computed = false;
+    a.sentences.forEach((terms, i) => {
+      if (terms.has(term)) {
+        credit[i] = 1;
+        return;
+      }
+      if (!computed) {
+        for (let r = 0; r < rowCount; r++) similarity[r] = dot(vector, p.rows, r * p.dimensions);
+        computed = true;
+      }
+      let best = 0;
+      for (const r of p.sentenceRows[i]) best = Math.max(best, similarity[r]);
+      if (best > SOFT_MATCH_FLOOR) credit[i] = (best - SOFT_MATCH_FLOOR) / (1 - SOFT_MATCH_FLOOR);
+    });
+    credits.push({ weight, credit });
+  }
+  let best = 0;
+  for (let i = 0; i < a.sentences.length; i++) {
+    let sum = 0;
+    for (const { weight, credit } of credits) sum += weight * Math.max(credit[i], credit[i + 1] ?? 0);
+    best = Math.max(best, sum);
+  }
+  return best / query.totalWeight;
 }
 
 /** Cosine of the question's and the passage's mean word vectors (SIF-style, idf weights), not below 0. */
@@ -402,6 +443,7 @@ export function extractFeatures(
     recency: want("recency") ? recencyFit(passage.date, query.window) : 0,
     softTerms: want("softTerms") && query.semantic ? softTermShare(query.semantic, a) : 0,
     sif: want("sif") && query.semantic ? sentenceSimilarity(query.semantic, a) : 0,
+    softWindow: want("softWindow") && query.semantic ? softWindowShare(query.semantic, a) : 0,
   };
 }
 
