@@ -22,7 +22,6 @@ import {
 } from "../src/core/retrieve.js";
 import { createIndexSearcher, LEXICAL_FILE } from "../src/index/create-index-searcher.js";
 import { openIndexGeneration } from "../src/index/load-index.js";
-import { loadWordVectors } from "../src/providers/word-vectors.js";
 
 const { values } = parseArgs({
   options: {
@@ -34,8 +33,6 @@ const { values } = parseArgs({
     "from-shipped": { type: "boolean", default: false },
     /** Comma-separated features to fit (default: all). */
     free: { type: "string" },
-    /** Leave the word vectors out (their features are then 0). */
-    "no-word-vectors": { type: "boolean", default: false },
   },
 });
 if (!values.qa) throw new Error("--qa FILE is required");
@@ -46,7 +43,6 @@ if (!loaded) throw new Error(`No index in ${config.INDEX_DIR}: run npm run eval 
 const searcher = await createIndexSearcher(loaded, embedder);
 const lexical = deserializeLexicalIndex(new Uint8Array(await readFile(path.join(loaded.dir, LEXICAL_FILE))));
 const idf = (term: string) => inverseDocumentFrequency(lexical, term);
-const wordVectors = values["no-word-vectors"] ? undefined : await loadWordVectors();
 const { questions } = parseEvalQuestions(await readFile(values.qa, "utf8"));
 const answerable = questions.filter((q) => !q.unanswerable && q.gold.length > 0);
 
@@ -63,7 +59,7 @@ for (const q of answerable) {
     dense.map((c) => ({ id: String(c.label), distance: 1 - c.score })),
     DEFAULT_RETRIEVAL.fusion,
   ).slice(0, DEFAULT_RETRIEVAL.poolSize);
-  const query = profileQuery(q.question, idf, values["no-dates"] ? undefined : q.date, wordVectors?.lookup);
+  const query = profileQuery(q.question, idf, values["no-dates"] ? undefined : q.date);
   const scored = rerank(
     query,
     fused.map((f) => ({ passage: searcher.passage(Number(f.id)), lexicalScore: f.lexicalScore, denseDistance: f.denseDistance })),

@@ -67,9 +67,6 @@ export interface Candidate {
   score: number;
 }
 
-/** A word's unit vector (word vectors for semantic re-ranking features), or undefined for an unknown word. */
-export type WordVectorLookup = (term: string) => Float32Array | undefined;
-
 /** The two retrieval channels of an index, as the core's fusion sees them. */
 export interface PassageSearcher {
   /** Nearest passages by cosine similarity, best first. */
@@ -79,6 +76,4 @@ export interface PassageSearcher {
   passage(label: number): Passage;
   /** The lexical index's idf of a term (query-term weights for re-ranking); every term weighs 1 without it. */
   idf?(term: string): number;
-  /** Word vectors for the re-ranker's semantic features; without them those features are 0. */
-  wordVector?: WordVectorLookup;
 }

@@ -16,16 +16,7 @@ export const FEATURE_NAMES = [
   "article",
   "answerType",
   "recency",
-  "softTerms",
-  "sif",
-  "softWindow",
 ] as const;
-
-/**
- * Soft term matching counts a question word missing from a passage as partly found when a passage word's
- * vector lies at least this close (cosine); credit rises linearly from 0 at the floor to 1 at identity.
- */
-export const SOFT_MATCH_FLOOR = 0.5;
 
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export type RerankWeights = Record<FeatureName, number>;
@@ -64,9 +55,6 @@ export const DEFAULT_RETRIEVAL: RetrievalSettings = {
     article: 0,
     answerType: 0,
     recency: 1.5,
-    softTerms: 0,
-    sif: 0,
-    softWindow: 0,
   },
   diversity: { perArticle: 2, window: 5, nearDuplicate: 0.8 },
 };

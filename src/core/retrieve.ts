@@ -2,10 +2,10 @@
 // lists, re-rank the pool with the features classic QA systems use, and keep the top diverse.
 // Pure: the caller runs the searches and passes their hits, a passage lookup and the corpus idf.
 import { resolveRecency, recencyFit, type DateWindow } from "./resolve-recency.js";
-import { DEFAULT_RETRIEVAL, SOFT_MATCH_FLOOR, type RetrievalSettings, type RerankWeights } from "./retrieval-settings.js";
+import { DEFAULT_RETRIEVAL, type RetrievalSettings, type RerankWeights } from "./retrieval-settings.js";
 import { lexicalTerms } from "./lexical-index.js";
 import { hasFilters, matchesFilters, viewThroughFilters } from "./match-filters.js";
-import type { PassageSearcher, WordVectorLookup } from "./ports.js";
+import type { PassageSearcher } from "./ports.js";
 import type { Passage, Query, Ranked } from "./types.js";
 
 export { DEFAULT_RETRIEVAL, FEATURE_NAMES } from "./retrieval-settings.js";
@@ -95,18 +95,6 @@ export interface QueryProfile {
   /** What kind of answer the question asks for, when its wording says so. */
   expects?: "number" | "name";
   window?: DateWindow;
-  /** The question through word vectors, when the index has them (soft term matching, sentence similarity). */
-  semantic?: QuerySemantics;
-}
-
-export interface QuerySemantics {
-  lookup: WordVectorLookup;
-  idf: (term: string) => number;
-  /** Vectors of the question's content words, with their weights (idf; words the corpus lacks weigh the most). */
-  terms: Map<string, { vector: Float32Array; weight: number }>;
-  totalWeight: number;
-  /** The idf-weighted mean of the question's word vectors, unit length (undefined: no word has a vector). */
-  sentence?: Float32Array;
 }
 
 const STEM_LENGTH = 5;
@@ -166,43 +154,7 @@ function holdsAnswerType(query: QueryProfile, text: string): number {
   return 0;
 }
 
-function dot(a: Float32Array, b: Float32Array, offset = 0): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i++) sum += a[i] * b[offset + i];
-  return sum;
-}
-
-/** The weighted sum of word vectors scaled to unit length; undefined when no word has a vector. */
-function unitSum(vectors: Array<{ vector: Float32Array; weight: number }>): Float32Array | undefined {
-  if (vectors.length === 0) return undefined;
-  const sum = new Float32Array(vectors[0].vector.length);
-  for (const { vector, weight } of vectors) for (let i = 0; i < sum.length; i++) sum[i] += weight * vector[i];
-  const norm = Math.sqrt(dot(sum, sum));
-  if (norm === 0) return undefined;
-  for (let i = 0; i < sum.length; i++) sum[i] /= norm;
-  return sum;
-}
-
-function profileSemantics(tokens: string[], idf: (term: string) => number, lookup: WordVectorLookup): QuerySemantics {
-  const known = tokens.map(idf).filter((w) => w > 0);
-  // A word the corpus never uses ("American" where articles say "US") is the most specific of all.
-  const unseenWeight = known.length ? Math.max(...known) : 1;
-  const terms = new Map<string, { vector: Float32Array; weight: number }>();
-  for (const token of new Set(tokens)) {
-    const vector = lookup(token);
-    if (vector) terms.set(token, { vector, weight: idf(token) || unseenWeight });
-  }
-  let totalWeight = 0;
-  for (const { weight } of terms.values()) totalWeight += weight;
-  return { lookup, idf, terms, totalWeight, sentence: unitSum([...terms.values()]) };
-}
-
-export function profileQuery(
-  question: string,
-  idf: (term: string) => number,
-  asOf?: string,
-  wordVector?: WordVectorLookup,
-): QueryProfile {
+export function profileQuery(question: string, idf: (term: string) => number, asOf?: string): QueryProfile {
   const tokens = lexicalTerms(question);
   const terms = new Map<string, number>();
   for (const token of tokens) {
@@ -217,17 +169,7 @@ export function profileQuery(
   const numbers = new Set(tokens.filter((t) => /^\d/.test(t)));
   const stems = new Map<string, number>();
   for (const [term, weight] of terms) stems.set(stemOf(term), Math.max(stems.get(stemOf(term)) ?? 0, weight));
-  return {
-    terms,
-    totalWeight,
-    pairs,
-    names,
-    numbers,
-    stems,
-    expects: expectedAnswer(question),
-    window: resolveRecency(question, asOf),
-    semantic: wordVector && profileSemantics(tokens, idf, wordVector),
-  };
+  return { terms, totalWeight, pairs, names, numbers, stems, expects: expectedAnswer(question), window: resolveRecency(question, asOf) };
 }
 
 export type Features = Record<keyof RerankWeights, number>;
@@ -251,102 +193,6 @@ interface PassageAnalysis {
   sentences: Set<string>[];
   /** Word trigrams, for near-duplicate detection (filled on first use). */
   shingles?: Set<string>;
-  /** The passage through word vectors (filled on first use, for the lookup that filled it). */
-  semantic?: PassageSemantics;
-}
-
-interface PassageSemantics {
-  lookup: WordVectorLookup;
-  /** The unit vectors of the distinct words of body and title that have one, row after row. */
-  rows: Float32Array;
-  dimensions: number;
-  /** The idf-weighted mean of every word's vector, unit length. */
-  sentence?: Float32Array;
-  /** For each sentence, the rows of its words. */
-  sentenceRows: number[][];
-}
-
-function passageSemantics(a: PassageAnalysis, query: QuerySemantics): PassageSemantics {
-  if (a.semantic?.lookup === query.lookup) return a.semantic;
-  const vectors = new Map<string, Float32Array>();
-  for (const term of a.everywhere) {
-    const vector = query.lookup(term);
-    if (vector) vectors.set(term, vector);
-  }
-  const dimensions = vectors.values().next().value?.length ?? 0;
-  const rows = new Float32Array(vectors.size * dimensions);
-  const rowOf = new Map<string, number>();
-  for (const [term, vector] of vectors) {
-    rows.set(vector, rowOf.size * dimensions);
-    rowOf.set(term, rowOf.size);
-  }
-  const sentenceRows = a.sentences.map((terms) => [...terms].filter((t) => rowOf.has(t)).map((t) => rowOf.get(t) as number));
-  const weighted: Array<{ vector: Float32Array; weight: number }> = [];
-  for (const term of [...a.tokens, ...a.title]) {
-    const vector = vectors.get(term);
-    if (vector) weighted.push({ vector, weight: query.idf(term) });
-  }
-  a.semantic = { lookup: query.lookup, rows, dimensions, sentence: unitSum(weighted), sentenceRows };
-  return a.semantic;
-}
-
-/**
- * Soft term matching: the weighted share of question words that the passage lacks but says in other
- * words, each credited by how close the nearest passage word is (above SOFT_MATCH_FLOOR).
- */
-function softTermShare(query: QuerySemantics, a: PassageAnalysis): number {
-  if (query.totalWeight <= 0) return 0;
-  const p = passageSemantics(a, query);
-  let sum = 0;
-  for (const [term, { vector, weight }] of query.terms) {
-    if (a.everywhere.has(term)) continue;
-    let best = 0;
-    for (let offset = 0; offset < p.rows.length; offset += p.dimensions) best = Math.max(best, dot(vector, p.rows, offset));
-    if (best > SOFT_MATCH_FLOOR) sum += (weight * (best - SOFT_MATCH_FLOOR)) / (1 - SOFT_MATCH_FLOOR);
-  }
-  return sum / query.totalWeight;
-}
-
-/** Proximity with soft matching: the best two-sentence window by exact (1) or soft credit of each question word. */
-function softWindowShare(query: QuerySemantics, a: PassageAnalysis): number {
-  if (query.totalWeight <= 0 || a.sentences.length === 0) return 0;
-  const p = passageSemantics(a, query);
-  const rowCount = p.dimensions ? p.rows.length / p.dimensions : 0;
-  // credit[term][sentence]: 1 for the word itself, the soft credit of its nearest word otherwise.
-  const credits: Array<{ weight: number; credit: Float32Array }> = [];
-  const similarity = new Float32Array(rowCount);
-  for (const [term, { vector, weight }] of query.terms) {
-    const credit = new Float32Array(a.sentences.length);
-    let computed = false;
-    a.sentences.forEach((terms, i) => {
-      if (terms.has(term)) {
-        credit[i] = 1;
-        return;
-      }
-      if (!computed) {
-        for (let r = 0; r < rowCount; r++) similarity[r] = dot(vector, p.rows, r * p.dimensions);
-        computed = true;
-      }
-      let best = 0;
-      for (const r of p.sentenceRows[i]) best = Math.max(best, similarity[r]);
-      if (best > SOFT_MATCH_FLOOR) credit[i] = (best - SOFT_MATCH_FLOOR) / (1 - SOFT_MATCH_FLOOR);
-    });
-    credits.push({ weight, credit });
-  }
-  let best = 0;
-  for (let i = 0; i < a.sentences.length; i++) {
-    let sum = 0;
-    for (const { weight, credit } of credits) sum += weight * Math.max(credit[i], credit[i + 1] ?? 0);
-    best = Math.max(best, sum);
-  }
-  return best / query.totalWeight;
-}
-
-/** Cosine of the question's and the passage's mean word vectors (SIF-style, idf weights), not below 0. */
-function sentenceSimilarity(query: QuerySemantics, a: PassageAnalysis): number {
-  const p = passageSemantics(a, query);
-  if (!query.sentence || !p.sentence) return 0;
-  return Math.max(0, dot(query.sentence, p.sentence));
 }
 
 // A small memo of passage analyses: re-ranking the same passages for related questions (a conversation,
@@ -441,9 +287,6 @@ export function extractFeatures(
     article: signals.article,
     answerType: want("answerType") ? holdsAnswerType(query, passage.text) : 0,
     recency: want("recency") ? recencyFit(passage.date, query.window) : 0,
-    softTerms: want("softTerms") && query.semantic ? softTermShare(query.semantic, a) : 0,
-    sif: want("sif") && query.semantic ? sentenceSimilarity(query.semantic, a) : 0,
-    softWindow: want("softWindow") && query.semantic ? softWindowShare(query.semantic, a) : 0,
   };
 }
 
@@ -496,15 +339,8 @@ export function rerank(
     const article = others[0] === own ? (others[1] ?? 0) : others[0];
     const dense = candidate.denseDistance === undefined ? 0 : (1 - candidate.denseDistance - minSimilarity) / spread;
     const features = extractFeatures(query, candidate.passage, { lexical: own, dense, article }, only);
-    return { passage: candidate.passage, score: 0, features };
+    return { passage: candidate.passage, score: scoreFeatures(features, weights), features };
   });
-  // Sentence similarity is compared within the pool, like the dense channel: its level varies by question.
-  const sifs = scored.map((s) => s.features.sif);
-  const [lowSif, sifSpread] = [Math.min(...sifs), Math.max(...sifs) - Math.min(...sifs)];
-  for (const s of scored) {
-    if (sifSpread > 0) s.features.sif = (s.features.sif - lowSif) / sifSpread;
-    s.score = scoreFeatures(s.features, weights);
-  }
   return scored.sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id));
 }
 
@@ -598,8 +434,6 @@ export interface RetrieveInput {
   k: number;
   /** Reference date for time words in the question. */
   asOf?: string;
-  /** Word vectors for the semantic features; without them those features are 0. */
-  wordVector?: WordVectorLookup;
   settings?: RetrievalSettings;
 }
 
@@ -613,7 +447,7 @@ export function retrievePassages(input: RetrieveInput): ScoredCandidate[] {
     if (!passage) continue;
     candidates.push({ passage, lexicalScore: hit.lexicalScore, denseDistance: hit.denseDistance });
   }
-  const query = profileQuery(input.question, input.idf, input.asOf, input.wordVector);
+  const query = profileQuery(input.question, input.idf, input.asOf);
   const ranked = rerank(query, candidates, settings.weights);
   return diversify(ranked, settings.diversity, input.k).slice(0, input.k);
 }
@@ -649,7 +483,6 @@ export async function retrieveHybrid(
     idf: searcher.idf ? (term) => searcher.idf!(term) : () => 1,
     k: query.k,
     asOf: query.asOf,
-    wordVector: searcher.wordVector,
     settings,
   });
 }
