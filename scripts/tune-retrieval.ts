@@ -76,7 +76,9 @@ function evaluate(weights: number[], subset: number[], withDiversity = false): M
     const { rows, gold } = pools[i];
     let ranked = rows
       .map((r) => ({ passage: r.passage, score: r.features.reduce((s, f, j) => s + f * weights[j], 0) }))
-      .sort((a, b) => b.score - a.score);
+      // Ties break as in retrieve.ts, not by input order: the pools arrive in the shipped ranking, which would
+      // otherwise make all-zero weights look exactly as good as the shipped ones.
+      .sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id));
     if (withDiversity) ranked = diversify(ranked, DEFAULT_RETRIEVAL.diversity);
     const rank = firstHitRank(ranked.slice(0, 10).map((r) => r.passage), gold);
     if (rank === 0) m.h1++;
