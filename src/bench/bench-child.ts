@@ -5,7 +5,8 @@ import type { SizeJob } from "./bench-job.js";
 process.once("message", async ({ phase, job }: { phase: BenchPhase; job: SizeJob }) => {
   let message: ChildMessage;
   try {
-    message = { ok: true, result: await runPhaseHere(phase, job) };
+    const status = (line: string) => process.send!({ status: line } satisfies ChildMessage);
+    message = { ok: true, result: await runPhaseHere(phase, job, status) };
   } catch (error) {
     message = { ok: false, error: error instanceof Error ? error.message : String(error) };
   }

@@ -30,7 +30,7 @@ export interface TuningMeasure {
   batches: Array<{ batchSize: number; passagesPerSecond: number; msPerBatch: number }>;
 }
 
-export async function measureTuning(job: SizeJob): Promise<TuningMeasure> {
+export async function measureTuning(job: SizeJob, status: (line: string) => void = () => {}): Promise<TuningMeasure> {
   const config = configForJob(job);
   const { embedder, id } = await createEmbedder(config);
   const loaded = await openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id });
@@ -63,6 +63,7 @@ export async function measureTuning(job: SizeJob): Promise<TuningMeasure> {
         return { ef, recallAt10: at10[ef], recallAt50: at50[ef], p50Ms: latency.p50, p95Ms: latency.p95 };
       });
       graphs.push({ m, efConstruction, insertSeconds, byEf });
+      status(`  M ${m}, efConstruction ${efConstruction}: inserted in ${insertSeconds}s, recall@10 ${byEf.map((e) => `${e.recallAt10} (ef ${e.ef})`).join(", ")}`);
     }
   }
 

@@ -18,7 +18,10 @@ export type BenchPhase = keyof PhaseResults;
 
 export type Isolation = "process" | "inline";
 
-const PHASES: { [P in BenchPhase]: (job: SizeJob) => Promise<PhaseResults[P]> } = {
+/** Progress lines from inside a phase (forwarded from a child process when isolated). */
+export type PhaseStatus = (line: string) => void;
+
+const PHASES: { [P in BenchPhase]: (job: SizeJob, status: PhaseStatus) => Promise<PhaseResults[P]> } = {
   build: measureBuild,
   serve: measureServing,
   reindex: measureReindex,
@@ -26,25 +29,22 @@ const PHASES: { [P in BenchPhase]: (job: SizeJob) => Promise<PhaseResults[P]> } 
   tune: measureTuning,
 };
 
-export function runPhaseHere<P extends BenchPhase>(phase: P, job: SizeJob): Promise<PhaseResults[P]> {
-  return PHASES[phase](job);
+export function runPhaseHere<P extends BenchPhase>(phase: P, job: SizeJob, status: PhaseStatus = () => {}): Promise<PhaseResults[P]> {
+  return PHASES[phase](job, status);
 }
 
 /** The child's entry file, next to this one (.ts under tsx, .js once compiled). */
 const CHILD_ENTRY = fileURLToPath(new URL(`./bench-child${import.meta.url.endsWith(".ts") ? ".ts" : ".js"}`, import.meta.url));
 
-export interface ChildMessage {
-  ok: boolean;
-  result?: unknown;
-  error?: string;
-}
+export type ChildMessage = { status: string } | { ok: true; result: unknown } | { ok: false; error: string };
 
 /** Runs a phase in a fresh Node process (with this process's loader flags, so tsx works too). */
-export function runPhaseInChild<P extends BenchPhase>(phase: P, job: SizeJob): Promise<PhaseResults[P]> {
+export function runPhaseInChild<P extends BenchPhase>(phase: P, job: SizeJob, status: PhaseStatus = () => {}): Promise<PhaseResults[P]> {
   return new Promise((resolve, reject) => {
     const child = fork(CHILD_ENTRY, [], { stdio: ["ignore", "ignore", "inherit", "ipc"], serialization: "advanced" });
     let answered = false;
-    child.once("message", (message: ChildMessage) => {
+    child.on("message", (message: ChildMessage) => {
+      if ("status" in message) return status(message.status);
       answered = true;
       if (message.ok) resolve(message.result as PhaseResults[P]);
       else reject(new Error(`The ${phase} phase failed: ${message.error}`));
@@ -57,6 +57,6 @@ export function runPhaseInChild<P extends BenchPhase>(phase: P, job: SizeJob): P
   });
 }
 
-export function runPhase<P extends BenchPhase>(phase: P, job: SizeJob, isolation: Isolation): Promise<PhaseResults[P]> {
-  return isolation === "process" ? runPhaseInChild(phase, job) : runPhaseHere(phase, job);
+export function runPhase<P extends BenchPhase>(phase: P, job: SizeJob, isolation: Isolation, status?: PhaseStatus): Promise<PhaseResults[P]> {
+  return isolation === "process" ? runPhaseInChild(phase, job, status) : runPhaseHere(phase, job, status);
 }

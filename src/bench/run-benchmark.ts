@@ -197,7 +197,7 @@ export async function runBenchmark(options: BenchOptions): Promise<BenchReport> 
       }
       if (target === options.tuneAt) {
         status(`[${target}] tuning HNSW parameters and batch sizes`);
-        const tuning = await runPhase("tune", prepared.job, options.isolation);
+        const tuning = await runPhase("tune", prepared.job, options.isolation, status);
         report.tuning = { target, passages: build.passages, ...tuning };
       }
     } finally {
