@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { answerExtractively, classifyQuestion } from "../src/core/answer-extractively.js";
+import { answerExtractively, classifyQuestion, speakerOf } from "../src/core/answer-extractively.js";
 import { chunkArticle } from "../src/core/chunk-article.js";
 import type { Article, Ranked } from "../src/core/types.js";
 
@@ -44,6 +44,17 @@ describe("answerExtractively", () => {
     const answer = answerExtractively("What did Russia's Foreign Ministry say?", [rank(3)[0], { passage: mixed, score: 0.9 }]);
     expect(answer.citations[0].quote).toContain("Kamynin");
     for (const c of answer.citations) expect(c.quote).not.toContain("Livni");
+  });
+
+  it("GIVEN 'what did X say about Y' THEN the sentence naming X wins over one naming Y and only part of X", () => {
+    const lines = ["In New York, Israel's Foreign Minister Tzipi Livni said any weakness toward Hamas would legitimize terror."];
+    const other: Article = { source: "world/un.txt", title: "At the UN", body: lines[0], lineSpans: [[1, 1]] };
+    const [livni] = chunkArticle(other);
+    // "Russian" is in nearly every passage of a corpus about Russia, so its idf is tiny.
+    const idf = (term: string) => (term === "russian" ? 0.05 : 2);
+    const answer = answerExtractively("What did the Russian Foreign Ministry say about Hamas?", [{ passage: livni, score: 1 }, rank(3)[0]], undefined, { idf });
+    expect(answer.citations[0].quote).toContain("Kamynin");
+    expect(speakerOf("What did the Russian Foreign Ministry say about Hamas?")).toBe("the Russian Foreign Ministry");
   });
 
   it("GIVEN a 'how many' question THEN the sentence with the number wins", () => {

@@ -115,10 +115,23 @@ export function termCoverage(terms: Term[], text: string): number {
   return terms.reduce((n, t) => n + (termMatches(t.token, words) ? t.weight : 0), 0) / total;
 }
 
-function intentBonus(intent: Intent, sentence: string): number {
+/** For "what did X say", the weight of naming X in full: who speaks decides more than what else matches. */
+const SPEAKER_BONUS = 0.5;
+
+/** Who "what did X say" asks about: X's words, which the answering sentence must name. */
+export function speakerOf(question: string): string | undefined {
+  return /\b(?:what|how)\s+(?:did|does|do|has|have|had|will|would)\s+(.+?)\s+(?:say|said|tell|told|announce|claim|respond|react|comment|think)\b/i.exec(
+    question,
+  )?.[1];
+}
+
+function intentBonus(intent: Intent, sentence: string, speaker: Term[]): number {
   switch (intent) {
-    case "say":
-      return SPEECH.test(sentence) ? 0.25 : 0;
+    case "say": {
+      // Speech counts in proportion to how fully the sentence names the speaker the question asks about.
+      const named = speaker.length ? termCoverage(speaker, sentence) : 1;
+      return named * ((SPEECH.test(sentence) ? 0.25 : 0) + (speaker.length ? SPEAKER_BONUS : 0));
+    }
     case "number":
       return NUMBER.test(sentence) ? 0.2 : 0;
     case "date":
@@ -150,6 +163,11 @@ function scoreSentences(question: string, ranked: Ranked[], options: ExtractiveO
   const wantsEntity = seeksEntity(question, intent);
   const questionNames = namedTokens(question);
   const questionWords = new Set(tokenize(question));
+  const speakerText = speakerOf(question);
+  const speakerTokens = new Set(speakerText ? contentTokens(speakerText) : []);
+  // Every word of the speaker counts alike: "Russian" is common in a corpus about Russia, yet it is what
+  // tells Russia's foreign ministry from Israel's.
+  const speaker = terms.filter((t) => speakerTokens.has(t.token)).map((t) => ({ ...t, weight: 1 }));
   const candidates: Candidate[] = [];
   ranked.slice(0, options.passagesConsidered).forEach((r, rank) => {
     const context = termCoverage(terms, `${r.passage.title}\n${r.passage.text}`);
@@ -162,7 +180,7 @@ function scoreSentences(question: string, ranked: Ranked[], options: ExtractiveO
       const score =
         (1 - options.contextWeight) * termCoverage(terms, text) +
         options.contextWeight * context +
-        intentBonus(intent, text) +
+        intentBonus(intent, text, speaker) +
         (wantsEntity && novel ? options.noveltyBonus : 0) +
         0.15 * (1 - rank / options.passagesConsidered) -
         lengthPenalty;

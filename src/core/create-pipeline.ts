@@ -17,14 +17,23 @@ export interface PipelineParts {
 
 const elapsed = (since: number) => Math.round((performance.now() - since) * 10) / 10;
 
+/**
+ * Lets other work run: retrieval and the extractive answer are synchronous underneath (every await resolves
+ * as a microtask), so without this, concurrent questions would run as one long block and stall the bot's
+ * heartbeats and interaction acknowledgements.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export function createPipeline(parts: PipelineParts): Pipeline {
   return {
     async ask(rawQuestion, options = {}) {
+      await yieldToEventLoop();
       const started = performance.now();
       const question = normalizeQuestion(rawQuestion);
       const standalone = options.history?.length && parts.condense ? await parts.condense(question, options) : question;
       const ranked = await parts.retrieve({ text: standalone, k: options.k ?? DEFAULT_K, filters: options.filters, asOf: options.asOf });
       const retrieveMs = elapsed(started);
+      await yieldToEventLoop();
       const retrieved = performance.now();
       const answer = await parts.answer(question, ranked, options);
       return {
@@ -34,6 +43,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       };
     },
     async search(rawQuery, options: SearchOptions = {}) {
+      await yieldToEventLoop();
       const started = performance.now();
       const query = normalizeQuestion(rawQuery);
       const results = await parts.retrieve({ text: query, k: options.k ?? DEFAULT_K, filters: options.filters, asOf: options.asOf });

@@ -16,11 +16,12 @@ import {
   MANIFEST_FILE,
   newGenerationName,
   publishGeneration,
+  readCurrentGeneration,
   removeStaleGenerations,
   writeJsonFile,
   type PublishPhase,
 } from "./index-layout.js";
-import { openIndexGeneration, type LoadedIndex } from "./load-index.js";
+import { openIndexGeneration, readManifest, type LoadedIndex } from "./load-index.js";
 import {
   computeManifestChecksum,
   DEFAULT_HNSW,
@@ -109,185 +110,212 @@ export async function buildIndex<File extends { source: string }>(options: Build
   await mkdir(options.indexDir, { recursive: true });
   const release = await acquireBuildLock(options.indexDir);
   try {
-    const previous = options.rebuild ? null : await openPreviousForUpdate(options, chunking, hnsw);
-    const listing = await options.corpus.listFiles(options.corpusDir);
-    const skipped = [...listing.skipped];
-    const files: Record<string, FileEntry> = {};
-    const fresh: Array<{ source: string; passages: Passage[] }> = [];
-    let articles = 0;
-    let reused = 0;
-    const progress = (p: Partial<BuildProgress> & Pick<BuildProgress, "phase">) =>
-      options.onProgress?.({ files: 0, totalFiles: listing.files.length, passages: 0, embedded: 0, toEmbed: 0, ...p });
-
-    for (const [i, file] of listing.files.entries()) {
-      const before = previous?.manifest.files[file.source];
-      const read = await options.corpus.readFile(file);
-      if ("skipped" in read) {
-        skipped.push(read.skipped);
-        // A file that could not be read this time keeps what it had: nothing is lost to a transient error.
-        if (before) files[file.source] = before;
-        continue;
-      }
-      const hash = sha256(read.bytes);
-      if (before && before.hash === hash) {
-        files[file.source] = before;
-        articles += before.articles;
-        reused += before.passages.length;
-        // An unchanged file is not parsed again, so what its parse skipped is reported from the manifest.
-        skipped.push(...(before.skipped ?? []));
-      } else {
-        const parsed = options.corpus.parseFile(file.source, read.bytes);
-        skipped.push(...parsed.skipped);
-        const passages = parsed.articles.flatMap((a) => chunkArticle(a, chunking));
-        articles += parsed.articles.length;
-        files[file.source] = { hash, articles: parsed.articles.length, passages: [] };
-        if (parsed.skipped.length > 0) files[file.source].skipped = parsed.skipped;
-        fresh.push({ source: file.source, passages });
-      }
-      progress({ phase: "reading", files: i + 1, passages: reused + fresh.reduce((n, f) => n + f.passages.length, 0) });
-    }
-
-    const removedSources = Object.keys(previous?.manifest.files ?? {}).filter(
-      (source) => files[source]?.hash !== previous!.manifest.files[source].hash,
-    );
-    if (previous && fresh.length === 0 && removedSources.length === 0) {
-      // Generations left by a killed build are cleared even when there is nothing new to publish.
-      await removeStaleGenerations(options.indexDir, path.basename(previous.dir));
-      return summarize({ files, articles, reused, embedded: 0, removed: 0, skipped, started, changed: false });
-    }
-
-    // Documents by label, and labels by text, from the previous generation (or empty).
-    const docs = new Map<number, DocEntry>();
-    const labelByText = new Map<string, number>();
-    if (previous) {
-      for (const [label, passage] of previous.passagesByLabel) {
-        docs.set(label, { text: passage.text, occurrences: previous.occurrencesByLabel.get(label)! });
-        labelByText.set(textKey(passage.text), label);
-      }
-    }
-
-    // Remove the occurrences of deleted and changed files; a label left with none is an orphan.
-    let removed = 0;
-    const orphans = new Set<number>();
-    for (const source of removedSources) {
-      for (const { id, label } of previous!.manifest.files[source].passages) {
-        const doc = docs.get(label);
-        if (!doc) continue;
-        doc.occurrences = doc.occurrences.filter((o) => o.id !== id);
-        removed++;
-        if (doc.occurrences.length === 0) orphans.add(label);
-      }
-    }
-
-    // New occurrences join an existing (or orphaned) document with the same text, else need a vector.
-    const toEmbed: string[] = [];
-    const pendingByText = new Map<string, StoredOccurrence[]>();
-    for (const { source, passages } of fresh) {
-      for (const passage of passages) {
-        const { text, duplicates: _duplicates, ...occurrence } = passage;
-        const key = textKey(text);
-        const label = labelByText.get(key);
-        if (label !== undefined) {
-          docs.get(label)!.occurrences.push(occurrence);
-          orphans.delete(label);
-          files[source].passages.push({ id: passage.id, label });
-          continue;
-        }
-        const pending = pendingByText.get(key);
-        if (pending) pending.push(occurrence);
-        else {
-          const occurrences = [occurrence];
-          pendingByText.set(key, occurrences);
-          toEmbed.push(text);
-        }
-      }
-    }
-    for (const label of orphans) {
-      docs.delete(label);
-      labelByText.forEach((l, key) => l === label && labelByText.delete(key));
-    }
-
-    const vectors = await embedInBatches(options.embedder, toEmbed, options.batchSize ?? 256, (n) =>
-      progress({ phase: "embedding", embedded: n, toEmbed: toEmbed.length }),
-    );
-
-    progress({ phase: "inserting", embedded: vectors.length, toEmbed: toEmbed.length });
-    const dimensions = vectors[0]?.length ?? previous?.manifest.embedder.dimensions ?? (await options.embedder.embedQuery("dimension probe")).length;
-    const store =
-      previous?.store ?? createEmptyStore(options.embedder, dimensions, hnsw, toEmbed.length);
-    const index = store.index;
-    for (const label of orphans) index.markDelete(label);
-    const firstLabel = index.getCurrentCount();
-    if (firstLabel + vectors.length > index.getMaxElements()) index.resizeIndex(firstLabel + vectors.length);
-    for (const [i, vector] of vectors.entries()) {
-      const label = firstLabel + i;
-      index.addPoint(vector, label);
-      const text = toEmbed[i];
-      const occurrences = pendingByText.get(textKey(text))!;
-      docs.set(label, { text, occurrences });
-      for (const o of occurrences) files[o.source].passages.push({ id: o.id, label });
-    }
-
-    // LangChain's docstore `add` checks every key against every existing key (quadratic), so the map is
-    // rebuilt directly: the saved format is still exactly HNSWLib's.
-    const docMap = store.docstore._docs;
-    docMap.clear();
-    for (const [label, doc] of docs) {
-      const metadata: StoredDocMetadata = { occurrences: doc.occurrences };
-      docMap.set(String(label), new Document({ pageContent: doc.text, metadata }));
-    }
-
-    progress({ phase: "writing", embedded: vectors.length, toEmbed: toEmbed.length });
-    const generationDir = path.join(options.indexDir, newGenerationName());
-    await store.save(generationDir);
-    await options.onPhase?.("vectors-written");
-    const passages = [...docs.entries()].map(([label, d]) => ({ ...d.occurrences[0], text: d.text, label }));
-    const extras = (await options.writeExtras?.(generationDir, passages)) ?? [];
-    await options.onPhase?.("extras-written");
-    const fileSizes: Record<string, number> = {};
-    const checksums: Record<string, string> = {};
-    for (const name of [...HNSWLIB_FILES, ...extras]) {
-      fileSizes[name] = (await stat(path.join(generationDir, name))).size;
-      checksums[name] = await hashFile(path.join(generationDir, name));
-    }
-    const manifest: Manifest = {
-      version: MANIFEST_VERSION,
-      embedder: { id: options.embedderId, dimensions },
-      chunking,
-      hnsw,
-      files,
-      skipped,
-      fileSizes,
-      checksums,
-      builtAt: new Date().toISOString(),
-    };
-    manifest.checksum = computeManifestChecksum(manifest);
-    await writeJsonFile(path.join(generationDir, MANIFEST_FILE), manifest);
-    await publishGeneration(options.indexDir, generationDir, options.onPhase);
-    return summarize({ files, articles, reused, embedded: vectors.length, removed, skipped, started, changed: true });
+    return await buildLocked(options, chunking, hnsw, started);
   } finally {
     await release();
   }
 }
 
-async function openPreviousForUpdate<File extends { source: string }>(
+async function buildLocked<File extends { source: string }>(
   options: BuildOptions<File>,
   chunking: ChunkOptions,
   hnsw: HnswParams,
-): Promise<LoadedIndex | null> {
-  let previous: LoadedIndex | null;
+  started: number,
+): Promise<BuildSummary> {
+  // The manifest alone decides what changed; the previous vectors are loaded only when something did, so
+  // a run with no change costs reading and hashing the corpus, not loading the index.
+  const prior = options.rebuild ? null : await readPriorManifest(options, chunking, hnsw);
+  const listing = await options.corpus.listFiles(options.corpusDir);
+  const skipped = [...listing.skipped];
+  const files: Record<string, FileEntry> = {};
+  const fresh: Array<{ source: string; passages: Passage[] }> = [];
+  let articles = 0;
+  let reused = 0;
+  const progress = (p: Partial<BuildProgress> & Pick<BuildProgress, "phase">) =>
+    options.onProgress?.({ files: 0, totalFiles: listing.files.length, passages: 0, embedded: 0, toEmbed: 0, ...p });
+
+  for (const [i, file] of listing.files.entries()) {
+    const before = prior?.manifest.files[file.source];
+    const read = await options.corpus.readFile(file);
+    if ("skipped" in read) {
+      skipped.push(read.skipped);
+      // A file that could not be read this time keeps what it had: nothing is lost to a transient error.
+      if (before) files[file.source] = before;
+      continue;
+    }
+    const hash = sha256(read.bytes);
+    if (before && before.hash === hash) {
+      files[file.source] = before;
+      articles += before.articles;
+      reused += before.passages.length;
+      // An unchanged file is not parsed again, so what its parse skipped is reported from the manifest.
+      skipped.push(...(before.skipped ?? []));
+    } else {
+      const parsed = options.corpus.parseFile(file.source, read.bytes);
+      skipped.push(...parsed.skipped);
+      const passages = parsed.articles.flatMap((a) => chunkArticle(a, chunking));
+      articles += parsed.articles.length;
+      files[file.source] = { hash, articles: parsed.articles.length, passages: [] };
+      if (parsed.skipped.length > 0) files[file.source].skipped = parsed.skipped;
+      fresh.push({ source: file.source, passages });
+    }
+    progress({ phase: "reading", files: i + 1, passages: reused + fresh.reduce((n, f) => n + f.passages.length, 0) });
+  }
+
+  const removedSources = Object.keys(prior?.manifest.files ?? {}).filter(
+    (source) => files[source]?.hash !== prior!.manifest.files[source].hash,
+  );
+  if (prior && fresh.length === 0 && removedSources.length === 0) {
+    // Generations left by a killed build are cleared even when there is nothing new to publish.
+    await removeStaleGenerations(options.indexDir, path.basename(prior.dir));
+    return summarize({ files, articles, reused, embedded: 0, removed: 0, skipped, started, changed: false });
+  }
+  const previous = prior ? await openPreviousForUpdate(options) : null;
+  // A generation whose vectors cannot be read (or that a concurrent swap replaced) is rebuilt from scratch.
+  if (prior && previous?.dir !== prior.dir) return buildLocked({ ...options, rebuild: true }, chunking, hnsw, started);
+
+  // Documents by label, and labels by text, from the previous generation (or empty).
+  const docs = new Map<number, DocEntry>();
+  const labelByText = new Map<string, number>();
+  if (previous) {
+    for (const [label, passage] of previous.passagesByLabel) {
+      docs.set(label, { text: passage.text, occurrences: previous.occurrencesByLabel.get(label)! });
+      labelByText.set(textKey(passage.text), label);
+    }
+  }
+
+  // Remove the occurrences of deleted and changed files; a label left with none is an orphan.
+  let removed = 0;
+  const orphans = new Set<number>();
+  for (const source of removedSources) {
+    for (const { id, label } of previous!.manifest.files[source].passages) {
+      const doc = docs.get(label);
+      if (!doc) continue;
+      doc.occurrences = doc.occurrences.filter((o) => o.id !== id);
+      removed++;
+      if (doc.occurrences.length === 0) orphans.add(label);
+    }
+  }
+
+  // New occurrences join an existing (or orphaned) document with the same text, else need a vector.
+  const toEmbed: string[] = [];
+  const pendingByText = new Map<string, StoredOccurrence[]>();
+  for (const { source, passages } of fresh) {
+    for (const passage of passages) {
+      const { text, duplicates: _duplicates, ...occurrence } = passage;
+      const key = textKey(text);
+      const label = labelByText.get(key);
+      if (label !== undefined) {
+        docs.get(label)!.occurrences.push(occurrence);
+        orphans.delete(label);
+        files[source].passages.push({ id: passage.id, label });
+        continue;
+      }
+      const pending = pendingByText.get(key);
+      if (pending) pending.push(occurrence);
+      else {
+        const occurrences = [occurrence];
+        pendingByText.set(key, occurrences);
+        toEmbed.push(text);
+      }
+    }
+  }
+  for (const label of orphans) {
+    docs.delete(label);
+    labelByText.forEach((l, key) => l === label && labelByText.delete(key));
+  }
+
+  const vectors = await embedInBatches(options.embedder, toEmbed, options.batchSize ?? 256, (n) =>
+    progress({ phase: "embedding", embedded: n, toEmbed: toEmbed.length }),
+  );
+
+  progress({ phase: "inserting", embedded: vectors.length, toEmbed: toEmbed.length });
+  const dimensions = vectors[0]?.length ?? previous?.manifest.embedder.dimensions ?? (await options.embedder.embedQuery("dimension probe")).length;
+  const store =
+    previous?.store ?? createEmptyStore(options.embedder, dimensions, hnsw, toEmbed.length);
+  const index = store.index;
+  for (const label of orphans) index.markDelete(label);
+  const firstLabel = index.getCurrentCount();
+  if (firstLabel + vectors.length > index.getMaxElements()) index.resizeIndex(firstLabel + vectors.length);
+  for (const [i, vector] of vectors.entries()) {
+    const label = firstLabel + i;
+    index.addPoint(vector, label);
+    const text = toEmbed[i];
+    const occurrences = pendingByText.get(textKey(text))!;
+    docs.set(label, { text, occurrences });
+    for (const o of occurrences) files[o.source].passages.push({ id: o.id, label });
+  }
+
+  // LangChain's docstore `add` checks every key against every existing key (quadratic), so the map is
+  // rebuilt directly: the saved format is still exactly HNSWLib's.
+  const docMap = store.docstore._docs;
+  docMap.clear();
+  for (const [label, doc] of docs) {
+    const metadata: StoredDocMetadata = { occurrences: doc.occurrences };
+    docMap.set(String(label), new Document({ pageContent: doc.text, metadata }));
+  }
+
+  progress({ phase: "writing", embedded: vectors.length, toEmbed: toEmbed.length });
+  const generationDir = path.join(options.indexDir, newGenerationName());
+  await store.save(generationDir);
+  await options.onPhase?.("vectors-written");
+  const passages = [...docs.entries()].map(([label, d]) => ({ ...d.occurrences[0], text: d.text, label }));
+  const extras = (await options.writeExtras?.(generationDir, passages)) ?? [];
+  await options.onPhase?.("extras-written");
+  const fileSizes: Record<string, number> = {};
+  const checksums: Record<string, string> = {};
+  for (const name of [...HNSWLIB_FILES, ...extras]) {
+    fileSizes[name] = (await stat(path.join(generationDir, name))).size;
+    checksums[name] = await hashFile(path.join(generationDir, name));
+  }
+  const manifest: Manifest = {
+    version: MANIFEST_VERSION,
+    embedder: { id: options.embedderId, dimensions },
+    chunking,
+    hnsw,
+    files,
+    skipped,
+    fileSizes,
+    checksums,
+    builtAt: new Date().toISOString(),
+  };
+  manifest.checksum = computeManifestChecksum(manifest);
+  await writeJsonFile(path.join(generationDir, MANIFEST_FILE), manifest);
+  await publishGeneration(options.indexDir, generationDir, options.onPhase);
+  return summarize({ files, articles, reused, embedded: vectors.length, removed, skipped, started, changed: true });
+}
+
+/** The served generation's manifest when it can be updated in place: same version, embedder and settings. */
+async function readPriorManifest<File extends { source: string }>(
+  options: BuildOptions<File>,
+  chunking: ChunkOptions,
+  hnsw: HnswParams,
+): Promise<{ dir: string; manifest: Manifest } | null> {
   try {
-    previous = await openIndexGeneration(options.indexDir, options.embedder, { expectedEmbedderId: options.embedderId });
+    const dir = await readCurrentGeneration(options.indexDir);
+    if (!dir) return null;
+    const manifest = await readManifest(dir);
+    const updatable =
+      manifest.version === MANIFEST_VERSION &&
+      manifest.embedder?.id === options.embedderId &&
+      typeof manifest.files === "object" &&
+      JSON.stringify(manifest.chunking) === JSON.stringify(chunking) &&
+      JSON.stringify(manifest.hnsw) === JSON.stringify(hnsw);
+    return updatable ? { dir, manifest } : null;
   } catch (error) {
-    // A damaged or mismatched index is rebuilt from scratch rather than patched.
+    // A damaged index is rebuilt from scratch rather than patched.
     if (error instanceof IndexError) return null;
     throw error;
   }
-  if (!previous) return null;
-  const sameSettings =
-    JSON.stringify(previous.manifest.chunking) === JSON.stringify(chunking) &&
-    JSON.stringify(previous.manifest.hnsw) === JSON.stringify(hnsw);
-  return sameSettings ? previous : null;
+}
+
+async function openPreviousForUpdate<File extends { source: string }>(options: BuildOptions<File>): Promise<LoadedIndex | null> {
+  try {
+    return await openIndexGeneration(options.indexDir, options.embedder, { expectedEmbedderId: options.embedderId });
+  } catch (error) {
+    if (error instanceof IndexError) return null;
+    throw error;
+  }
 }
 
 async function embedInBatches(

@@ -18,7 +18,7 @@ import {
 } from "./manifest.js";
 
 /** LangChain leaves HNSW's ef at 10, which loses neighbours; this is the measured default (HNSW_EF). */
-export const DEFAULT_EF = 128;
+export const DEFAULT_EF = 256;
 
 export interface LoadedIndex {
   dir: string;
@@ -74,7 +74,8 @@ async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
   }
 }
 
-async function readManifest(dir: string): Promise<Manifest> {
+/** Reads and checks a generation's manifest alone (cheap: no vectors, no documents). */
+export async function readManifest(dir: string): Promise<Manifest> {
   const file = path.join(dir, MANIFEST_FILE);
   const manifest = await readJson<Manifest>(file);
   if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) throw damaged(file, "not a manifest");

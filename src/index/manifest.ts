@@ -12,7 +12,7 @@ export interface HnswParams {
 }
 
 /** HNSW graph parameters, chosen by measurement (docs/performance.md). */
-export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 200 };
+export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 100 };
 
 export interface FileEntry {
   /** sha256 of the file's bytes. */
