@@ -18,13 +18,22 @@ export interface PipelineParts {
 const elapsed = (since: number) => Math.round((performance.now() - since) * 10) / 10;
 
 /**
- * Lets other work run: retrieval and the extractive answer are synchronous underneath (every await resolves
- * as a microtask), so without this, concurrent questions would run as one long block and stall the bot's
- * heartbeats and interaction acknowledgements.
+ * Gives each caller its own turn of the event loop. Retrieval and the extractive answer are synchronous
+ * underneath (every await resolves as a microtask), and callers woken in the same loop iteration would run
+ * back to back as one long block, stalling the bot's heartbeats and acknowledgements. Turns are chained, so
+ * each next one is scheduled only after the previous one ran: one question's step per iteration.
  */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+export function createTurnTaker(): () => Promise<void> {
+  let last: Promise<void> = Promise.resolve();
+  return () => {
+    const turn = last.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    last = turn;
+    return turn;
+  };
+}
 
 export function createPipeline(parts: PipelineParts): Pipeline {
+  const yieldToEventLoop = createTurnTaker();
   return {
     async ask(rawQuestion, options = {}) {
       await yieldToEventLoop();
