@@ -33,7 +33,7 @@ export async function createEmbedder(config: Config): Promise<EmbedderChoice> {
   return { embedder: local, id: local.id };
 }
 
-export type IndexBuildOptions = Pick<BuildOptions<never>, "rebuild" | "onProgress">;
+export type IndexBuildOptions = Pick<BuildOptions<never>, "rebuild" | "onProgress" | "onPhase">;
 
 /** Builds or refreshes the index in INDEX_DIR from CORPUS_DIR. */
 export async function buildConfiguredIndex(config: Config, options: IndexBuildOptions = {}): Promise<BuildSummary> {

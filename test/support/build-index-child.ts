@@ -4,15 +4,12 @@
 //   BUILD_KILL_AT=<point>[@n]  the process SIGKILLs itself the n-th time (default: first) it reaches <point>;
 //   BUILD_HOLD_AT=<phase>      at that BuildPhase it prints "held <phase>" and waits for a line on stdin.
 // A point is a progress phase (reading, embedding, inserting, writing) or a BuildPhase (vectors-written,
-// extras-written, before-swap, after-swap). It builds as buildConfiguredIndex does, plus the hook; the summary
+// extras-written, before-swap, after-swap). It builds through buildConfiguredIndex with the hooks; the summary
 // goes to stdout as JSON, an error through the CLI's error boundary (a message on stderr, exit code 1).
 import { createInterface } from "node:readline";
-import { createEmbedder } from "../../src/app.js";
+import { buildConfiguredIndex } from "../../src/app.js";
 import { runCli } from "../../src/cli/cli-io.js";
 import { loadConfig } from "../../src/config.js";
-import { corpusReader } from "../../src/corpus/corpus-reader.js";
-import { buildIndex } from "../../src/index/build-index.js";
-import { writeLexicalIndex } from "../../src/index/create-index-searcher.js";
 
 const [killPoint, killCount] = (process.env.BUILD_KILL_AT ?? "").split("@");
 const killAfter = Number(killCount ?? 1);
@@ -35,15 +32,7 @@ const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdi
 
 process.exitCode = await runCli(io, async () => {
   const config = loadConfig(process.env);
-  const { embedder, id } = await createEmbedder(config);
-  const summary = await buildIndex({
-    corpusDir: config.CORPUS_DIR,
-    indexDir: config.INDEX_DIR,
-    corpus: corpusReader,
-    embedder,
-    embedderId: id,
-    batchSize: config.EMBEDDINGS_BATCH_SIZE,
-    writeExtras: writeLexicalIndex,
+  const summary = await buildConfiguredIndex(config, {
     onProgress: (progress) => killIfAt(progress.phase),
     onPhase: async (phase) => {
       killIfAt(phase);
