@@ -1,29 +1,15 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../src/cli/cli-io.js";
 import { runIndex } from "../src/cli/run-index.js";
 import { runQuery } from "../src/cli/run-query.js";
+import { createFakeCliIo } from "./support/fake-cli-io.js";
 
 let root: string;
 let env: Record<string, string>;
 
-function fakeIo(stdinLines?: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const stdin = stdinLines
-    ? Readable.from(stdinLines.map((l) => `${l}\n`))
-    : Object.assign(Readable.from([]), { isTTY: true });
-  const io: CliIo = {
-    stdout: { write: (t: string) => out.push(t) },
-    stderr: { write: (t: string) => err.push(t) },
-    stdin,
-    env,
-  };
-  return { io, stdout: () => out.join(""), stderr: () => err.join("") };
-}
+const fakeIo = (stdinLines?: string[]) => createFakeCliIo(env, stdinLines);
 
 const STARTING_FILE = "000_c0af5a29d12023ff.txt";
 

@@ -2,16 +2,15 @@ import { spawnSync } from "node:child_process";
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildConfiguredIndex } from "../src/app.js";
-import type { CliIo } from "../src/cli/cli-io.js";
 import { runIndex } from "../src/cli/run-index.js";
 import { loadConfig } from "../src/config.js";
 import { acquireBuildLock, IndexError, LOCK_FILE } from "../src/index/index-layout.js";
 import { openIndexGeneration } from "../src/index/load-index.js";
 import { LocalHashEmbeddings } from "../src/providers/local-embeddings.js";
 import { REPO_ROOT, STACK_LINE, startBuild, type Finished } from "./support/index-processes.js";
+import { createFakeCliIo } from "./support/fake-cli-io.js";
 
 // Two index builds on one INDEX_DIR, in two processes, from two different corpora: one refuses with a
 // message naming the other, and the served index is always exactly one corpus's passages, never a mix.
@@ -43,16 +42,9 @@ async function referenceBuild(corpusDir: string, name: string): Promise<string[]
 
 /** `npm run index` in this process, with its output captured. */
 async function runIndexCli(env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (t: string) => out.push(t) },
-    stderr: { write: (t: string) => err.push(t) },
-    stdin: Object.assign(Readable.from([]), { isTTY: true }),
-    env: { ...env, LOG_LEVEL: "silent" },
-  };
-  const code = await runIndex([], io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
+  const run = createFakeCliIo({ ...env, LOG_LEVEL: "silent" });
+  const code = await runIndex([], run.io);
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
 /** After any number of builds: CURRENT and one generation, no lock, no temporary files. */

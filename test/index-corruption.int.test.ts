@@ -3,13 +3,12 @@ import { createHash } from "node:crypto";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CliIo } from "../src/cli/cli-io.js";
 import { runIndex } from "../src/cli/run-index.js";
 import { runQuery } from "../src/cli/run-query.js";
 import { CURRENT_FILE } from "../src/index/index-layout.js";
 import { ASK_SCRIPT, REPO_ROOT, STACK_LINE, startTypeScript } from "./support/index-processes.js";
+import { createFakeCliIo } from "./support/fake-cli-io.js";
 
 // Each file of a served index truncated, overwritten with garbage of the same size, or changed by one byte:
 // `npm run ask` names the file and the command that repairs it, without a stack trace, and that command
@@ -29,17 +28,7 @@ function envFor(indexDir: string, corpus = corpusDir): Record<string, string> {
   return { CORPUS_DIR: corpus, INDEX_DIR: indexDir, DATA_DIR: path.join(root, "data"), LOG_LEVEL: "silent" };
 }
 
-function fakeIo(env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (t: string) => out.push(t) },
-    stderr: { write: (t: string) => err.push(t) },
-    stdin: Object.assign(Readable.from([]), { isTTY: true }),
-    env,
-  };
-  return { io, stdout: () => out.join(""), stderr: () => err.join("") };
-}
+const fakeIo = (env: Record<string, string>) => createFakeCliIo(env);
 
 async function ask(env: Record<string, string>) {
   const run = fakeIo(env);
