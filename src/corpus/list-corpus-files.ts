@@ -48,44 +48,46 @@ export async function listCorpusFiles(dir: string): Promise<{ files: CorpusFile[
       skipped.push({ source: relDir || ".", reason: `cannot read folder (${errorCode(error)})` });
       return;
     }
-    await Promise.all(
-      entries.map(async (entry) => {
-        const source = relDir ? `${relDir}/${entry.name}` : entry.name;
-        const abs = path.join(absDir, entry.name);
-        const isLink = entry.isSymbolicLink();
-        if (entry.name.startsWith(".")) {
-          skipped.push({ source, reason: entry.isDirectory() ? "hidden folder" : "hidden file" });
-          return;
-        }
-        let info;
-        try {
-          info = await stat(abs);
-        } catch (error) {
-          const code = errorCode(error);
-          const reason = code === "ELOOP" ? "symbolic link loop" : isLink && code === "ENOENT" ? "broken symbolic link" : code === "ENOENT" ? "vanished while the folder was listed" : `cannot read (${code})`;
-          skipped.push({ source, reason });
-          return;
-        }
-        if (info.isDirectory()) {
-          const real = await realpath(abs).catch(() => abs);
-          if (ancestors.has(real)) {
-            skipped.push({ source, reason: `symbolic link loop: points back to ${real === rootReal ? "the corpus folder" : relativeToRoot(real)}` });
-          } else if (isLink && isInsideRoot(real)) {
-            skipped.push({ source, reason: `symbolic link to ${relativeToRoot(real)}, which is read there` });
-          } else if (walkedOutside.has(real)) {
-            skipped.push({ source, reason: `same folder as ${walkedOutside.get(real)}, already read` });
-          } else {
-            if (!isInsideRoot(real)) walkedOutside.set(real, source);
-            await walk(abs, source, new Set([...ancestors, real]));
-          }
-        } else if (info.isFile()) {
-          if (formatOf(source)) files.push({ source, path: abs, size: info.size, mtimeMs: info.mtimeMs });
-          else skipped.push({ source, reason: unsupportedReason(source) });
+    // One entry at a time, in name order: which of two links to the same folder is read must not depend on
+    // which stat call happens to return first.
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const visit = async (entry: (typeof entries)[number]) => {
+      const source = relDir ? `${relDir}/${entry.name}` : entry.name;
+      const abs = path.join(absDir, entry.name);
+      const isLink = entry.isSymbolicLink();
+      if (entry.name.startsWith(".")) {
+        skipped.push({ source, reason: entry.isDirectory() ? "hidden folder" : "hidden file" });
+        return;
+      }
+      let info;
+      try {
+        info = await stat(abs);
+      } catch (error) {
+        const code = errorCode(error);
+        const reason = code === "ELOOP" ? "symbolic link loop" : isLink && code === "ENOENT" ? "broken symbolic link" : code === "ENOENT" ? "vanished while the folder was listed" : `cannot read (${code})`;
+        skipped.push({ source, reason });
+        return;
+      }
+      if (info.isDirectory()) {
+        const real = await realpath(abs).catch(() => abs);
+        if (ancestors.has(real)) {
+          skipped.push({ source, reason: `symbolic link loop: points back to ${real === rootReal ? "the corpus folder" : relativeToRoot(real)}` });
+        } else if (isLink && isInsideRoot(real)) {
+          skipped.push({ source, reason: `symbolic link to ${relativeToRoot(real)}, which is read there` });
+        } else if (walkedOutside.has(real)) {
+          skipped.push({ source, reason: `same folder as ${walkedOutside.get(real)}, already read` });
         } else {
-          skipped.push({ source, reason: "not a regular file (a socket, pipe or device)" });
+          if (!isInsideRoot(real)) walkedOutside.set(real, source);
+          await walk(abs, source, new Set([...ancestors, real]));
         }
-      }),
-    );
+      } else if (info.isFile()) {
+        if (formatOf(source)) files.push({ source, path: abs, size: info.size, mtimeMs: info.mtimeMs });
+        else skipped.push({ source, reason: unsupportedReason(source) });
+      } else {
+        skipped.push({ source, reason: "not a regular file (a socket, pipe or device)" });
+      }
+    };
+    for (const entry of entries) await visit(entry);
   };
 
   await walk(root, "", new Set([rootReal]));
