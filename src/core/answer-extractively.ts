@@ -157,8 +157,7 @@ function seeksEntity(question: string, intent: Intent): boolean {
   return intent === "name" || /^\s*(what|which)\b|\b(which|what)\s+\p{L}+\s+(is|was|are|were|did|does|has|will)\b|\bwho\b|\bwhere\b/iu.test(question);
 }
 
-function scoreSentences(question: string, ranked: Ranked[], options: ExtractiveOptions, stats: CorpusStatistics): Candidate[] {
-  const terms = questionTerms(question, stats);
+function scoreSentences(question: string, terms: Term[], ranked: Ranked[], options: ExtractiveOptions): Candidate[] {
   const intent = classifyQuestion(question);
   const wantsEntity = seeksEntity(question, intent);
   const questionNames = namedTokens(question);
@@ -201,7 +200,10 @@ export function isEvidenceTooWeak(
   options: ExtractiveOptions = DEFAULT_EXTRACTIVE,
   stats: CorpusStatistics = {},
 ): boolean {
-  const terms = questionTerms(question, stats);
+  return evidenceTooWeak(questionTerms(question, stats), ranked, options);
+}
+
+function evidenceTooWeak(terms: Term[], ranked: Ranked[], options: ExtractiveOptions): boolean {
   if (terms.length === 0 || ranked.length === 0) return true;
   const texts = ranked.slice(0, options.passagesConsidered).map((r) => `${r.passage.title}\n${r.passage.text}`);
   const unknownNames = terms.filter((t) => t.name && t.unknown);
@@ -241,12 +243,13 @@ export function answerExtractively(
   options: ExtractiveOptions = DEFAULT_EXTRACTIVE,
   stats: CorpusStatistics = {},
 ): Answer {
-  if (isEvidenceTooWeak(question, ranked, options, stats)) return abstain(question, ranked);
-  const candidates = scoreSentences(question, ranked, options, stats);
+  const terms = questionTerms(question, stats);
+  if (evidenceTooWeak(terms, ranked, options)) return abstain(question, ranked);
+  const candidates = scoreSentences(question, terms, ranked, options);
   if (candidates.length === 0) return abstain(question, ranked);
   const best = candidates[0];
   const speakerBound = classifyQuestion(question) === "say";
-  const namesOfBest = questionTerms(question, stats).filter((t) => t.name && termCoverage([t], best.text) > 0);
+  const namesOfBest = terms.filter((t) => t.name && termCoverage([t], best.text) > 0);
   const chosen: Candidate[] = [best];
   for (const c of candidates.slice(1)) {
     if (chosen.length >= options.maxSentences || c.score < best.score * options.followerRatio) break;

@@ -221,8 +221,8 @@ async function buildLocked<File extends { source: string }>(
     }
   }
   for (const label of orphans) {
+    labelByText.delete(textKey(docs.get(label)!.text));
     docs.delete(label);
-    labelByText.forEach((l, key) => l === label && labelByText.delete(key));
   }
 
   const vectors = await embedInBatches(options.embedder, toEmbed, options.batchSize ?? 256, (n) =>
