@@ -5,12 +5,11 @@
 // ablation of each feature. Article-level ranks unless the gold names lines.
 import "dotenv/config";
 import { readFile } from "node:fs/promises";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { createEmbedder } from "../src/app.js";
 import { configFor } from "../src/cli/cli-io.js";
 import { firstHitRank, parseEvalQuestions } from "../src/core/eval-metrics.js";
-import { deserializeLexicalIndex, inverseDocumentFrequency } from "../src/core/lexical-index.js";
+import { inverseDocumentFrequency } from "../src/core/lexical-index.js";
 import {
   DEFAULT_RETRIEVAL,
   diversify,
@@ -20,7 +19,7 @@ import {
   rerank,
   type RerankWeights,
 } from "../src/core/retrieve.js";
-import { createIndexSearcher, LEXICAL_FILE } from "../src/index/create-index-searcher.js";
+import { createIndexSearcher } from "../src/index/create-index-searcher.js";
 import { openIndexGeneration } from "../src/index/load-index.js";
 
 const { values } = parseArgs({
@@ -41,7 +40,7 @@ const { embedder, id } = await createEmbedder(config);
 const loaded = await openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id, ef: config.HNSW_EF });
 if (!loaded) throw new Error(`No index in ${config.INDEX_DIR}: run npm run eval (or npm run index) with this corpus first.`);
 const searcher = await createIndexSearcher(loaded, embedder);
-const lexical = deserializeLexicalIndex(new Uint8Array(await readFile(path.join(loaded.dir, LEXICAL_FILE))));
+const lexical = loaded.lexical;
 const idf = (term: string) => inverseDocumentFrequency(lexical, term);
 const { questions } = parseEvalQuestions(await readFile(values.qa, "utf8"));
 const answerable = questions.filter((q) => !q.unanswerable && q.gold.length > 0);

@@ -11,8 +11,9 @@ import type { Answerer, AskOptions, Pipeline, TextEmbedder } from "./core/ports.
 import { retrieveHybrid } from "./core/retrieve.js";
 import { corpusReader } from "./corpus/corpus-reader.js";
 import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
-import { createIndexSearcher, summarizeArticles, writeLexicalIndex } from "./index/create-index-searcher.js";
-import { IndexError, readCurrentGeneration } from "./index/index-layout.js";
+import { createIndexSearcher, summarizeArticles } from "./index/create-index-searcher.js";
+import { writeLexicalIndex } from "./index/lexical-file.js";
+import { IndexError, OutdatedIndexError, readCurrentGeneration } from "./index/index-layout.js";
 import { openIndexGeneration, type LoadedIndex } from "./index/load-index.js";
 import type { Logger } from "./log.js";
 import { LocalHashEmbeddings } from "./providers/local-embeddings.js";
@@ -95,9 +96,20 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
   const notice = options.notice ?? ((message: string) => log.warn(message));
   const { embedder, id } = await createEmbedder(config);
   const open = () => openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id, ef: config.HNSW_EF });
-  let opened = await openConsistently(config.INDEX_DIR, open, embedder);
-  if (!opened && options.buildIfMissing !== false) {
-    notice(`No index in ${config.INDEX_DIR} yet: building it from ${config.CORPUS_DIR} first.`);
+  const mayBuild = options.buildIfMissing !== false;
+  let outdated = false;
+  let opened = await openConsistently(config.INDEX_DIR, open, embedder).catch((error: unknown) => {
+    // An index from an older Newsdesk cannot be read, only rebuilt: do that, as for a missing one.
+    if (!(error instanceof OutdatedIndexError && mayBuild)) throw error;
+    outdated = true;
+    return null;
+  });
+  if (!opened && mayBuild) {
+    notice(
+      outdated
+        ? `The index in ${config.INDEX_DIR} was written by an older version of Newsdesk: building it again from ${config.CORPUS_DIR} first.`
+        : `No index in ${config.INDEX_DIR} yet: building it from ${config.CORPUS_DIR} first.`,
+    );
     const summary = await buildConfiguredIndex(config);
     log.info({ ...summary, skipped: summary.skipped.length }, "index built");
     opened = await openConsistently(config.INDEX_DIR, open, embedder);
@@ -114,9 +126,19 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
     answer,
     condense,
     articles: () => articles,
-    getPassage: (passageId) => loaded.passagesById.get(passageId),
+    getPassage: (passageId) => loaded.passages.passageById(passageId),
   });
   return { pipeline, loaded };
+}
+
+/** Opens the pipeline, runs `use` with it, and releases the index's files afterwards. */
+export async function withPipeline<T>(config: Config, log: Logger, options: OpenPipelineOptions, use: (pipeline: Pipeline) => Promise<T>): Promise<T> {
+  const { pipeline, loaded } = await openPipelineWithIndex(config, log, options);
+  try {
+    return await use(pipeline);
+  } finally {
+    await loaded.close();
+  }
 }
 
 /**

@@ -5,8 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TextEmbedder } from "../src/core/ports.js";
 import type { Article } from "../src/core/types.js";
 import { buildIndex, type CorpusReader } from "../src/index/build-index.js";
-import { createIndexSearcher, writeLexicalIndex } from "../src/index/create-index-searcher.js";
-import { acquireBuildLock, IndexError, readCurrentGeneration } from "../src/index/index-layout.js";
+import { createIndexSearcher } from "../src/index/create-index-searcher.js";
+import { writeLexicalIndex } from "../src/index/lexical-file.js";
+import { withPipeline } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { acquireBuildLock, IndexError, OutdatedIndexError, readCurrentGeneration } from "../src/index/index-layout.js";
+import { computeManifestChecksum, MANIFEST_VERSION } from "../src/index/manifest.js";
+import { createSilentLogger } from "../src/log.js";
 import { openIndexGeneration } from "../src/index/load-index.js";
 import { LocalHashEmbeddings } from "../src/providers/local-embeddings.js";
 
@@ -120,7 +125,8 @@ describe("incremental index build", () => {
     expect(summary).toMatchObject({ files: 2, chunks: 2, removed: 1, embedded: 0 });
     expect(await sourcesFound("Erez crossing soldiers")).toEqual([]);
     const loaded = await openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
-    expect([...loaded!.passagesByLabel.values()].map((p) => p.source).sort()).toEqual(["madrid.txt", "moscow.txt"]);
+    expect(loaded!.passages.labels.map((label) => loaded!.passages.passage(label).source).sort()).toEqual(["madrid.txt", "moscow.txt"]);
+    await loaded!.close();
   });
 
   it("GIVEN two files with the same story THEN it is indexed once and remembers both sources", async () => {
@@ -129,7 +135,8 @@ describe("incremental index build", () => {
     await build(embedder);
     expect(counter.texts).toBe(3);
     const loaded = await openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
-    const moscow = [...loaded!.passagesByLabel.values()].find((p) => p.text.includes("Kamynin"))!;
+    const moscow = loaded!.passages.labels.map((label) => loaded!.passages.passage(label)).find((p) => p.text.includes("Kamynin"))!;
+    await loaded!.close();
     expect([moscow.source, ...(moscow.duplicates ?? []).map((d) => d.source)].sort()).toEqual(["moscow-copy.txt", "moscow.txt"]);
 
     // Deleting the first copy keeps the story, now cited from the other file, without re-embedding it.
@@ -140,6 +147,15 @@ describe("incremental index build", () => {
     await build(embedder);
     expect(counter.texts).toBe(0);
     expect(await sourcesFound("Kamynin adhere")).toEqual(["moscow-copy.txt"]);
+  });
+
+  it("GIVEN a built index THEN LangChain's HNSWLib over it finds passages as Documents with their provenance", async () => {
+    await build(countingEmbedder().embedder);
+    const loaded = await openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+    const [best] = await loaded!.store.similaritySearch("Kamynin the spokesman spoke on Thursday", 1);
+    expect(best.pageContent).toContain("Mikhail Kamynin");
+    expect(best.metadata.occurrences).toMatchObject([{ source: "moscow.txt", lines: [1, 2] }]);
+    await loaded!.close();
   });
 
   it("GIVEN --rebuild THEN every passage is embedded again", async () => {
@@ -184,10 +200,28 @@ describe("index safety", () => {
     await expect(attempt).rejects.toThrow(/"test-embedder".*"other-embedder".*--rebuild/s);
   });
 
+  it("GIVEN an index written by an older version THEN loading says to rebuild, and opening the pipeline rebuilds it", async () => {
+    await build(countingEmbedder().embedder);
+    const file = path.join((await readCurrentGeneration(indexDir))!, "manifest.json");
+    const manifest = JSON.parse(await readFile(file, "utf8"));
+    manifest.version = MANIFEST_VERSION - 1;
+    manifest.checksum = computeManifestChecksum(manifest);
+    await writeFile(file, JSON.stringify(manifest));
+    const attempt = openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+    await expect(attempt).rejects.toThrow(OutdatedIndexError);
+    await expect(attempt).rejects.toThrow(/another version.*--rebuild/);
+
+    const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent" });
+    const notices: string[] = [];
+    const answer = await withPipeline(config, createSilentLogger(), { notice: (m) => notices.push(m) }, (pipeline) => pipeline.ask("What did Kamynin say?"));
+    expect(notices).toEqual([expect.stringMatching(/older version of Newsdesk: building it again/)]);
+    expect(answer.citations[0]).toMatchObject({ source: "moscow.txt" });
+  });
+
   it("GIVEN a truncated index file THEN loading says which file and what to run", async () => {
     await build(countingEmbedder().embedder);
     const dir = (await readCurrentGeneration(indexDir))!;
-    for (const name of ["hnswlib.index", "docstore.json", "manifest.json"]) {
+    for (const name of ["hnswlib.index", "passages.bin", "lexical.bin", "manifest.json"]) {
       const file = path.join(dir, name);
       const original = await readFile(file);
       await writeFile(file, original.subarray(0, Math.floor(original.length / 2)));

@@ -31,7 +31,12 @@ async function servedPassages(indexDir: string): Promise<string[]> {
   const embedder = new LocalHashEmbeddings();
   const loaded = await openIndexGeneration(indexDir, embedder, { expectedEmbedderId: embedder.id });
   if (!loaded) return [];
-  return [...loaded.passagesById.values()].map((p) => `${p.source} ${p.lines.join("-")}: ${p.text}`).sort();
+  const { passages } = loaded;
+  const lines = passages.labels.flatMap((label) =>
+    passages.occurrences(label).map((o) => `${o.source} ${o.lines.join("-")}: ${passages.passage(label).text}`),
+  );
+  await loaded.close();
+  return lines.sort();
 }
 
 async function referenceBuild(corpusDir: string, name: string): Promise<string[]> {

@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/pr
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildConfiguredIndex, openPipelineWithIndex } from "../src/app.js";
+import { buildConfiguredIndex, withPipeline } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { LOCK_FILE } from "../src/index/index-layout.js";
 import { openIndexGeneration } from "../src/index/load-index.js";
@@ -53,12 +53,16 @@ async function servedPassages(indexDir: string): Promise<string[]> {
   const embedder = new LocalHashEmbeddings();
   const loaded = await openIndexGeneration(indexDir, embedder, { expectedEmbedderId: embedder.id });
   if (!loaded) return [];
-  return [...loaded.passagesById.values()].map((p) => `${p.source} ${p.lines.join("-")}: ${p.text}`).sort();
+  const { passages } = loaded;
+  const lines = passages.labels.flatMap((label) =>
+    passages.occurrences(label).map((o) => `${o.source} ${o.lines.join("-")}: ${passages.passage(label).text}`),
+  );
+  await loaded.close();
+  return lines.sort();
 }
 
-async function ask(config: Config, question: string) {
-  const { pipeline } = await openPipelineWithIndex(config, createSilentLogger(), { buildIfMissing: false });
-  return pipeline.ask(question);
+function ask(config: Config, question: string) {
+  return withPipeline(config, createSilentLogger(), { buildIfMissing: false }, (pipeline) => pipeline.ask(question));
 }
 
 async function copyOfPreviousIndex(name: string): Promise<string> {
@@ -114,7 +118,7 @@ const KILL_POINTS = [
   { point: "embedding", when: "while embedding, between batches", full: false },
   { point: "inserting", when: "while inserting vectors", full: true },
   { point: "writing", when: "as it starts writing", full: true },
-  { point: "vectors-written", when: "with hnswlib.index, docstore.json and args.json written", full: false },
+  { point: "vectors-written", when: "with hnswlib.index, args.json and passages.bin written", full: false },
   { point: "extras-written", when: "with everything but the manifest written", full: true },
   { point: "before-swap", when: "with the new generation complete and CURRENT.tmp written, before the swap", full: false },
 ].filter((k) => FULL || !k.full);

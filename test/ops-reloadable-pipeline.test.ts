@@ -132,4 +132,22 @@ describe("createReloadablePipeline", () => {
     expect(reloadable.getPassage("b-p")?.text).toBe("b");
     expect(reloadable.getPassage("a-p")?.text).toBe("a");
   });
+
+  it("GIVEN three generations in turn THEN the first is closed once the third is served, and the served and previous ones stay open", async () => {
+    const closed: string[] = [];
+    const opened = ["a", "b", "c"].map((name) => {
+      const indexed = fakeIndexed(name);
+      return { ...indexed, loaded: { ...indexed.loaded, close: async () => void closed.push(name) } };
+    });
+    let generation = 0;
+    const reloadable = createReloadablePipeline({ open: async () => opened[generation], readGeneration: async () => opened[generation].loaded.dir, log: silent });
+    await reloadable.reload("start");
+    generation = 1;
+    await reloadable.reload("new index");
+    expect(closed).toEqual([]);
+    generation = 2;
+    await reloadable.reload("newer index");
+    expect(closed).toEqual(["a"]);
+    expect(reloadable.getPassage("b-p")).toMatchObject({ text: "b" });
+  });
 });

@@ -35,7 +35,7 @@ export interface HitRate {
 }
 
 export interface ServeMeasure {
-  /** openPipelineWithIndex: manifest, HNSW, docstore and lexical index, until the first question can run. */
+  /** openPipelineWithIndex: manifest, checksums, HNSW graph, passage store and lexical index, until the first question can run. */
   loadMs: number;
   search: LatencySummary;
   ask: LatencySummary;
@@ -68,28 +68,31 @@ const DENSE_CANDIDATES = 50;
 export async function measureBuild(job: SizeJob): Promise<BuildMeasure> {
   const config = configForJob(job);
   const started = performance.now();
-  let readingEnd = started;
-  const firstSeen: Partial<Record<BuildProgress["phase"], number>> = {};
+  // Embedding and insertion alternate batch by batch, so each stretch between two progress events counts
+  // towards the phase that the first of them announced.
+  const spent: Record<BuildProgress["phase"], number> = { reading: 0, embedding: 0, inserting: 0, writing: 0 };
+  let phase: BuildProgress["phase"] = "reading";
+  let since = started;
   const summary = await buildConfiguredIndex(config, {
     rebuild: true,
     onProgress(progress) {
       const now = performance.now();
-      if (progress.phase === "reading") readingEnd = now;
-      else firstSeen[progress.phase] ??= now;
+      spent[phase] += now - since;
+      phase = progress.phase;
+      since = now;
     },
   });
   const ended = performance.now();
-  const inserting = firstSeen.inserting ?? ended;
-  const writing = firstSeen.writing ?? ended;
-  const seconds = (a: number, b: number) => roundTo(Math.max(0, b - a) / 1000, 3);
+  spent[phase] += ended - since;
+  const seconds = (ms: number) => roundTo(Math.max(0, ms) / 1000, 3);
   const generation = await readCurrentGeneration(config.INDEX_DIR);
   return {
-    seconds: seconds(started, ended),
+    seconds: seconds(ended - started),
     phases: {
-      readingChunking: seconds(started, readingEnd),
-      embedding: seconds(readingEnd, inserting),
-      inserting: seconds(inserting, writing),
-      writing: seconds(writing, ended),
+      readingChunking: seconds(spent.reading),
+      embedding: seconds(spent.embedding),
+      inserting: seconds(spent.inserting),
+      writing: seconds(spent.writing),
     },
     files: summary.files,
     articles: summary.articles,
@@ -176,11 +179,11 @@ export async function measureServing(job: SizeJob): Promise<ServeMeasure> {
   const index = loaded.store.index;
   const denseTimes = vectors.map((vector) => {
     const started = performance.now();
-    index.searchKnn(vector, Math.min(DENSE_CANDIDATES, loaded.labels.length));
+    index.searchKnn(vector, Math.min(DENSE_CANDIDATES, loaded.passages.size));
     return performance.now() - started;
   });
   const efs = [...new Set([...job.recallEfs, config.HNSW_EF])].sort((a, b) => a - b);
-  const recallAt10ByEf = measureRecall(index, loaded.labels, vectors, { k: 10, efs });
+  const recallAt10ByEf = measureRecall(index, loaded.passages.labels, vectors, { k: 10, efs });
   return {
     loadMs: roundTo(loadMs, 1),
     search,

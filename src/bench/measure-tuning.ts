@@ -36,7 +36,7 @@ export async function measureTuning(job: SizeJob, status: (line: string) => void
   const loaded = await openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id });
   if (!loaded) throw new Error(`No index in ${config.INDEX_DIR} to tune on.`);
   const source = loaded.store.index;
-  const points = loaded.labels.map((label) => source.getPoint(label));
+  const points = loaded.passages.labels.map((label) => source.getPoint(label));
   const grid = job.tuneGrid ?? DEFAULT_TUNING_GRID;
   const queries = await Promise.all([...new Set(job.queries)].map((q) => embedder.embedQuery(q)));
 
@@ -67,7 +67,7 @@ export async function measureTuning(job: SizeJob, status: (line: string) => void
     }
   }
 
-  const texts = loaded.labels.map((label) => loaded.passagesByLabel.get(label)!.text);
+  const texts = loaded.passages.labels.map((label) => loaded.passages.passage(label).text);
   const batches = [];
   for (const batchSize of grid.batchSizes) {
     const started = performance.now();

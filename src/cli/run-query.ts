@@ -1,5 +1,5 @@
 // `npm run ask` and `npm run search`: one question from the arguments, or one per stdin line (batch mode).
-import { openPipelineWithIndex } from "../app.js";
+import { withPipeline } from "../app.js";
 import { createLogger } from "../log.js";
 import { QuestionError } from "../core/normalize-question.js";
 import type { Pipeline } from "../core/ports.js";
@@ -29,23 +29,22 @@ export function runQuery(mode: Mode, argv: string[], io: CliIo): Promise<number>
     const questions = readQuestions(io, options.positionals);
     const first = await questions.next();
     if (first.done) return 0;
-    const { pipeline } = await openPipelineWithIndex(config, log, {
-      checkStale: true,
-      notice: (message) => io.stderr.write(`${message}\n`),
-    });
-    const batch = options.positionals.length === 0;
-    if (batch) options.json = true; // batch mode is for machines: one JSON object per line, in order
-    let failures = 0;
-    for (let next: IteratorResult<string> = first; !next.done; next = await questions.next()) {
-      try {
-        io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io)}\n`);
-      } catch (error) {
-        // In batch mode a bad line must not stop the rest: it gets an error object in its place.
-        if (!batch || !(error instanceof QuestionError)) throw error;
-        failures++;
-        io.stdout.write(`${JSON.stringify({ question: next.value, error: error.message })}\n`);
+    const openOptions = { checkStale: true, notice: (message: string) => io.stderr.write(`${message}\n`) };
+    return withPipeline(config, log, openOptions, async (pipeline) => {
+      const batch = options.positionals.length === 0;
+      if (batch) options.json = true; // batch mode is for machines: one JSON object per line, in order
+      let failures = 0;
+      for (let next: IteratorResult<string> = first; !next.done; next = await questions.next()) {
+        try {
+          io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io)}\n`);
+        } catch (error) {
+          // In batch mode a bad line must not stop the rest: it gets an error object in its place.
+          if (!batch || !(error instanceof QuestionError)) throw error;
+          failures++;
+          io.stdout.write(`${JSON.stringify({ question: next.value, error: error.message })}\n`);
+        }
       }
-    }
-    return failures > 0 ? 1 : 0;
+      return failures > 0 ? 1 : 0;
+    });
   });
 }

@@ -46,7 +46,10 @@ export function isoDay(date: string | undefined): string | undefined {
   return match ? match[1] : undefined;
 }
 
-function occurrenceMatches(occurrence: Occurrence, filters: SearchFilters): boolean {
+/** Where a text occurs, as far as the filters look: its file and its article's date. */
+export type Place = Pick<Occurrence, "source" | "date">;
+
+function occurrenceMatches(occurrence: Place, filters: SearchFilters): boolean {
   if (filters.source && !matchesGlob(occurrence.source, filters.source)) return false;
   if (filters.since || filters.until) {
     const day = isoDay(occurrence.date);
@@ -71,6 +74,11 @@ export function matchesFilters(passage: Passage, filters: SearchFilters | undefi
   if (!hasFilters(filters)) return true;
   if (occurrenceMatches(passage, filters)) return true;
   return (passage.duplicates ?? []).some((d) => occurrenceMatches(d, filters));
+}
+
+/** `matchesFilters` over the places a text occurs, for indexes that know them without reading the text. */
+export function anyPlaceMatches(places: readonly Place[], filters: SearchFilters | undefined): boolean {
+  return !hasFilters(filters) || places.some((place) => occurrenceMatches(place, filters));
 }
 
 /**

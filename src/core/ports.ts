@@ -1,4 +1,5 @@
 // The interfaces that adapters implement and front ends (CLI, Discord) consume.
+import type { Place } from "./match-filters.js";
 import type { Answer, Passage, Ranked, SearchFilters, Timings } from "./types.js";
 
 /** Structurally the same as LangChain's `Embeddings`, so any LangChain embedder fits. */
@@ -74,6 +75,11 @@ export interface PassageSearcher {
   /** Best passages by BM25, best first. */
   searchLexical(text: string, k: number, allow?: (label: number) => boolean): Candidate[];
   passage(label: number): Passage;
+  /**
+   * Where a label's text occurs (primary first), when the index knows it without reading the passage:
+   * filters then test thousands of HNSW candidates cheaply. Filters fall back to `passage` without it.
+   */
+  places?(label: number): readonly Place[];
   /** The lexical index's idf of a term (query-term weights for re-ranking); every term weighs 1 without it. */
   idf?(term: string): number;
 }

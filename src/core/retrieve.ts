@@ -4,7 +4,7 @@
 import { resolveRecency, recencyFit, type DateWindow } from "./resolve-recency.js";
 import { DEFAULT_RETRIEVAL, type RetrievalSettings, type RerankWeights } from "./retrieval-settings.js";
 import { lexicalTerms } from "./lexical-index.js";
-import { hasFilters, matchesFilters, viewThroughFilters } from "./match-filters.js";
+import { anyPlaceMatches, hasFilters, matchesFilters, viewThroughFilters } from "./match-filters.js";
 import type { PassageSearcher } from "./ports.js";
 import type { Passage, Query, Ranked } from "./types.js";
 
@@ -463,7 +463,11 @@ export async function retrieveHybrid(
   settings: RetrievalSettings = DEFAULT_RETRIEVAL,
 ): Promise<ScoredCandidate[]> {
   const filters = query.filters;
-  const allow = hasFilters(filters) ? (label: number) => matchesFilters(searcher.passage(label), filters) : undefined;
+  const allow = !hasFilters(filters)
+    ? undefined
+    : searcher.places
+      ? (label: number) => anyPlaceMatches(searcher.places!(label), filters)
+      : (label: number) => matchesFilters(searcher.passage(label), filters);
   const depth = Math.max(settings.channelDepth, query.k);
   const [dense, lexical] = await Promise.all([
     settings.weights.dense > 0 || settings.fusion.denseWeight > 0 ? searcher.searchDense(query.text, depth, allow) : [],

@@ -1,23 +1,21 @@
 // Corpus → passages → vectors → a new index generation, incrementally and atomically.
 import { createHash } from "node:crypto";
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Document } from "@langchain/core/documents";
-import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import hnswlib from "hnswlib-node";
 import { chunkArticle, DEFAULT_CHUNKING, type ChunkOptions } from "../core/chunk-article.js";
 import type { TextEmbedder } from "../core/ports.js";
 import type { Article, Passage, Skipped } from "../core/types.js";
 import {
   acquireBuildLock,
-  hashFile,
-  HNSWLIB_FILES,
+  checksumFile,
   IndexError,
   MANIFEST_FILE,
   newGenerationName,
   publishGeneration,
   readCurrentGeneration,
   removeStaleGenerations,
+  VECTOR_FILES,
   writeJsonFile,
   type PublishPhase,
 } from "./index-layout.js";
@@ -29,9 +27,9 @@ import {
   type FileEntry,
   type HnswParams,
   type Manifest,
-  type StoredDocMetadata,
   type StoredOccurrence,
 } from "./manifest.js";
+import { PASSAGES_FILE, writePassageStore } from "./passage-store.js";
 
 /** How the builder reaches the corpus; the composition root passes the real readers. */
 export interface CorpusReader<File extends { source: string }> {
@@ -41,7 +39,7 @@ export interface CorpusReader<File extends { source: string }> {
 }
 
 /** Files written next to the HNSWLib files of a generation (e.g. the lexical index), built from all passages. */
-export type ExtraWriter = (generationDir: string, passages: Array<Passage & { label: number }>) => Promise<string[]>;
+export type ExtraWriter = (generationDir: string, passages: Array<{ label: number; text: string; title: string }>) => Promise<string[]>;
 
 export interface BuildProgress {
   phase: "reading" | "embedding" | "inserting" | "writing";
@@ -91,12 +89,6 @@ interface DocEntry {
 
 const textKey = (text: string) => createHash("sha256").update(text).digest("base64url");
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
-
-function createEmptyStore(embedder: TextEmbedder, dimensions: number, hnsw: HnswParams, capacity: number): HNSWLib {
-  const index = new hnswlib.HierarchicalNSW("cosine", dimensions);
-  index.initIndex({ maxElements: Math.max(capacity, 1), m: hnsw.m, efConstruction: hnsw.efConstruction });
-  return new HNSWLib(embedder as never, { space: "cosine", numDimensions: dimensions, index });
-}
 
 /**
  * Brings the index in `indexDir` up to date with the corpus: unchanged files keep their vectors, changed
@@ -171,16 +163,43 @@ async function buildLocked<File extends { source: string }>(
     return summarize({ files, articles, reused, embedded: 0, removed: 0, skipped, started, changed: false });
   }
   const previous = prior ? await openPreviousForUpdate(options) : null;
-  // A generation whose vectors cannot be read (or that a concurrent swap replaced) is rebuilt from scratch.
-  if (prior && previous?.dir !== prior.dir) return buildLocked({ ...options, rebuild: true }, chunking, hnsw, started);
+  try {
+    // A generation whose vectors cannot be read (or that a concurrent swap replaced) is rebuilt from scratch.
+    if (prior && previous?.dir !== prior.dir) return await buildLocked({ ...options, rebuild: true }, chunking, hnsw, started);
+    const changes = { files, fresh, removedSources, skipped, articles, reused, started };
+    return await writeGeneration(options, chunking, hnsw, previous, changes, progress);
+  } finally {
+    await previous?.close();
+  }
+}
 
+interface CorpusChanges {
+  files: Record<string, FileEntry>;
+  fresh: Array<{ source: string; passages: Passage[] }>;
+  removedSources: string[];
+  skipped: Skipped[];
+  articles: number;
+  reused: number;
+  started: number;
+}
+
+/** Applies the corpus changes to the previous generation's passages and vectors and publishes the result. */
+async function writeGeneration<File extends { source: string }>(
+  options: BuildOptions<File>,
+  chunking: ChunkOptions,
+  hnsw: HnswParams,
+  previous: LoadedIndex | null,
+  { files, fresh, removedSources, skipped, articles, reused, started }: CorpusChanges,
+  progress: (p: Partial<BuildProgress> & Pick<BuildProgress, "phase">) => void,
+): Promise<BuildSummary> {
   // Documents by label, and labels by text, from the previous generation (or empty).
   const docs = new Map<number, DocEntry>();
   const labelByText = new Map<string, number>();
   if (previous) {
-    for (const [label, passage] of previous.passagesByLabel) {
-      docs.set(label, { text: passage.text, occurrences: previous.occurrencesByLabel.get(label)! });
-      labelByText.set(textKey(passage.text), label);
+    for (const label of previous.passages.labels) {
+      const text = previous.passages.passage(label).text;
+      docs.set(label, { text, occurrences: previous.passages.occurrences(label) });
+      labelByText.set(textKey(text), label);
     }
   }
 
@@ -225,48 +244,51 @@ async function buildLocked<File extends { source: string }>(
     docs.delete(label);
   }
 
-  const vectors = await embedInBatches(options.embedder, toEmbed, options.batchSize ?? 256, (n) =>
-    progress({ phase: "embedding", embedded: n, toEmbed: toEmbed.length }),
-  );
-
-  progress({ phase: "inserting", embedded: vectors.length, toEmbed: toEmbed.length });
-  const dimensions = vectors[0]?.length ?? previous?.manifest.embedder.dimensions ?? (await options.embedder.embedQuery("dimension probe")).length;
-  const store =
-    previous?.store ?? createEmptyStore(options.embedder, dimensions, hnsw, toEmbed.length);
-  const index = store.index;
-  for (const label of orphans) index.markDelete(label);
-  const firstLabel = index.getCurrentCount();
-  if (firstLabel + vectors.length > index.getMaxElements()) index.resizeIndex(firstLabel + vectors.length);
-  for (const [i, vector] of vectors.entries()) {
-    const label = firstLabel + i;
-    index.addPoint(vector, label);
-    const text = toEmbed[i];
-    const occurrences = pendingByText.get(textKey(text))!;
-    docs.set(label, { text, occurrences });
-    for (const o of occurrences) files[o.source].passages.push({ id: o.id, label });
+  // Each batch is inserted as soon as it is embedded, so that no more than one batch of vectors is held.
+  let index = previous?.store.index;
+  for (const label of orphans) index!.markDelete(label);
+  const firstLabel = index?.getCurrentCount() ?? 0;
+  if (index && firstLabel + toEmbed.length > index.getMaxElements()) index.resizeIndex(firstLabel + toEmbed.length);
+  const batchSize = options.batchSize ?? 256;
+  for (let start = 0; start < toEmbed.length; start += batchSize) {
+    const texts = toEmbed.slice(start, start + batchSize);
+    progress({ phase: "embedding", embedded: start, toEmbed: toEmbed.length });
+    const vectors = await options.embedder.embedDocuments(texts);
+    if (vectors.length !== texts.length) throw new IndexError(`The embedder returned ${vectors.length} vectors for ${texts.length} texts.`);
+    progress({ phase: "inserting", embedded: start + texts.length, toEmbed: toEmbed.length });
+    index ??= createGraph(vectors[0].length, hnsw, toEmbed.length);
+    for (const [i, vector] of vectors.entries()) {
+      if (vector.length !== index.getNumDimensions()) {
+        throw new IndexError(`The embedder returned a vector of ${vector.length} dimensions, expected ${index.getNumDimensions()}.`);
+      }
+      const label = firstLabel + start + i;
+      index.addPoint(vector, label);
+      const occurrences = pendingByText.get(textKey(texts[i]))!;
+      docs.set(label, { text: texts[i], occurrences });
+      for (const o of occurrences) files[o.source].passages.push({ id: o.id, label });
+    }
   }
+  // An empty corpus still gets a (empty) graph of the embedder's dimensions.
+  index ??= createGraph((await options.embedder.embedQuery("dimension probe")).length, hnsw, 0);
 
-  // LangChain's docstore `add` checks every key against every existing key (quadratic), so the map is
-  // rebuilt directly: the saved format is still exactly HNSWLib's.
-  const docMap = store.docstore._docs;
-  docMap.clear();
-  for (const [label, doc] of docs) {
-    const metadata: StoredDocMetadata = { occurrences: doc.occurrences };
-    docMap.set(String(label), new Document({ pageContent: doc.text, metadata }));
-  }
-
-  progress({ phase: "writing", embedded: vectors.length, toEmbed: toEmbed.length });
+  progress({ phase: "writing", embedded: toEmbed.length, toEmbed: toEmbed.length });
   const generationDir = path.join(options.indexDir, newGenerationName());
-  await store.save(generationDir);
+  await mkdir(generationDir, { recursive: true });
+  const dimensions = index.getNumDimensions();
+  // LangChain HNSWLib's own vector files (its args.json holds the space and dimensions).
+  await index.writeIndex(path.join(generationDir, "hnswlib.index"));
+  await writeFile(path.join(generationDir, "args.json"), JSON.stringify({ space: "cosine", numDimensions: dimensions }));
+  const stored = [...docs.entries()].map(([label, d]) => ({ label, text: d.text, occurrences: d.occurrences }));
+  await writePassageStore(path.join(generationDir, PASSAGES_FILE), stored);
   await options.onPhase?.("vectors-written");
-  const passages = [...docs.entries()].map(([label, d]) => ({ ...d.occurrences[0], text: d.text, label }));
+  const passages = stored.map((d) => ({ label: d.label, text: d.text, title: d.occurrences[0].title }));
   const extras = (await options.writeExtras?.(generationDir, passages)) ?? [];
   await options.onPhase?.("extras-written");
   const fileSizes: Record<string, number> = {};
   const checksums: Record<string, string> = {};
-  for (const name of [...HNSWLIB_FILES, ...extras]) {
+  for (const name of [...VECTOR_FILES, PASSAGES_FILE, ...extras]) {
     fileSizes[name] = (await stat(path.join(generationDir, name))).size;
-    checksums[name] = await hashFile(path.join(generationDir, name));
+    checksums[name] = await checksumFile(path.join(generationDir, name));
   }
   const manifest: Manifest = {
     version: MANIFEST_VERSION,
@@ -282,7 +304,13 @@ async function buildLocked<File extends { source: string }>(
   manifest.checksum = computeManifestChecksum(manifest);
   await writeJsonFile(path.join(generationDir, MANIFEST_FILE), manifest);
   await publishGeneration(options.indexDir, generationDir, options.onPhase);
-  return summarize({ files, articles, reused, embedded: vectors.length, removed, skipped, started, changed: true });
+  return summarize({ files, articles, reused, embedded: toEmbed.length, removed, skipped, started, changed: true });
+}
+
+function createGraph(dimensions: number, hnsw: HnswParams, capacity: number): hnswlib.HierarchicalNSW {
+  const index = new hnswlib.HierarchicalNSW("cosine", dimensions);
+  index.initIndex({ maxElements: Math.max(capacity, 1), m: hnsw.m, efConstruction: hnsw.efConstruction });
+  return index;
 }
 
 /** The served generation's manifest when it can be updated in place: same version, embedder and settings. */
@@ -316,24 +344,6 @@ async function openPreviousForUpdate<File extends { source: string }>(options: B
     if (error instanceof IndexError) return null;
     throw error;
   }
-}
-
-async function embedInBatches(
-  embedder: TextEmbedder,
-  texts: string[],
-  batchSize: number,
-  onBatch: (embedded: number) => void,
-): Promise<number[][]> {
-  const vectors: number[][] = [];
-  for (let i = 0; i < texts.length; i += batchSize) {
-    const batch = await embedder.embedDocuments(texts.slice(i, i + batchSize));
-    if (batch.length !== Math.min(batchSize, texts.length - i)) {
-      throw new IndexError(`The embedder returned ${batch.length} vectors for ${Math.min(batchSize, texts.length - i)} texts.`);
-    }
-    vectors.push(...batch);
-    onBatch(vectors.length);
-  }
-  return vectors;
 }
 
 function summarize(s: {

@@ -2,19 +2,24 @@
 // build lock. INDEX_DIR/CURRENT names the generation folder that is served; a build writes a new generation
 // beside it and then renames CURRENT.tmp over CURRENT, so a build killed at any moment leaves the previous
 // generation loadable.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { randomBytes, randomUUID } from "node:crypto";
+import { crc32 } from "node:zlib";
 import { link, open, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 export const CURRENT_FILE = "CURRENT";
 export const LOCK_FILE = "build.lock";
 export const MANIFEST_FILE = "manifest.json";
-/** Files of one generation; the manifest is written last and records the others' sizes. */
-export const HNSWLIB_FILES = ["hnswlib.index", "docstore.json", "args.json"] as const;
+/** LangChain HNSWLib's vector files; a generation also holds passages.bin, lexical.bin and, written last, the manifest. */
+export const VECTOR_FILES = ["hnswlib.index", "args.json"] as const;
 
 export class IndexError extends Error {
   override name = "IndexError";
+}
+
+/** An index written by another version of Newsdesk: readable only by building it again. */
+export class OutdatedIndexError extends IndexError {
+  override name = "OutdatedIndexError";
 }
 
 /** The generation folder that CURRENT points to, or null when no index has been built. */
@@ -189,11 +194,25 @@ export async function acquireBuildLock(indexDir: string): Promise<() => Promise<
   throw new IndexError(`Could not take the build lock ${lockPath}; delete it if no build is running.`);
 }
 
-/** sha256 (hex) of a file, read as a stream (hnswlib.index may be hundreds of megabytes). */
-export async function hashFile(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest("hex");
+/**
+ * A file's checksum, "crc32:" and 8 hex digits, read in reused 4 MB slices. It guards against damage (a
+ * truncated copy, a flipped bit), not against someone who can write the index: CRC-32 catches every burst
+ * of up to 32 bits and checks the 400 MB of a 100k-passage index in about 0.2 s, where sha256 took 2 s, so every load can afford it.
+ */
+export async function checksumFile(file: string): Promise<string> {
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.allocUnsafe(4 << 20);
+    let crc = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      crc = crc32(buffer.subarray(0, bytesRead), crc);
+    }
+    return `crc32:${crc.toString(16).padStart(8, "0")}`;
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function writeJsonFile(file: string, value: unknown): Promise<void> {

@@ -1,21 +1,18 @@
 // Opens the served index generation, checking it before trusting it: a missing, truncated or mismatched
 // index is an IndexError that names the file and what to run, never a stack trace from native code.
+// Loading is on the bot's start-up path, so the slow part (hnswlib reading its graph, on libuv's thread
+// pool) runs while the main thread opens the passages and the lexical index.
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import type { Document } from "@langchain/core/documents";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import hnswlib from "hnswlib-node";
+import type { LexicalIndex } from "../core/lexical-index.js";
 import type { TextEmbedder } from "../core/ports.js";
-import type { Passage } from "../core/types.js";
-import { hashFile, HNSWLIB_FILES, IndexError, MANIFEST_FILE, readCurrentGeneration } from "./index-layout.js";
-import {
-  computeManifestChecksum,
-  MANIFEST_VERSION,
-  toPassage,
-  type Manifest,
-  type StoredDocMetadata,
-  type StoredOccurrence,
-} from "./manifest.js";
+import { checksumFile, IndexError, MANIFEST_FILE, OutdatedIndexError, readCurrentGeneration, VECTOR_FILES } from "./index-layout.js";
+import { LEXICAL_FILE, readLexicalIndex } from "./lexical-file.js";
+import { computeManifestChecksum, MANIFEST_VERSION, type Manifest } from "./manifest.js";
+import { PassageDocstore } from "./passage-docstore.js";
+import { openPassageStore, PASSAGES_FILE, PassageStoreError, type PassageStore } from "./passage-store.js";
 
 /** LangChain leaves HNSW's ef at 10, which loses neighbours; this is the measured default (HNSW_EF). */
 export const DEFAULT_EF = 256;
@@ -23,12 +20,12 @@ export const DEFAULT_EF = 256;
 export interface LoadedIndex {
   dir: string;
   manifest: Manifest;
+  /** LangChain's vector store over the generation's graph; its docstore reads passages on demand. */
   store: HNSWLib;
-  passagesByLabel: Map<number, Passage>;
-  occurrencesByLabel: Map<number, StoredOccurrence[]>;
-  passagesById: Map<string, Passage>;
-  /** Live passage labels in label order (for lexical ids and brute-force checks). */
-  labels: number[];
+  passages: PassageStore;
+  lexical: LexicalIndex;
+  /** Releases the passage file; the index must not be searched afterwards. */
+  close(): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -37,6 +34,8 @@ export interface OpenOptions {
 }
 
 const REBUILD_HINT = "Run `npm run index -- --rebuild` to build it again.";
+/** Every file a generation must hold besides its manifest. */
+const GENERATION_FILES = [...VECTOR_FILES, PASSAGES_FILE, LEXICAL_FILE];
 
 async function readJson<T>(file: string): Promise<T> {
   let text: string;
@@ -59,7 +58,7 @@ const damaged = (file: string, why: string) => new IndexError(`The index file ${
  * the native reader (which can crash the process on a changed byte instead of throwing).
  */
 async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
-  const names = new Set<string>([...HNSWLIB_FILES, ...Object.keys(manifest.fileSizes ?? {}), ...Object.keys(manifest.checksums ?? {})]);
+  const names = new Set<string>([...GENERATION_FILES, ...Object.keys(manifest.fileSizes ?? {}), ...Object.keys(manifest.checksums ?? {})]);
   for (const name of names) {
     if (path.basename(name) !== name) throw damaged(path.join(dir, MANIFEST_FILE), `it lists the file "${name}"`);
     const file = path.join(dir, name);
@@ -70,7 +69,7 @@ async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
   }
   for (const [name, expected] of Object.entries(manifest.checksums ?? {})) {
     const file = path.join(dir, name);
-    if ((await hashFile(file).catch(() => null)) !== expected) throw damaged(file, "its checksum does not match the manifest");
+    if ((await checksumFile(file).catch(() => null)) !== expected) throw damaged(file, "its checksum does not match the manifest");
   }
 }
 
@@ -85,19 +84,13 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return manifest;
 }
 
-/** Reads HNSWLib's three files one by one, so that an error names the file at fault. */
-async function loadStore(dir: string, manifest: Manifest, embedder: TextEmbedder): Promise<HNSWLib> {
+async function readGraph(dir: string, manifest: Manifest): Promise<{ space: "cosine" | "l2" | "ip"; index: hnswlib.HierarchicalNSW }> {
   const argsFile = path.join(dir, "args.json");
   const args = await readJson<{ space?: unknown; numDimensions?: unknown }>(argsFile);
   const space = args?.space;
   if ((space !== "cosine" && space !== "l2" && space !== "ip") || args.numDimensions !== manifest.embedder.dimensions) {
     throw damaged(argsFile, "unexpected space or dimensions");
   }
-  const docstoreFile = path.join(dir, "docstore.json");
-  const entries = await readJson<unknown>(docstoreFile);
-  const isEntry = (e: unknown): e is [string, Document] =>
-    Array.isArray(e) && e.length === 2 && typeof e[0] === "string" && typeof e[1]?.pageContent === "string";
-  if (!Array.isArray(entries) || !entries.every(isEntry)) throw damaged(docstoreFile, "not a list of documents");
   const indexFile = path.join(dir, "hnswlib.index");
   const index = new hnswlib.HierarchicalNSW(space, manifest.embedder.dimensions);
   try {
@@ -105,9 +98,22 @@ async function loadStore(dir: string, manifest: Manifest, embedder: TextEmbedder
   } catch {
     throw damaged(indexFile, "hnswlib could not read it");
   }
-  const store = new HNSWLib(embedder as never, { space, numDimensions: manifest.embedder.dimensions, index });
-  for (const [key, doc] of entries) store.docstore._docs.set(key, doc);
-  return store;
+  return { space, index };
+}
+
+/** Every passage occurrence id of the manifest with its label (for look-ups by id). */
+function* occurrenceLabels(manifest: Manifest): Iterable<[string, number]> {
+  for (const file of Object.values(manifest.files)) for (const { id, label } of file.passages) yield [id, label];
+}
+
+async function openPassages(dir: string, manifest: Manifest): Promise<PassageStore> {
+  const file = path.join(dir, PASSAGES_FILE);
+  try {
+    return await openPassageStore(file, () => occurrenceLabels(manifest));
+  } catch (error) {
+    if (error instanceof PassageStoreError) throw damaged(file, error.message);
+    throw new IndexError(`The index file ${file} is missing. ${REBUILD_HINT}`);
+  }
 }
 
 /** Opens the generation CURRENT points to; null when no index has been built in `indexDir`. */
@@ -120,7 +126,7 @@ export async function openIndexGeneration(
   if (!dir) return null;
   const manifest = await readManifest(dir);
   if (manifest.version !== MANIFEST_VERSION || !manifest.embedder || !manifest.files) {
-    throw new IndexError(`The index manifest ${path.join(dir, MANIFEST_FILE)} is from another version. ${REBUILD_HINT}`);
+    throw new OutdatedIndexError(`The index manifest ${path.join(dir, MANIFEST_FILE)} is from another version. ${REBUILD_HINT}`);
   }
   if (manifest.embedder.id !== options.expectedEmbedderId) {
     throw new IndexError(
@@ -130,24 +136,24 @@ export async function openIndexGeneration(
     );
   }
   await checkFiles(dir, manifest);
-  const store = await loadStore(dir, manifest, embedder);
-  store.index.setEf(options.ef ?? DEFAULT_EF);
-
-  const passagesByLabel = new Map<number, Passage>();
-  const occurrencesByLabel = new Map<number, StoredOccurrence[]>();
-  const passagesById = new Map<string, Passage>();
-  for (const [key, doc] of store.docstore._docs) {
-    const { occurrences } = doc.metadata as StoredDocMetadata;
-    if (!Array.isArray(occurrences) || occurrences.length === 0) {
-      throw new IndexError(`The index file ${path.join(dir, "docstore.json")} is damaged (entry ${key}). ${REBUILD_HINT}`);
-    }
-    const label = Number(key);
-    if (!Number.isInteger(label) || label < 0) throw damaged(path.join(dir, "docstore.json"), `entry ${key}`);
-    const passage = toPassage(doc.pageContent, occurrences);
-    passagesByLabel.set(label, passage);
-    occurrencesByLabel.set(label, occurrences);
-    for (const o of occurrences) passagesById.set(o.id, { ...passage, ...o, text: doc.pageContent });
+  const [graph, opened, read] = await Promise.allSettled([readGraph(dir, manifest), openPassages(dir, manifest), readLexicalIndex(dir)]);
+  if (graph.status === "rejected" || opened.status === "rejected" || read.status === "rejected") {
+    if (opened.status === "fulfilled") await opened.value.close();
+    throw [graph, opened, read].find((outcome) => outcome.status === "rejected")!.reason;
   }
-  const labels = [...passagesByLabel.keys()].sort((a, b) => a - b);
-  return { dir, manifest, store, passagesByLabel, occurrencesByLabel, passagesById, labels };
+  const { space, index } = graph.value;
+  const passages = opened.value;
+  const lexical = read.value;
+  if (passages.size !== lexical.liveCount) {
+    await passages.close();
+    throw damaged(path.join(dir, PASSAGES_FILE), `${passages.size} passages, but the lexical index has ${lexical.liveCount}`);
+  }
+  index.setEf(options.ef ?? DEFAULT_EF);
+  const store = new HNSWLib(embedder as never, {
+    space,
+    numDimensions: manifest.embedder.dimensions,
+    index,
+    docstore: new PassageDocstore(passages),
+  });
+  return { dir, manifest, store, passages, lexical, close: () => passages.close() };
 }

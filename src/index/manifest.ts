@@ -4,7 +4,8 @@ import { createHash } from "node:crypto";
 import type { ChunkOptions } from "../core/chunk-article.js";
 import type { Passage, Skipped } from "../core/types.js";
 
-export const MANIFEST_VERSION = 1;
+/** 2: passages in passages.bin (was docstore.json), CRC-32 checksums (were sha256). */
+export const MANIFEST_VERSION = 2;
 
 export interface HnswParams {
   m: number;

@@ -9,7 +9,7 @@ import type { Logger } from "../log.js";
 /** What `openPipelineWithIndex` returns, narrowed to what the swap needs. */
 export interface IndexedPipeline {
   pipeline: Pipeline;
-  loaded: { dir: string; manifest: Pick<Manifest, "builtAt" | "embedder" | "files"> };
+  loaded: { dir: string; manifest: Pick<Manifest, "builtAt" | "embedder" | "files">; close?(): Promise<void> };
 }
 
 export interface ServedIndex {
@@ -73,7 +73,7 @@ export function createReloadablePipeline(options: ReloadablePipelineOptions): Re
   const now = options.now ?? Date.now;
   let current: { opened: IndexedPipeline; served: ServedIndex } | null = null;
   // Kept for "Show passages" on answers given from the index before: their passage ids may be gone now.
-  let previous: Pipeline | null = null;
+  let previous: IndexedPipeline | null = null;
   let failure: string | undefined;
   let queue: Promise<unknown> = Promise.resolve();
 
@@ -91,7 +91,10 @@ export function createReloadablePipeline(options: ReloadablePipelineOptions): Re
       const opened = await options.open();
       const served = describeServed(opened, now());
       const before = current?.served;
-      previous = current?.opened.pipeline ?? null;
+      // The index before the previous one is no longer reachable from any answer: its files are released.
+      const dropped = previous;
+      previous = current?.opened ?? null;
+      await dropped?.loaded.close?.().catch((error: unknown) => log.warn({ err: error }, "closing an old index failed"));
       current = { opened, served };
       failure = undefined;
       log.info({ reason, generation: served.generation, previous: before?.generation, articles: served.articles, passages: served.passages }, "index loaded");
@@ -108,7 +111,7 @@ export function createReloadablePipeline(options: ReloadablePipelineOptions): Re
     ask: async (question, askOptions) => serving().ask(question, askOptions),
     search: async (query, searchOptions) => serving().search(query, searchOptions),
     listArticles: (filter) => current?.opened.pipeline.listArticles(filter) ?? [],
-    getPassage: (id) => current?.opened.pipeline.getPassage(id) ?? previous?.getPassage(id),
+    getPassage: (id) => current?.opened.pipeline.getPassage(id) ?? previous?.pipeline.getPassage(id),
     served: () => current?.served ?? null,
     lastFailure: () => failure,
     reload(reason) {
