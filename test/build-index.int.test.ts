@@ -72,7 +72,7 @@ afterEach(async () => {
   await rm(path.dirname(corpusDir), { recursive: true, force: true });
 });
 
-function build(embedder: TextEmbedder, extra: { rebuild?: boolean } = {}) {
+function build(embedder: TextEmbedder, extra: { rebuild?: boolean; workerThreshold?: number; indexDir?: string } = {}) {
   return buildIndex({
     corpusDir,
     indexDir,
@@ -156,6 +156,34 @@ describe("incremental index build", () => {
     expect(best.pageContent).toContain("Mikhail Kamynin");
     expect(best.metadata.occurrences).toMatchObject([{ source: "moscow.txt", lines: [1, 2] }]);
     await loaded!.close();
+  });
+
+  it("GIVEN the graph built in a worker thread THEN dense search finds exactly what an in-thread graph finds, before and after an update", async () => {
+    const inWorker = path.join(path.dirname(indexDir), "index-worker");
+    const denseHits = async (dir: string) => {
+      const embedder = new LocalHashEmbeddings();
+      const loaded = await openIndexGeneration(dir, embedder, { expectedEmbedderId: "test-embedder" });
+      const searcher = createIndexSearcher(loaded!, embedder);
+      const hits = [];
+      for (const query of ["Kamynin Foreign Ministry", "Erez crossing", "olive harvests in Seville"]) {
+        hits.push((await searcher.searchDense(query, 3)).map((c) => `${searcher.passage(c.label).source}:${c.score.toFixed(6)}`));
+      }
+      await loaded!.close();
+      return hits;
+    };
+    const { embedder } = countingEmbedder();
+    await build(embedder);
+    const built = await build(embedder, { workerThreshold: 0, indexDir: inWorker });
+    expect(built).toMatchObject({ embedded: 3, chunks: 3 });
+    expect(await denseHits(inWorker)).toEqual(await denseHits(indexDir));
+
+    await writeFile(path.join(corpusDir, "madrid.txt"), "Spain's olive harvests in Seville broke records.\n");
+    await unlink(path.join(corpusDir, "gaza.txt"));
+    await build(embedder);
+    const updated = await build(embedder, { workerThreshold: 0, indexDir: inWorker });
+    expect(updated).toMatchObject({ embedded: 1, removed: 2, chunks: 2 });
+    expect(await denseHits(inWorker)).toEqual(await denseHits(indexDir));
+    expect((await denseHits(inWorker))[2][0]).toMatch(/^madrid\.txt:/);
   });
 
   it("GIVEN --rebuild THEN every passage is embedded again", async () => {

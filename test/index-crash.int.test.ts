@@ -111,15 +111,15 @@ async function expectPreviousIndexAnswers(config: Config, check: typeof expect) 
 const FULL = Boolean(process.env.RELIABILITY_FULL);
 
 // Each kill costs a Node process (seconds of CPU on two cores). Killed while reading, embedding, inserting or
-// as writing starts, a build leaves the same disk (its lock, nothing else); with the HNSWLib files or with
+// as writing starts, a build leaves the same disk (its lock, nothing else); with the passages or with
 // everything but the manifest written, the same kind of partial generation. The default run tries one of each.
 const KILL_POINTS = [
   { point: "reading", when: "while reading the corpus", full: true },
   { point: "embedding", when: "while embedding, between batches", full: false },
   { point: "inserting", when: "while inserting vectors", full: true },
   { point: "writing", when: "as it starts writing", full: true },
-  { point: "vectors-written", when: "with hnswlib.index, args.json and passages.bin written", full: false },
-  { point: "extras-written", when: "with everything but the manifest written", full: true },
+  { point: "passages-written", when: "with args.json, passages.bin and lexical.bin written, the graph still inserting", full: false },
+  { point: "vectors-written", when: "with everything but the manifest written", full: true },
   { point: "before-swap", when: "with the new generation complete and CURRENT.tmp written, before the swap", full: false },
 ].filter((k) => FULL || !k.full);
 

@@ -1,8 +1,7 @@
 // Corpus → passages → vectors → a new index generation, incrementally and atomically.
 import { createHash } from "node:crypto";
-import { mkdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
-import hnswlib from "hnswlib-node";
 import { chunkArticle, DEFAULT_CHUNKING, type ChunkOptions } from "../core/chunk-article.js";
 import type { TextEmbedder } from "../core/ports.js";
 import type { Article, Passage, Skipped } from "../core/types.js";
@@ -15,11 +14,11 @@ import {
   publishGeneration,
   readCurrentGeneration,
   removeStaleGenerations,
-  VECTOR_FILES,
   writeJsonFile,
   type PublishPhase,
 } from "./index-layout.js";
-import { openIndexGeneration, readManifest, type LoadedIndex } from "./load-index.js";
+import { createIndexDraft, type DraftProgress } from "./index-draft.js";
+import { openPassages, readManifest, verifyCurrentGeneration } from "./load-index.js";
 import {
   computeManifestChecksum,
   DEFAULT_HNSW,
@@ -27,9 +26,8 @@ import {
   type FileEntry,
   type HnswParams,
   type Manifest,
-  type StoredOccurrence,
 } from "./manifest.js";
-import { PASSAGES_FILE, writePassageStore } from "./passage-store.js";
+import type { PassageStore } from "./passage-store.js";
 
 /** How the builder reaches the corpus; the composition root passes the real readers. */
 export interface CorpusReader<File extends { source: string }> {
@@ -50,8 +48,11 @@ export interface BuildProgress {
   toEmbed: number;
 }
 
-/** Points after the writing starts, in order: the HNSWLib files saved, the extras saved, then the publish. */
-export type BuildPhase = "vectors-written" | "extras-written" | PublishPhase;
+/**
+ * Points after the writing starts, in order: args.json, passages.bin and the extras written (the graph may
+ * still be inserting), then hnswlib.index written too (all but the manifest), then the publish.
+ */
+export type BuildPhase = "passages-written" | "vectors-written" | PublishPhase;
 
 export interface BuildOptions<File extends { source: string }> {
   corpusDir: string;
@@ -65,6 +66,8 @@ export interface BuildOptions<File extends { source: string }> {
   rebuild?: boolean;
   writeExtras?: ExtraWriter;
   onProgress?: (progress: BuildProgress) => void;
+  /** New vectors above which the HNSW graph is built in a worker thread; default 4096 (tests lower it). */
+  workerThreshold?: number;
   /** Awaited at each BuildPhase; tests use it to kill or hold a build at an exact point. Default: nothing. */
   onPhase?: (phase: BuildPhase) => void | Promise<void>;
 }
@@ -82,12 +85,6 @@ export interface BuildSummary {
   changed: boolean;
 }
 
-interface DocEntry {
-  text: string;
-  occurrences: StoredOccurrence[];
-}
-
-const textKey = (text: string) => createHash("sha256").update(text).digest("base64url");
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /**
@@ -114,203 +111,116 @@ async function buildLocked<File extends { source: string }>(
   hnsw: HnswParams,
   started: number,
 ): Promise<BuildSummary> {
-  // The manifest alone decides what changed; the previous vectors are loaded only when something did, so
+  // The manifest alone decides what changed; the previous index is opened only when something did, so
   // a run with no change costs reading and hashing the corpus, not loading the index.
   const prior = options.rebuild ? null : await readPriorManifest(options, chunking, hnsw);
   const listing = await options.corpus.listFiles(options.corpusDir);
   const skipped = [...listing.skipped];
   const files: Record<string, FileEntry> = {};
-  const fresh: Array<{ source: string; passages: Passage[] }> = [];
+  const changed: Array<{ source: string; passages: Passage[] }> = [];
   let articles = 0;
   let reused = 0;
+  let passagesRead = 0;
   const progress = (p: Partial<BuildProgress> & Pick<BuildProgress, "phase">) =>
     options.onProgress?.({ files: 0, totalFiles: listing.files.length, passages: 0, embedded: 0, toEmbed: 0, ...p });
-
-  for (const [i, file] of listing.files.entries()) {
-    const before = prior?.manifest.files[file.source];
-    const read = await options.corpus.readFile(file);
-    if ("skipped" in read) {
-      skipped.push(read.skipped);
-      // A file that could not be read this time keeps what it had: nothing is lost to a transient error.
-      if (before) files[file.source] = before;
-      continue;
-    }
-    const hash = sha256(read.bytes);
-    if (before && before.hash === hash) {
-      files[file.source] = before;
-      articles += before.articles;
-      reused += before.passages.length;
-      // An unchanged file is not parsed again, so what its parse skipped is reported from the manifest.
-      skipped.push(...(before.skipped ?? []));
-    } else {
-      const parsed = options.corpus.parseFile(file.source, read.bytes);
-      skipped.push(...parsed.skipped);
-      const passages = parsed.articles.flatMap((a) => chunkArticle(a, chunking));
-      articles += parsed.articles.length;
-      files[file.source] = { hash, articles: parsed.articles.length, passages: [] };
-      if (parsed.skipped.length > 0) files[file.source].skipped = parsed.skipped;
-      fresh.push({ source: file.source, passages });
-    }
-    progress({ phase: "reading", files: i + 1, passages: reused + fresh.reduce((n, f) => n + f.passages.length, 0) });
-  }
-
-  const removedSources = Object.keys(prior?.manifest.files ?? {}).filter(
-    (source) => files[source]?.hash !== prior!.manifest.files[source].hash,
-  );
-  if (prior && fresh.length === 0 && removedSources.length === 0) {
-    // Generations left by a killed build are cleared even when there is nothing new to publish.
-    await removeStaleGenerations(options.indexDir, path.basename(prior.dir));
-    return summarize({ files, articles, reused, embedded: 0, removed: 0, skipped, started, changed: false });
-  }
-  const previous = prior ? await openPreviousForUpdate(options) : null;
+  const draftOptions = {
+    embedder: options.embedder,
+    batchSize: options.batchSize ?? 256,
+    hnsw,
+    workerThreshold: options.workerThreshold,
+    onProgress: (p: DraftProgress) => progress({ ...p, passages: passagesRead }),
+  };
+  // A fresh build streams: each file's new passages are embedded and handed to the graph while the next
+  // files are read. An update must first know what changed, so it reads everything before touching the graph.
+  let draft = prior ? null : await createIndexDraft(draftOptions);
   try {
-    // A generation whose vectors cannot be read (or that a concurrent swap replaced) is rebuilt from scratch.
-    if (prior && previous?.dir !== prior.dir) return await buildLocked({ ...options, rebuild: true }, chunking, hnsw, started);
-    const changes = { files, fresh, removedSources, skipped, articles, reused, started };
-    return await writeGeneration(options, chunking, hnsw, previous, changes, progress);
-  } finally {
-    await previous?.close();
-  }
-}
-
-interface CorpusChanges {
-  files: Record<string, FileEntry>;
-  fresh: Array<{ source: string; passages: Passage[] }>;
-  removedSources: string[];
-  skipped: Skipped[];
-  articles: number;
-  reused: number;
-  started: number;
-}
-
-/** Applies the corpus changes to the previous generation's passages and vectors and publishes the result. */
-async function writeGeneration<File extends { source: string }>(
-  options: BuildOptions<File>,
-  chunking: ChunkOptions,
-  hnsw: HnswParams,
-  previous: LoadedIndex | null,
-  { files, fresh, removedSources, skipped, articles, reused, started }: CorpusChanges,
-  progress: (p: Partial<BuildProgress> & Pick<BuildProgress, "phase">) => void,
-): Promise<BuildSummary> {
-  // Documents by label, and labels by text, from the previous generation (or empty).
-  const docs = new Map<number, DocEntry>();
-  const labelByText = new Map<string, number>();
-  if (previous) {
-    for (const label of previous.passages.labels) {
-      const text = previous.passages.passage(label).text;
-      docs.set(label, { text, occurrences: previous.passages.occurrences(label) });
-      labelByText.set(textKey(text), label);
-    }
-  }
-
-  // Remove the occurrences of deleted and changed files; a label left with none is an orphan.
-  let removed = 0;
-  const orphans = new Set<number>();
-  for (const source of removedSources) {
-    for (const { id, label } of previous!.manifest.files[source].passages) {
-      const doc = docs.get(label);
-      if (!doc) continue;
-      doc.occurrences = doc.occurrences.filter((o) => o.id !== id);
-      removed++;
-      if (doc.occurrences.length === 0) orphans.add(label);
-    }
-  }
-
-  // New occurrences join an existing (or orphaned) document with the same text, else need a vector.
-  const toEmbed: string[] = [];
-  const pendingByText = new Map<string, StoredOccurrence[]>();
-  for (const { source, passages } of fresh) {
-    for (const passage of passages) {
-      const { text, duplicates: _duplicates, ...occurrence } = passage;
-      const key = textKey(text);
-      const label = labelByText.get(key);
-      if (label !== undefined) {
-        docs.get(label)!.occurrences.push(occurrence);
-        orphans.delete(label);
-        files[source].passages.push({ id: passage.id, label });
+    for (const [i, file] of listing.files.entries()) {
+      const before = prior?.manifest.files[file.source];
+      const read = await options.corpus.readFile(file);
+      if ("skipped" in read) {
+        skipped.push(read.skipped);
+        // A file that could not be read this time keeps what it had: nothing is lost to a transient error.
+        if (before) files[file.source] = before;
         continue;
       }
-      const pending = pendingByText.get(key);
-      if (pending) pending.push(occurrence);
-      else {
-        const occurrences = [occurrence];
-        pendingByText.set(key, occurrences);
-        toEmbed.push(text);
+      const hash = sha256(read.bytes);
+      if (before && before.hash === hash) {
+        files[file.source] = before;
+        articles += before.articles;
+        reused += before.passages.length;
+        passagesRead += before.passages.length;
+        // An unchanged file is not parsed again, so what its parse skipped is reported from the manifest.
+        skipped.push(...(before.skipped ?? []));
+      } else {
+        const parsed = options.corpus.parseFile(file.source, read.bytes);
+        skipped.push(...parsed.skipped);
+        const passages = parsed.articles.flatMap((a) => chunkArticle(a, chunking));
+        articles += parsed.articles.length;
+        passagesRead += passages.length;
+        files[file.source] = { hash, articles: parsed.articles.length, passages: [] };
+        if (parsed.skipped.length > 0) files[file.source].skipped = parsed.skipped;
+        if (draft) files[file.source].passages = await draft.add(passages);
+        else changed.push({ source: file.source, passages });
       }
+      progress({ phase: "reading", files: i + 1, passages: passagesRead });
     }
-  }
-  for (const label of orphans) {
-    labelByText.delete(textKey(docs.get(label)!.text));
-    docs.delete(label);
-  }
 
-  // Each batch is inserted as soon as it is embedded, so that no more than one batch of vectors is held.
-  let index = previous?.store.index;
-  for (const label of orphans) index!.markDelete(label);
-  const firstLabel = index?.getCurrentCount() ?? 0;
-  if (index && firstLabel + toEmbed.length > index.getMaxElements()) index.resizeIndex(firstLabel + toEmbed.length);
-  const batchSize = options.batchSize ?? 256;
-  for (let start = 0; start < toEmbed.length; start += batchSize) {
-    const texts = toEmbed.slice(start, start + batchSize);
-    progress({ phase: "embedding", embedded: start, toEmbed: toEmbed.length });
-    const vectors = await options.embedder.embedDocuments(texts);
-    if (vectors.length !== texts.length) throw new IndexError(`The embedder returned ${vectors.length} vectors for ${texts.length} texts.`);
-    progress({ phase: "inserting", embedded: start + texts.length, toEmbed: toEmbed.length });
-    index ??= createGraph(vectors[0].length, hnsw, toEmbed.length);
-    for (const [i, vector] of vectors.entries()) {
-      if (vector.length !== index.getNumDimensions()) {
-        throw new IndexError(`The embedder returned a vector of ${vector.length} dimensions, expected ${index.getNumDimensions()}.`);
+    let removed = 0;
+    if (prior) {
+      const removedSources = Object.keys(prior.manifest.files).filter((source) => files[source]?.hash !== prior.manifest.files[source].hash);
+      if (changed.length === 0 && removedSources.length === 0) {
+        // Generations left by a killed build are cleared even when there is nothing new to publish.
+        await removeStaleGenerations(options.indexDir, path.basename(prior.dir));
+        return summarize({ files, articles, reused, embedded: 0, removed: 0, skipped, started, changed: false });
       }
-      const label = firstLabel + start + i;
-      index.addPoint(vector, label);
-      const occurrences = pendingByText.get(textKey(texts[i]))!;
-      docs.set(label, { text: texts[i], occurrences });
-      for (const o of occurrences) files[o.source].passages.push({ id: o.id, label });
+      const previous = await openPreviousForUpdate(options);
+      // A generation that cannot be read (or that a concurrent swap replaced) is rebuilt from scratch.
+      if (previous?.dir !== prior.dir) {
+        await previous?.passages.close();
+        return await buildLocked({ ...options, rebuild: true }, chunking, hnsw, started);
+      }
+      try {
+        draft = await createIndexDraft({ ...draftOptions, previous });
+      } finally {
+        await previous.passages.close();
+      }
+      for (const source of removedSources) removed += draft.remove(prior.manifest.files[source].passages);
+      for (const { source, passages } of changed) files[source].passages = await draft.add(passages);
     }
-  }
-  // An empty corpus still gets a (empty) graph of the embedder's dimensions.
-  index ??= createGraph((await options.embedder.embedQuery("dimension probe")).length, hnsw, 0);
 
-  progress({ phase: "writing", embedded: toEmbed.length, toEmbed: toEmbed.length });
-  const generationDir = path.join(options.indexDir, newGenerationName());
-  await mkdir(generationDir, { recursive: true });
-  const dimensions = index.getNumDimensions();
-  // LangChain HNSWLib's own vector files (its args.json holds the space and dimensions).
-  await index.writeIndex(path.join(generationDir, "hnswlib.index"));
-  await writeFile(path.join(generationDir, "args.json"), JSON.stringify({ space: "cosine", numDimensions: dimensions }));
-  const stored = [...docs.entries()].map(([label, d]) => ({ label, text: d.text, occurrences: d.occurrences }));
-  await writePassageStore(path.join(generationDir, PASSAGES_FILE), stored);
-  await options.onPhase?.("vectors-written");
-  const passages = stored.map((d) => ({ label: d.label, text: d.text, title: d.occurrences[0].title }));
-  const extras = (await options.writeExtras?.(generationDir, passages)) ?? [];
-  await options.onPhase?.("extras-written");
-  const fileSizes: Record<string, number> = {};
-  const checksums: Record<string, string> = {};
-  for (const name of [...VECTOR_FILES, PASSAGES_FILE, ...extras]) {
-    fileSizes[name] = (await stat(path.join(generationDir, name))).size;
-    checksums[name] = await checksumFile(path.join(generationDir, name));
+    progress({ phase: "writing", passages: passagesRead });
+    const generationDir = path.join(options.indexDir, newGenerationName());
+    await mkdir(generationDir, { recursive: true });
+    const written = await draft!.write(generationDir, {
+      writeExtras: options.writeExtras ?? (async () => []),
+      onPassagesWritten: async () => options.onPhase?.("passages-written"),
+    });
+    await options.onPhase?.("vectors-written");
+    const fileSizes: Record<string, number> = {};
+    const checksums: Record<string, string> = {};
+    for (const name of written.files) {
+      fileSizes[name] = (await stat(path.join(generationDir, name))).size;
+      checksums[name] = await checksumFile(path.join(generationDir, name));
+    }
+    const manifest: Manifest = {
+      version: MANIFEST_VERSION,
+      embedder: { id: options.embedderId, dimensions: written.dimensions },
+      chunking,
+      hnsw,
+      files,
+      graphSize: written.graphSize,
+      skipped,
+      fileSizes,
+      checksums,
+      builtAt: new Date().toISOString(),
+    };
+    manifest.checksum = computeManifestChecksum(manifest);
+    await writeJsonFile(path.join(generationDir, MANIFEST_FILE), manifest);
+    await publishGeneration(options.indexDir, generationDir, options.onPhase);
+    return summarize({ files, articles, reused, embedded: written.embedded, removed, skipped, started, changed: true });
+  } finally {
+    await draft?.close();
   }
-  const manifest: Manifest = {
-    version: MANIFEST_VERSION,
-    embedder: { id: options.embedderId, dimensions },
-    chunking,
-    hnsw,
-    files,
-    skipped,
-    fileSizes,
-    checksums,
-    builtAt: new Date().toISOString(),
-  };
-  manifest.checksum = computeManifestChecksum(manifest);
-  await writeJsonFile(path.join(generationDir, MANIFEST_FILE), manifest);
-  await publishGeneration(options.indexDir, generationDir, options.onPhase);
-  return summarize({ files, articles, reused, embedded: toEmbed.length, removed, skipped, started, changed: true });
-}
-
-function createGraph(dimensions: number, hnsw: HnswParams, capacity: number): hnswlib.HierarchicalNSW {
-  const index = new hnswlib.HierarchicalNSW("cosine", dimensions);
-  index.initIndex({ maxElements: Math.max(capacity, 1), m: hnsw.m, efConstruction: hnsw.efConstruction });
-  return index;
 }
 
 /** The served generation's manifest when it can be updated in place: same version, embedder and settings. */
@@ -337,9 +247,17 @@ async function readPriorManifest<File extends { source: string }>(
   }
 }
 
-async function openPreviousForUpdate<File extends { source: string }>(options: BuildOptions<File>): Promise<LoadedIndex | null> {
+/** What an update needs of the served generation: its passages and its graph file, both checked. */
+async function openPreviousForUpdate<File extends { source: string }>(
+  options: BuildOptions<File>,
+): Promise<{ dir: string; passages: PassageStore; graphFile: string; dimensions: number; graphSize: number } | null> {
   try {
-    return await openIndexGeneration(options.indexDir, options.embedder, { expectedEmbedderId: options.embedderId });
+    const verified = await verifyCurrentGeneration(options.indexDir, options.embedderId);
+    if (!verified) return null;
+    const { dir, manifest } = verified;
+    if (!Number.isInteger(manifest.graphSize)) return null;
+    const passages = await openPassages(dir, manifest);
+    return { dir, passages, graphFile: path.join(dir, "hnswlib.index"), dimensions: manifest.embedder.dimensions, graphSize: manifest.graphSize };
   } catch (error) {
     if (error instanceof IndexError) return null;
     throw error;

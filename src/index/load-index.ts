@@ -106,7 +106,7 @@ function* occurrenceLabels(manifest: Manifest): Iterable<[string, number]> {
   for (const file of Object.values(manifest.files)) for (const { id, label } of file.passages) yield [id, label];
 }
 
-async function openPassages(dir: string, manifest: Manifest): Promise<PassageStore> {
+export async function openPassages(dir: string, manifest: Manifest): Promise<PassageStore> {
   const file = path.join(dir, PASSAGES_FILE);
   try {
     return await openPassageStore(file, () => occurrenceLabels(manifest));
@@ -116,26 +116,37 @@ async function openPassages(dir: string, manifest: Manifest): Promise<PassageSto
   }
 }
 
-/** Opens the generation CURRENT points to; null when no index has been built in `indexDir`. */
-export async function openIndexGeneration(
-  indexDir: string,
-  embedder: TextEmbedder,
-  options: OpenOptions,
-): Promise<LoadedIndex | null> {
+/**
+ * The generation CURRENT points to, its manifest and every file checked (sizes, checksums, version and
+ * embedder); null when no index has been built in `indexDir`.
+ */
+export async function verifyCurrentGeneration(indexDir: string, expectedEmbedderId: string): Promise<{ dir: string; manifest: Manifest } | null> {
   const dir = await readCurrentGeneration(indexDir);
   if (!dir) return null;
   const manifest = await readManifest(dir);
   if (manifest.version !== MANIFEST_VERSION || !manifest.embedder || !manifest.files) {
     throw new OutdatedIndexError(`The index manifest ${path.join(dir, MANIFEST_FILE)} is from another version. ${REBUILD_HINT}`);
   }
-  if (manifest.embedder.id !== options.expectedEmbedderId) {
+  if (manifest.embedder.id !== expectedEmbedderId) {
     throw new IndexError(
       `The index in ${indexDir} was built with the embedder "${manifest.embedder.id}" (${manifest.embedder.dimensions} dimensions), ` +
-        `but the configuration asks for "${options.expectedEmbedderId}". Run \`npm run index -- --rebuild\` to re-embed the corpus, ` +
+        `but the configuration asks for "${expectedEmbedderId}". Run \`npm run index -- --rebuild\` to re-embed the corpus, ` +
         `or set EMBEDDINGS_PROVIDER/EMBEDDINGS_MODEL back to what built it.`,
     );
   }
   await checkFiles(dir, manifest);
+  return { dir, manifest };
+}
+
+/** Opens the generation CURRENT points to; null when no index has been built in `indexDir`. */
+export async function openIndexGeneration(
+  indexDir: string,
+  embedder: TextEmbedder,
+  options: OpenOptions,
+): Promise<LoadedIndex | null> {
+  const verified = await verifyCurrentGeneration(indexDir, options.expectedEmbedderId);
+  if (!verified) return null;
+  const { dir, manifest } = verified;
   const [graph, opened, read] = await Promise.allSettled([readGraph(dir, manifest), openPassages(dir, manifest), readLexicalIndex(dir)]);
   if (graph.status === "rejected" || opened.status === "rejected" || read.status === "rejected") {
     if (opened.status === "fulfilled") await opened.value.close();

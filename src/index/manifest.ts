@@ -31,6 +31,8 @@ export interface Manifest {
   chunking: ChunkOptions;
   hnsw: HnswParams;
   files: Record<string, FileEntry>;
+  /** Vectors in hnswlib.index, deleted ones included: the label the next new passage gets. */
+  graphSize: number;
   skipped: Skipped[];
   /** Byte sizes of the generation's other files, to detect truncation before a native read. */
   fileSizes: Record<string, number>;

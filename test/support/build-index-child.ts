@@ -3,8 +3,8 @@
 // in the environment, and optionally:
 //   BUILD_KILL_AT=<point>[@n]  the process SIGKILLs itself the n-th time (default: first) it reaches <point>;
 //   BUILD_HOLD_AT=<phase>      at that BuildPhase it prints "held <phase>" and waits for a line on stdin.
-// A point is a progress phase (reading, embedding, inserting, writing) or a BuildPhase (vectors-written,
-// extras-written, before-swap, after-swap). It builds through buildConfiguredIndex with the hooks; the summary
+// A point is a progress phase (reading, embedding, inserting, writing) or a BuildPhase (passages-written,
+// vectors-written, before-swap, after-swap). It builds through buildConfiguredIndex with the hooks; the summary
 // goes to stdout as JSON, an error through the CLI's error boundary (a message on stderr, exit code 1).
 import { createInterface } from "node:readline";
 import { buildConfiguredIndex } from "../../src/app.js";

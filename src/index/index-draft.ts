@@ -1,0 +1,187 @@
+// A generation being built: its documents by HNSW label (one per distinct passage text, remembering every
+// place the text occurs), the graph growing in its worker, and the writing of both. New texts are embedded
+// in batches as soon as a batch is full, so a fresh build embeds and inserts while it is still reading.
+import { createHash } from "node:crypto";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { TextEmbedder } from "../core/ports.js";
+import type { Passage } from "../core/types.js";
+import { openGraphHere, openGraphInWorker, packVectors, type GraphBuilder } from "./graph-builder.js";
+import type { GraphSpec } from "./hnsw-graph.js";
+import { IndexError } from "./index-layout.js";
+import type { HnswParams, StoredOccurrence } from "./manifest.js";
+import { PASSAGES_FILE, writePassageStore, type PassageStore } from "./passage-store.js";
+
+export interface DraftProgress {
+  phase: "embedding" | "inserting";
+  /** Texts embedded so far, and texts known to need it so far. */
+  embedded: number;
+  toEmbed: number;
+}
+
+export interface DraftOptions {
+  embedder: TextEmbedder;
+  batchSize: number;
+  hnsw: HnswParams;
+  /** The generation being updated: its passages, its graph file (checksum verified), dimensions and size. */
+  previous?: { passages: PassageStore; graphFile: string; dimensions: number; graphSize: number };
+  onProgress(progress: DraftProgress): void;
+  /** New vectors above which the graph is built in a worker thread (default WORKER_THRESHOLD). */
+  workerThreshold?: number;
+}
+
+/** Files of the generation written before the graph, and the point between (for tests that kill a build there). */
+export interface DraftWriteOptions {
+  writeExtras(dir: string, passages: Array<{ label: number; text: string; title: string }>): Promise<string[]>;
+  onPassagesWritten(): Promise<void>;
+}
+
+export interface IndexDraft {
+  /** Adds a file's passages: each joins a document with the same text, or gets a new label and a vector. */
+  add(passages: Passage[]): Promise<Array<{ id: string; label: number }>>;
+  /** Removes passage occurrences (of a changed or deleted file); returns how many were found. */
+  remove(entries: ReadonlyArray<{ id: string; label: number }>): number;
+  /** Writes args.json, passages.bin, the extras and hnswlib.index into `dir`; returns what it wrote. */
+  write(dir: string, options: DraftWriteOptions): Promise<{ files: string[]; dimensions: number; embedded: number; graphSize: number }>;
+  /** Stops the graph worker (after `write`, or when the build gives up). */
+  close(): Promise<void>;
+}
+
+interface Doc {
+  text: string;
+  occurrences: StoredOccurrence[];
+}
+
+const textKey = (text: string) => createHash("sha256").update(text).digest("base64url");
+
+/**
+ * New vectors held back before the graph opens: a build that stays below this inserts them in its own
+ * thread at the end (a worker costs about a second to start under tsx, as in tests); one that passes it
+ * moves the graph to a worker and streams from then on.
+ */
+const WORKER_THRESHOLD = 4096;
+
+export async function createIndexDraft(options: DraftOptions): Promise<IndexDraft> {
+  const docs = new Map<number, Doc>();
+  const labelByText = new Map<string, number>();
+  const orphans = new Set<number>();
+  let graph: GraphBuilder | undefined;
+  const previous = options.previous;
+  let dimensions = previous?.dimensions;
+  let nextLabel = previous?.graphSize ?? 0;
+  if (previous) {
+    for (const label of previous.passages.labels) {
+      const text = previous.passages.passage(label).text;
+      docs.set(label, { text, occurrences: previous.passages.occurrences(label) });
+      labelByText.set(textKey(text), label);
+    }
+  }
+  const graphSpec = (capacity: number): GraphSpec => ({
+    dimensions: dimensions!,
+    m: options.hnsw.m,
+    efConstruction: options.hnsw.efConstruction,
+    capacity,
+    from: previous?.graphFile,
+  });
+
+  // Texts with labels but no vector yet: labels unsentFrom, unsentFrom + 1, ….
+  const firstNewLabel = nextLabel;
+  let unsent: string[] = [];
+  let unsentFrom = nextLabel;
+  let embedded = 0;
+  const held: Array<{ firstLabel: number; vectors: Float32Array }> = [];
+
+  const insert = async (firstLabel: number, vectors: Float32Array) => {
+    if (graph) return graph.add(firstLabel, vectors);
+    held.push({ firstLabel, vectors });
+    if (embedded < (options.workerThreshold ?? WORKER_THRESHOLD)) return;
+    graph = await openGraphInWorker(graphSpec(Math.max(4 * embedded, 1024)));
+    for (const batch of held.splice(0)) await graph.add(batch.firstLabel, batch.vectors);
+  };
+
+  const sendBatch = async (texts: string[], firstLabel: number) => {
+    options.onProgress({ phase: "embedding", embedded, toEmbed: nextLabel - firstNewLabel });
+    const vectors = await options.embedder.embedDocuments(texts);
+    if (vectors.length !== texts.length) throw new IndexError(`The embedder returned ${vectors.length} vectors for ${texts.length} texts.`);
+    embedded += texts.length;
+    options.onProgress({ phase: "inserting", embedded, toEmbed: nextLabel - firstNewLabel });
+    dimensions ??= vectors[0].length;
+    await insert(firstLabel, packVectors(vectors, dimensions));
+  };
+
+  const sendFullBatches = async (all: boolean) => {
+    while (unsent.length >= options.batchSize || (all && unsent.length > 0)) {
+      const texts = unsent.slice(0, options.batchSize);
+      const firstLabel = unsentFrom;
+      unsent = unsent.slice(texts.length);
+      unsentFrom += texts.length;
+      await sendBatch(texts, firstLabel);
+    }
+  };
+
+  return {
+    async add(passages) {
+      const labels: Array<{ id: string; label: number }> = [];
+      for (const passage of passages) {
+        const { text, duplicates: _duplicates, ...occurrence } = passage;
+        const key = textKey(text);
+        let label = labelByText.get(key);
+        if (label !== undefined) {
+          docs.get(label)!.occurrences.push(occurrence);
+          orphans.delete(label);
+        } else {
+          label = nextLabel++;
+          labelByText.set(key, label);
+          docs.set(label, { text, occurrences: [occurrence] });
+          unsent.push(text);
+        }
+        labels.push({ id: passage.id, label });
+      }
+      await sendFullBatches(false);
+      return labels;
+    },
+
+    remove(entries) {
+      let removed = 0;
+      for (const { id, label } of entries) {
+        const doc = docs.get(label);
+        if (!doc) continue;
+        doc.occurrences = doc.occurrences.filter((o) => o.id !== id);
+        removed++;
+        if (doc.occurrences.length === 0) orphans.add(label);
+      }
+      return removed;
+    },
+
+    async write(dir, writeOptions) {
+      await sendFullBatches(true);
+      for (const label of orphans) {
+        labelByText.delete(textKey(docs.get(label)!.text));
+        docs.delete(label);
+      }
+      if (!graph) {
+        // A small build (or an empty corpus, which still gets an empty graph of the embedder's dimensions).
+        dimensions ??= (await options.embedder.embedQuery("dimension probe")).length;
+        graph = await openGraphHere(graphSpec(Math.max(embedded, 1)));
+        for (const batch of held.splice(0)) await graph.add(batch.firstLabel, batch.vectors);
+      }
+      // The worker finishes its queued batches and writes the graph while passages and extras are written here.
+      const graphWritten = graph.write(path.join(dir, "hnswlib.index"), [...orphans]);
+      graphWritten.catch(() => {});
+      await writeFile(path.join(dir, "args.json"), JSON.stringify({ space: "cosine", numDimensions: graph.dimensions }));
+      const stored = [...docs.entries()].map(([label, d]) => ({ label, text: d.text, occurrences: d.occurrences }));
+      await writePassageStore(path.join(dir, PASSAGES_FILE), stored);
+      const extras = await writeOptions.writeExtras(
+        dir,
+        stored.map((d) => ({ label: d.label, text: d.text, title: d.occurrences[0].title })),
+      );
+      await writeOptions.onPassagesWritten();
+      const graphSize = await graphWritten;
+      return { files: ["hnswlib.index", "args.json", PASSAGES_FILE, ...extras], dimensions: graph.dimensions, embedded, graphSize };
+    },
+
+    async close() {
+      await graph?.close();
+    },
+  };
+}
