@@ -132,7 +132,7 @@ async function buildLocked<File extends { source: string }>(
   };
   // A fresh build streams: each file's new passages are embedded and handed to the graph while the next
   // files are read. An update must first know what changed, so it reads everything before touching the graph.
-  let draft = prior ? null : await createIndexDraft(draftOptions);
+  let draft = prior ? null : createIndexDraft(draftOptions);
   try {
     for (const [i, file] of listing.files.entries()) {
       const before = prior?.manifest.files[file.source];
@@ -180,7 +180,7 @@ async function buildLocked<File extends { source: string }>(
         return await buildLocked({ ...options, rebuild: true }, chunking, hnsw, started);
       }
       try {
-        draft = await createIndexDraft({ ...draftOptions, previous });
+        draft = createIndexDraft({ ...draftOptions, previous });
       } finally {
         await previous.passages.close();
       }

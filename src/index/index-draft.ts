@@ -61,7 +61,7 @@ const textKey = (text: string) => createHash("sha256").update(text).digest("base
  */
 const WORKER_THRESHOLD = 4096;
 
-export async function createIndexDraft(options: DraftOptions): Promise<IndexDraft> {
+export function createIndexDraft(options: DraftOptions): IndexDraft {
   const docs = new Map<number, Doc>();
   const labelByText = new Map<string, number>();
   const orphans = new Set<number>();
@@ -84,19 +84,27 @@ export async function createIndexDraft(options: DraftOptions): Promise<IndexDraf
     from: previous?.graphFile,
   });
 
-  // Texts with labels but no vector yet: labels unsentFrom, unsentFrom + 1, ….
+  // New texts in label order; those from `sent` on have no vector yet.
   const firstNewLabel = nextLabel;
-  let unsent: string[] = [];
-  let unsentFrom = nextLabel;
+  const newTexts: string[] = [];
+  let sent = 0;
   let embedded = 0;
   const held: Array<{ firstLabel: number; vectors: Float32Array }> = [];
+
+  const openWith = async (open: typeof openGraphHere, capacity: number) => {
+    const opened = await open(graphSpec(capacity));
+    if (previous && opened.initialCount !== previous.graphSize) {
+      await opened.close();
+      throw new IndexError(`${previous.graphFile} holds ${opened.initialCount} vectors where its manifest says ${previous.graphSize}. Run \`npm run index -- --rebuild\`.`);
+    }
+    for (const batch of held.splice(0)) await opened.add(batch.firstLabel, batch.vectors);
+    return opened;
+  };
 
   const insert = async (firstLabel: number, vectors: Float32Array) => {
     if (graph) return graph.add(firstLabel, vectors);
     held.push({ firstLabel, vectors });
-    if (embedded < (options.workerThreshold ?? WORKER_THRESHOLD)) return;
-    graph = await openGraphInWorker(graphSpec(Math.max(4 * embedded, 1024)));
-    for (const batch of held.splice(0)) await graph.add(batch.firstLabel, batch.vectors);
+    if (embedded >= (options.workerThreshold ?? WORKER_THRESHOLD)) graph = await openWith(openGraphInWorker, Math.max(4 * embedded, 1024));
   };
 
   const sendBatch = async (texts: string[], firstLabel: number) => {
@@ -110,11 +118,10 @@ export async function createIndexDraft(options: DraftOptions): Promise<IndexDraf
   };
 
   const sendFullBatches = async (all: boolean) => {
-    while (unsent.length >= options.batchSize || (all && unsent.length > 0)) {
-      const texts = unsent.slice(0, options.batchSize);
-      const firstLabel = unsentFrom;
-      unsent = unsent.slice(texts.length);
-      unsentFrom += texts.length;
+    while (newTexts.length - sent >= options.batchSize || (all && newTexts.length > sent)) {
+      const texts = newTexts.slice(sent, sent + options.batchSize);
+      const firstLabel = firstNewLabel + sent;
+      sent += texts.length;
       await sendBatch(texts, firstLabel);
     }
   };
@@ -133,7 +140,7 @@ export async function createIndexDraft(options: DraftOptions): Promise<IndexDraf
           label = nextLabel++;
           labelByText.set(key, label);
           docs.set(label, { text, occurrences: [occurrence] });
-          unsent.push(text);
+          newTexts.push(text);
         }
         labels.push({ id: passage.id, label });
       }
@@ -162,8 +169,7 @@ export async function createIndexDraft(options: DraftOptions): Promise<IndexDraf
       if (!graph) {
         // A small build (or an empty corpus, which still gets an empty graph of the embedder's dimensions).
         dimensions ??= (await options.embedder.embedQuery("dimension probe")).length;
-        graph = await openGraphHere(graphSpec(Math.max(embedded, 1)));
-        for (const batch of held.splice(0)) await graph.add(batch.firstLabel, batch.vectors);
+        graph = await openWith(openGraphHere, Math.max(embedded, 1));
       }
       // The worker finishes its queued batches and writes the graph while passages and extras are written here.
       const graphWritten = graph.write(path.join(dir, "hnswlib.index"), [...orphans]);
