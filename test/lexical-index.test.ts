@@ -74,6 +74,37 @@ describe("searchLexical", () => {
     expect(searchLexical(index, "what is the", 5)).toEqual([]);
   });
 
+  it("GIVEN many searches in a row THEN each scores as if it were the first", () => {
+    const fresh = (q: string) => searchLexical(buildLexicalIndex(DOCS), q, 5);
+    const queries = ["Russia Foreign Ministry", "Epstein e-mails", "Russia", "coup sentence appeal", "Russia Foreign Ministry"];
+    for (const q of queries) expect(searchLexical(index, q, 5)).toEqual(fresh(q));
+  });
+
+  it("GIVEN a search run from inside another search's filter THEN neither disturbs the other's scores", () => {
+    const inner: ReturnType<typeof searchLexical>[] = [];
+    const outer = searchLexical(index, "Russia Germany", 5, (id) => {
+      inner.push(searchLexical(index, "Russia Bolsonaro appeal", 5));
+      return id !== "ministry";
+    });
+    expect(outer).toEqual(searchLexical(buildLexicalIndex(DOCS), "Russia Germany", 5, (id) => id !== "ministry"));
+    expect(inner.length).toBeGreaterThan(0);
+    for (const hits of inner) expect(hits).toEqual(searchLexical(buildLexicalIndex(DOCS), "Russia Bolsonaro appeal", 5));
+  });
+
+  it("GIVEN documents added after a search THEN the next search scores them too", () => {
+    const growing = buildLexicalIndex(DOCS.slice(0, 2));
+    expect(ids(searchLexical(growing, "Russia", 5))).toEqual(["ministry"]);
+    addToLexicalIndex(growing, DOCS.slice(2));
+    expect(searchLexical(growing, "Russia Bolsonaro", 5)).toEqual(searchLexical(buildLexicalIndex(DOCS), "Russia Bolsonaro", 5));
+  });
+
+  it("GIVEN a filter that throws THEN later searches still score from zero", () => {
+    expect(() => searchLexical(index, "Russia", 5, () => {
+      throw new Error("filter failed");
+    })).toThrow("filter failed");
+    expect(searchLexical(index, "Russia", 5)).toEqual(searchLexical(buildLexicalIndex(DOCS), "Russia", 5));
+  });
+
   it("GIVEN a rare and a common term THEN the rare one weighs more", () => {
     expect(inverseDocumentFrequency(index, "bolsonaro")).toBeGreaterThan(inverseDocumentFrequency(index, "russia"));
     expect(inverseDocumentFrequency(index, "nowhere")).toBe(0);

@@ -115,6 +115,21 @@ describe("re-ranking features", () => {
     expect(f.stems).toBe(1);
   });
 
+  it("GIVEN stems THEN a long word matches by its first five letters, a short word or a number only exactly", () => {
+    const none = { lexical: 0, dense: 0, article: 0 };
+    // "traders" has the stem "trade", which the five-letter "trade" is; "trade" in turn matches "trader".
+    expect(extractFeatures(profileQuery("traders", flatIdf), passage("p", "Trade fell."), none).stems).toBe(1);
+    expect(extractFeatures(profileQuery("trade", flatIdf), passage("p", "Traders sold."), none).stems).toBe(1);
+    // A short word is its own stem: "tax" does not match "taxes" (stem "taxes").
+    expect(extractFeatures(profileQuery("tax", flatIdf), passage("p", "Taxes rose."), none).stems).toBe(0);
+    // Numbers are never cut: "202200" does not match "2022001".
+    expect(extractFeatures(profileQuery("202200", flatIdf), passage("p", "Ticket 2022001 won."), none).stems).toBe(0);
+    // Title words count too, and each stem counts once with its weight.
+    const weights = new Map([["volcanoes", 3], ["island", 1]]);
+    const query = profileQuery("volcanoes island", (t) => weights.get(t) ?? 0);
+    expect(extractFeatures(query, passage("p", "Nothing here.", { title: "Volcanic ash" }), none).stems).toBe(0.75);
+  });
+
   it("GIVEN question wordings THEN recognizes the kind of answer asked for", () => {
     expect(expectedAnswer("How many hot dogs did he eat?")).toBe("number");
     expect(expectedAnswer("Which country announced a crackdown?")).toBe("name");
@@ -133,7 +148,7 @@ describe("re-ranking features", () => {
   });
 });
 
-describe("passage analysis memo", () => {
+describe("passage analysis", () => {
   it("GIVEN two passages with the same id but different texts THEN features follow each text", () => {
     const query = profileQuery("volcano eruption", flatIdf);
     const a = extractFeatures(query, passage("same-id", "A volcano erupted."), { lexical: 0, dense: 0, article: 0 });

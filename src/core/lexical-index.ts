@@ -1,5 +1,6 @@
 // A BM25 inverted index kept as plain data: built incrementally with the HNSW index, stored beside it as
-// one binary blob, and searched without any library. Pure: no fs, no globals.
+// one binary blob, and searched without any library. Pure: no fs; the only module state is scoring scratch
+// memory reused between searches, which never shows in a result.
 import { contentTokens } from "./tokenize.js";
 
 export interface Bm25Params {
@@ -299,6 +300,32 @@ class TopK {
   }
 }
 
+/** Score accumulators for one index, reused across searches (zeroed again after each one). */
+interface ScoreScratch {
+  /** Slot → BM25 score so far; all zero between searches. */
+  scores: Float64Array;
+  /** The slots with a nonzero score, `touched` of them used. */
+  touched: Int32Array;
+  inUse: boolean;
+}
+
+// A search touches a small share of the slots; allocating and zeroing an accumulator per slot for every
+// query cost as much as the scoring, and each such buffer left garbage for the collector to chase.
+const scratchByIndex = new WeakMap<LexicalIndex, ScoreScratch>();
+
+function borrowScratch(index: LexicalIndex): ScoreScratch {
+  const size = index.ids.length;
+  let scratch = scratchByIndex.get(index);
+  if (scratch && !scratch.inUse && scratch.scores.length >= size) {
+    scratch.inUse = true;
+    return scratch;
+  }
+  scratch = { scores: new Float64Array(size), touched: new Int32Array(size), inUse: true };
+  // A nested search (from inside `allow`) gets its own scratch and leaves the shared one alone.
+  if (!scratchByIndex.get(index)?.inUse) scratchByIndex.set(index, scratch);
+  return scratch;
+}
+
 /**
  * The k best documents for a query by BM25 (query terms counted once each), best first. `allow` filters
  * documents (e.g. by source or date) and is asked only about documents that would make the top k.
@@ -312,31 +339,40 @@ export function searchLexical(
   if (k <= 0 || index.liveCount === 0) return [];
   const { k1, b } = index.params;
   const averageLength = index.totalLength / index.liveCount || 1;
-  const scores = new Float64Array(index.ids.length);
-  const touched: number[] = [];
-  for (const term of new Set(lexicalTerms(query))) {
-    const list = postingsOf(index, term);
-    if (!list) continue;
-    const idf = inverseDocumentFrequency(index, term);
-    for (let i = 0; i < list.size; i++) {
-      const slot = list.slots[i];
-      const tf = list.weights[i];
-      const norm = k1 * (1 - b + (b * index.lengths[slot]) / averageLength);
-      if (scores[slot] === 0) touched.push(slot);
-      scores[slot] += (idf * tf * (k1 + 1)) / (tf + norm);
+  const lengths = index.lengths;
+  const scratch = borrowScratch(index);
+  const { scores, touched } = scratch;
+  let touchedCount = 0;
+  try {
+    for (const term of new Set(lexicalTerms(query))) {
+      const list = postingsOf(index, term);
+      if (!list) continue;
+      const idf = inverseDocumentFrequency(index, term);
+      const { slots, weights, size } = list;
+      for (let i = 0; i < size; i++) {
+        const slot = slots[i];
+        const tf = weights[i];
+        const norm = k1 * (1 - b + (b * lengths[slot]) / averageLength);
+        if (scores[slot] === 0) touched[touchedCount++] = slot;
+        scores[slot] += (idf * tf * (k1 + 1)) / (tf + norm);
+      }
     }
+    const top = new TopK(k);
+    for (let i = 0; i < touchedCount; i++) {
+      const slot = touched[i];
+      const score = scores[slot];
+      if (score <= 0) continue;
+      if (top.full && score < top.floor) continue;
+      const id = index.ids[slot];
+      if (id === undefined) continue;
+      if (allow && !allow(id)) continue;
+      top.push(score, slot);
+    }
+    return top.drain().map(({ score, slot }) => ({ id: index.ids[slot] as string, score }));
+  } finally {
+    for (let i = 0; i < touchedCount; i++) scores[touched[i]] = 0;
+    scratch.inUse = false;
   }
-  const top = new TopK(k);
-  for (const slot of touched) {
-    const score = scores[slot];
-    if (score <= 0) continue;
-    if (top.full && (score < top.floor)) continue;
-    const id = index.ids[slot];
-    if (id === undefined) continue;
-    if (allow && !allow(id)) continue;
-    top.push(score, slot);
-  }
-  return top.drain().map(({ score, slot }) => ({ id: index.ids[slot] as string, score }));
 }
 
 // Layout: "NDLX", u32 version, u32 header bytes, header JSON { params, ids, terms }, padding to 4 bytes,

@@ -99,8 +99,13 @@ export interface QueryProfile {
 
 const STEM_LENGTH = 5;
 
+function startsWithDigit(term: string): boolean {
+  const code = term.charCodeAt(0);
+  return code >= 48 && code <= 57;
+}
+
 function stemOf(term: string): string {
-  return term.length > STEM_LENGTH && !/^\d/.test(term) ? term.slice(0, STEM_LENGTH) : term;
+  return term.length > STEM_LENGTH && !startsWithDigit(term) ? term.slice(0, STEM_LENGTH) : term;
 }
 
 /** Words that start with a capital letter where a sentence does not begin. */
@@ -180,59 +185,119 @@ interface PassageSignals {
   article: number;
 }
 
-/** What the features need from a passage, computed once per passage and reused across questions. */
+/** What the features need from a passage. */
 interface PassageAnalysis {
-  /** The text analyzed: a cached analysis is used only for the very same text. */
-  text: string;
+  /** Body terms in order. */
   tokens: string[];
-  title: Set<string>;
-  /** Body and title terms. */
-  everywhere: Set<string>;
-  stems: Set<string>;
-  /** Terms of each sentence, in order. */
-  sentences: Set<string>[];
-  /** Word trigrams, for near-duplicate detection (filled on first use). */
-  shingles?: Set<string>;
+  /** Where each rough sentence ends in `tokens` (exclusive), in order; an empty sentence ends where it starts. */
+  sentenceEnds: number[];
+  /** Title terms. */
+  title: string[];
 }
-
-// A small memo of passage analyses: re-ranking the same passages for related questions (a conversation,
-// an eval run) should not tokenize them again. Bounded, so a long-running bot does not grow without end.
-const ANALYSIS_CACHE_SIZE = 4096;
-const analysisCache = new Map<string, PassageAnalysis>();
 
 /** Sentence-ish pieces: proximity only needs windows of about a sentence, not exact boundaries. */
 const ROUGH_SENTENCE_END = /(?<=[.!?…]["'”’)\]]?)\s+(?=["'“‘(\[]?[\p{Lu}\p{N}])|\n+/u;
 
+// Not memoized across searches: a memo of analyses kept them alive through garbage collections, and at
+// 100k passages the young-generation pauses that cost were several times the tokenizing they saved.
+// Within one retrieval, re-ranking and diversity share them (analyzeOnce).
 function analyzePassage(passage: Passage): PassageAnalysis {
-  const key = `${passage.id}\u0000${passage.title}`;
-  const cached = analysisCache.get(key);
-  if (cached && cached.text === passage.text) return cached;
-  const sentenceTokens = passage.text.split(ROUGH_SENTENCE_END).map((piece) => lexicalTerms(piece));
-  const tokens = sentenceTokens.flat();
-  const title = new Set(lexicalTerms(passage.title));
-  const everywhere = new Set(tokens);
-  for (const term of title) everywhere.add(term);
-  const stems = new Set<string>();
-  for (const term of everywhere) stems.add(stemOf(term));
-  const analysis = { text: passage.text, tokens, title, everywhere, stems, sentences: sentenceTokens.map((t) => new Set(t)) };
-  if (analysisCache.size >= ANALYSIS_CACHE_SIZE) analysisCache.delete(analysisCache.keys().next().value as string);
-  analysisCache.set(key, analysis);
-  return analysis;
+  const tokens: string[] = [];
+  const sentenceEnds: number[] = [];
+  for (const piece of passage.text.split(ROUGH_SENTENCE_END)) {
+    for (const term of lexicalTerms(piece)) tokens.push(term);
+    sentenceEnds.push(tokens.length);
+  }
+  return { tokens, sentenceEnds, title: lexicalTerms(passage.title) };
 }
 
-/** Sum of the weights of the query terms found in any of the sets, over the total weight. */
-function weightedShare(weights: Map<string, number>, total: number, ...sets: Set<string>[]): number {
+type Analyze = (passage: Passage) => PassageAnalysis;
+
+/** An analyzer that analyzes each passage (object) once, for the length of one retrieval. */
+function analyzeOnce(): Analyze {
+  const analyses = new Map<Passage, PassageAnalysis>();
+  return (passage) => {
+    let analysis = analyses.get(passage);
+    if (!analysis) {
+      analysis = analyzePassage(passage);
+      analyses.set(passage, analysis);
+    }
+    return analysis;
+  };
+}
+
+/**
+ * The question's side of feature extraction, prepared once per question: every string a feature looks up
+ * in a passage gets a slot, so that a passage is scanned once, marking slots, instead of being turned
+ * into sets.
+ */
+interface QueryMatcher {
+  query: QueryProfile;
+  /** Slot of every looked-up string: the query terms first (slot = position in `query.terms`), then names and numbers. */
+  slotOf: Map<string, number>;
+  termWeights: number[];
+  nameSlots: number[];
+  numberSlots: number[];
+  /** Slot of each stem (position in `query.stems`), with its weight and their total. */
+  stemSlotOf: Map<string, number>;
+  /** The stems a longer word can have (STEM_LENGTH long, no leading digit), with their slots. */
+  prefixStems: Array<[string, number]>;
+  stemWeights: number[];
+  stemTotal: number;
+  /** First words of the question's word pairs: only there can a phrase start. */
+  pairHeads: Set<string>;
+}
+
+function prepareMatcher(query: QueryProfile): QueryMatcher {
+  const slotOf = new Map<string, number>();
+  const slot = (term: string) => {
+    let at = slotOf.get(term);
+    if (at === undefined) {
+      at = slotOf.size;
+      slotOf.set(term, at);
+    }
+    return at;
+  };
+  const termWeights: number[] = [];
+  for (const [term, weight] of query.terms) {
+    slot(term);
+    termWeights.push(weight);
+  }
+  const nameSlots = [...query.names].map(slot);
+  const numberSlots = [...query.numbers].map(slot);
+  const stemSlotOf = new Map<string, number>();
+  const stemWeights: number[] = [];
+  let stemTotal = 0;
+  const prefixStems: Array<[string, number]> = [];
+  for (const [stem, weight] of query.stems) {
+    if (stem.length === STEM_LENGTH && !startsWithDigit(stem)) prefixStems.push([stem, stemWeights.length]);
+    stemSlotOf.set(stem, stemWeights.length);
+    stemWeights.push(weight);
+    stemTotal += weight;
+  }
+  const pairHeads = new Set<string>();
+  for (const pair of query.pairs) pairHeads.add(pair.slice(0, pair.indexOf(" ")));
+  return { query, slotOf, termWeights, nameSlots, numberSlots, stemSlotOf, prefixStems, stemWeights, stemTotal, pairHeads };
+}
+
+/**
+ * The share of `weights` whose slot is marked in `marks` at `offset` (or, when given, at `alsoOffset`).
+ * Summed in the weights' order, so that the result rounds exactly as a sum over the query's terms does.
+ */
+function markedShare(weights: number[], total: number, marks: Uint8Array, offset = 0, alsoOffset = -1): number {
   if (total <= 0) return 0;
   let sum = 0;
-  for (const [term, weight] of weights) if (sets.some((set) => set.has(term))) sum += weight;
+  for (let i = 0; i < weights.length; i++) {
+    if (marks[offset + i] || (alsoOffset >= 0 && marks[alsoOffset + i])) sum += weights[i];
+  }
   return sum / total;
 }
 
-function shareFound(wanted: Set<string>, within: Set<string>): number {
-  if (wanted.size === 0) return 0;
+function markedCount(slots: number[], marks: Uint8Array): number {
+  if (slots.length === 0) return 0;
   let found = 0;
-  for (const term of wanted) if (within.has(term)) found++;
-  return found / wanted.size;
+  for (const slot of slots) if (marks[slot]) found++;
+  return found / slots.length;
 }
 
 /**
@@ -245,15 +310,90 @@ export function extractFeatures(
   signals: PassageSignals,
   only?: ReadonlySet<keyof RerankWeights>,
 ): Features {
+  return featuresFor(prepareMatcher(query), passage, analyzePassage(passage), signals, only);
+}
+
+/** What a passage holds of the question, by matcher slot. */
+interface PassageMarks {
+  /** Looked-up strings found in the body or the title. */
+  anywhere: Uint8Array;
+  /** Query terms found in the title. */
+  inTitle: Uint8Array;
+  /** Query terms found in each sentence: sentence s at s × (number of terms). */
+  inSentence: Uint8Array;
+  /** Query stems that some body or title term has. */
+  stems: Uint8Array;
+}
+
+/** One pass over the passage's terms, marking what it holds of the question. */
+function markPassage(matcher: QueryMatcher, a: PassageAnalysis, withStems: boolean): PassageMarks {
+  const { slotOf } = matcher;
+  const termCount = matcher.termWeights.length;
+  const sentenceCount = a.sentenceEnds.length;
+  const marks: PassageMarks = {
+    anywhere: new Uint8Array(slotOf.size),
+    inTitle: new Uint8Array(termCount),
+    inSentence: new Uint8Array(sentenceCount * termCount),
+    stems: new Uint8Array(matcher.stemWeights.length),
+  };
+  // The stem of `term` (as stemOf has it), found without cutting a string out of every word.
+  const markStem = (term: string) => {
+    if (term.length <= STEM_LENGTH || startsWithDigit(term)) {
+      const at = matcher.stemSlotOf.get(term);
+      if (at !== undefined) marks.stems[at] = 1;
+      return;
+    }
+    for (const [stem, at] of matcher.prefixStems) {
+      if (term.startsWith(stem)) {
+        marks.stems[at] = 1;
+        return;
+      }
+    }
+  };
+  let from = 0;
+  for (let s = 0; s < sentenceCount; s++) {
+    const to = a.sentenceEnds[s];
+    for (let i = from; i < to; i++) {
+      const term = a.tokens[i];
+      const at = slotOf.get(term);
+      if (at !== undefined) {
+        marks.anywhere[at] = 1;
+        if (at < termCount) marks.inSentence[s * termCount + at] = 1;
+      }
+      if (withStems) markStem(term);
+    }
+    from = to;
+  }
+  for (const term of a.title) {
+    const at = slotOf.get(term);
+    if (at !== undefined) {
+      marks.anywhere[at] = 1;
+      if (at < termCount) marks.inTitle[at] = 1;
+    }
+    if (withStems) markStem(term);
+  }
+  return marks;
+}
+
+function featuresFor(
+  matcher: QueryMatcher,
+  passage: Passage,
+  a: PassageAnalysis,
+  signals: PassageSignals,
+  only?: ReadonlySet<keyof RerankWeights>,
+): Features {
   const want = (name: keyof RerankWeights) => !only || only.has(name);
-  const a = analyzePassage(passage);
+  const { query, termWeights } = matcher;
+  const termCount = termWeights.length;
+  const sentenceCount = a.sentenceEnds.length;
+  const marks = markPassage(matcher, a, want("stems"));
 
   // Proximity: the best window of two consecutive sentences, by the idf share of query terms it holds.
   let proximity = 0;
   if (want("proximity")) {
-    for (let i = 0; i < a.sentences.length; i++) {
-      const next = a.sentences[i + 1] ?? a.sentences[i];
-      proximity = Math.max(proximity, weightedShare(query.terms, query.totalWeight, a.sentences[i], next));
+    for (let s = 0; s < sentenceCount; s++) {
+      const next = s + 1 < sentenceCount ? s + 1 : s;
+      proximity = Math.max(proximity, markedShare(termWeights, query.totalWeight, marks.inSentence, s * termCount, next * termCount));
     }
   }
 
@@ -261,29 +401,23 @@ export function extractFeatures(
   if (want("phrase") && query.pairs.size > 0) {
     const found = new Set<string>();
     for (let i = 0; i + 1 < a.tokens.length; i++) {
+      if (!matcher.pairHeads.has(a.tokens[i])) continue;
       const pair = `${a.tokens[i]} ${a.tokens[i + 1]}`;
       if (query.pairs.has(pair)) found.add(pair);
     }
     phrase = found.size / query.pairs.size;
   }
 
-  let stems = 0;
-  if (want("stems")) {
-    let stemTotal = 0;
-    for (const weight of query.stems.values()) stemTotal += weight;
-    stems = weightedShare(query.stems, stemTotal, a.stems);
-  }
-
   return {
     lexical: signals.lexical,
     dense: signals.dense,
-    coverage: want("coverage") ? weightedShare(query.terms, query.totalWeight, a.everywhere) : 0,
+    coverage: want("coverage") ? markedShare(termWeights, query.totalWeight, marks.anywhere) : 0,
     proximity,
     phrase,
-    title: want("title") ? weightedShare(query.terms, query.totalWeight, a.title) : 0,
-    names: want("names") ? shareFound(query.names, a.everywhere) : 0,
-    numbers: want("numbers") ? shareFound(query.numbers, a.everywhere) : 0,
-    stems,
+    title: want("title") ? markedShare(termWeights, query.totalWeight, marks.inTitle) : 0,
+    names: want("names") ? markedCount(matcher.nameSlots, marks.anywhere) : 0,
+    numbers: want("numbers") ? markedCount(matcher.numberSlots, marks.anywhere) : 0,
+    stems: want("stems") ? markedShare(matcher.stemWeights, matcher.stemTotal, marks.stems) : 0,
     article: signals.article,
     answerType: want("answerType") ? holdsAnswerType(query, passage.text) : 0,
     recency: want("recency") ? recencyFit(passage.date, query.window) : 0,
@@ -317,9 +451,20 @@ export function rerank(
   weights: RerankWeights = DEFAULT_RETRIEVAL.weights,
   options: { allFeatures?: boolean } = {},
 ): ScoredCandidate[] {
+  return rerankWith(analyzePassage, query, candidates, weights, options);
+}
+
+function rerankWith(
+  analyze: Analyze,
+  query: QueryProfile,
+  candidates: RerankCandidate[],
+  weights: RerankWeights,
+  options: { allFeatures?: boolean },
+): ScoredCandidate[] {
   const only = options.allFeatures
     ? undefined
     : new Set((Object.keys(weights) as (keyof RerankWeights)[]).filter((name) => weights[name] !== 0));
+  const matcher = prepareMatcher(query);
   const bestLexical = Math.max(0, ...candidates.map((c) => c.lexicalScore ?? 0)) || 1;
   const similarities = candidates.filter((c) => c.denseDistance !== undefined).map((c) => 1 - (c.denseDistance as number));
   const maxSimilarity = similarities.length ? Math.max(...similarities) : 1;
@@ -338,7 +483,7 @@ export function rerank(
     const others = (bestBySource.get(candidate.passage.source) ?? []).slice().sort((a, b) => b - a);
     const article = others[0] === own ? (others[1] ?? 0) : others[0];
     const dense = candidate.denseDistance === undefined ? 0 : (1 - candidate.denseDistance - minSimilarity) / spread;
-    const features = extractFeatures(query, candidate.passage, { lexical: own, dense, article }, only);
+    const features = featuresFor(matcher, candidate.passage, analyze(candidate.passage), { lexical: own, dense, article }, only);
     return { passage: candidate.passage, score: scoreFeatures(features, weights), features };
   });
   return scored.sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id));
@@ -356,14 +501,10 @@ function normalizedText(text: string): string {
   return text.toLowerCase().replace(/\s+/g, " ").trim();
 }
 
-function shinglesOf(passage: Passage): Set<string> {
-  const analysis = analyzePassage(passage);
-  if (analysis.shingles) return analysis.shingles;
-  const tokens = analysis.tokens;
+function shinglesOf(tokens: string[]): Set<string> {
   const set = new Set<string>();
   for (let i = 0; i + 2 < tokens.length; i++) set.add(`${tokens[i]} ${tokens[i + 1]} ${tokens[i + 2]}`);
   if (set.size === 0 && tokens.length > 0) set.add(tokens.join(" "));
-  analysis.shingles = set;
   return set;
 }
 
@@ -386,12 +527,16 @@ export function diversify<T extends Ranked>(
   options: DiversityOptions = DEFAULT_RETRIEVAL.diversity,
   limit = Infinity,
 ): T[] {
+  return diversifyWith(analyzePassage, ranked, options, limit);
+}
+
+function diversifyWith<T extends Ranked>(analyze: Analyze, ranked: T[], options: DiversityOptions, limit: number): T[] {
   const seenTexts = new Set<string>();
   const seenShingles: Set<string>[] = [];
   const isRepeat = (item: T) => {
     const text = normalizedText(item.passage.text);
     if (seenTexts.has(text)) return true;
-    const own = shinglesOf(item.passage);
+    const own = shinglesOf(analyze(item.passage).tokens);
     if (seenShingles.some((other) => overlap(own, other) >= options.nearDuplicate)) return true;
     seenTexts.add(text);
     seenShingles.push(own);
@@ -448,8 +593,9 @@ export function retrievePassages(input: RetrieveInput): ScoredCandidate[] {
     candidates.push({ passage, lexicalScore: hit.lexicalScore, denseDistance: hit.denseDistance });
   }
   const query = profileQuery(input.question, input.idf, input.asOf);
-  const ranked = rerank(query, candidates, settings.weights);
-  return diversify(ranked, settings.diversity, input.k).slice(0, input.k);
+  const analyze = analyzeOnce();
+  const ranked = rerankWith(analyze, query, candidates, settings.weights, {});
+  return diversifyWith(analyze, ranked, settings.diversity, input.k).slice(0, input.k);
 }
 
 /**

@@ -12,14 +12,65 @@ export const STOPWORDS = new Set(
   ).split(" "),
 );
 
-/** Lowercased words and numbers; possessives folded ("Russia's" → "russia"); digits kept ("2,000" → "2000"). */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+// Whether each BMP code point is a letter or digit, filled on first sight (0 unknown, 1 yes, 2 no): the
+// tokenizer runs over every passage of every search, and a regex test per character would dominate it.
+const bmpWordChars = new Uint8Array(0x10000);
+
+function isWordChar(code: number): boolean {
+  if (code < 0x80) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || (code >= 65 && code <= 90);
+  if (code > 0xffff) return WORD_CHAR.test(String.fromCodePoint(code));
+  if (bmpWordChars[code] === 0) bmpWordChars[code] = WORD_CHAR.test(String.fromCharCode(code)) ? 1 : 2;
+  return bmpWordChars[code] === 1;
+}
+
+/** The index after the run of letters and digits that starts at `i` (surrogate pairs count as one character). */
+function endOfWordRun(text: string, i: number): number {
+  while (i < text.length) {
+    const code = text.codePointAt(i) as number;
+    if (!isWordChar(code)) break;
+    i += code > 0xffff ? 2 : 1;
+  }
+  return i;
+}
+
+/** ".", ",", "'" and "’": kept inside a word ("5,000", "u.s", "o'neill"), never at its edges. */
+function isJoiner(code: number): boolean {
+  return code === 46 || code === 44 || code === 39 || code === 0x2019;
+}
+
+/** Possessives folded, apostrophes dropped; digit separators dropped, decimal points kept in numbers. */
+function foldJoiners(word: string): string {
+  let token = word.replace(/['’]s$/u, "").replace(/['’]/gu, "");
+  if (/^[\d.,]+$/.test(token)) token = token.replace(/,/g, "");
+  else token = token.replace(/[.,]/g, "");
+  return token;
+}
+
+/**
+ * Lowercased words and numbers; possessives folded ("Russia's" → "russia"); digits kept ("2,000" → "2000").
+ * A word is a run of letters and digits (\p{L}, \p{N}), joined across a single ".", ",", "'" or "’" between
+ * two of them. Scanned by hand rather than with a regex: this runs over every candidate passage of a search.
+ */
 export function tokenize(text: string): string[] {
   const tokens: string[] = [];
-  const re = /[\p{L}\p{N}]+(?:[.,'’][\p{L}\p{N}]+)*/gu;
-  for (const match of text.toLowerCase().matchAll(re)) {
-    let token = match[0].replace(/['’]s$/u, "").replace(/['’]/gu, "");
-    if (/^[\d.,]+$/.test(token)) token = token.replace(/,/g, "");
-    else token = token.replace(/[.,]/g, "");
+  const lower = text.toLowerCase();
+  let i = 0;
+  while (i < lower.length) {
+    const code = lower.codePointAt(i) as number;
+    if (!isWordChar(code)) {
+      i += code > 0xffff ? 2 : 1;
+      continue;
+    }
+    const start = i;
+    let joined = false;
+    i = endOfWordRun(lower, i);
+    while (i + 1 < lower.length && isJoiner(lower.charCodeAt(i)) && isWordChar(lower.codePointAt(i + 1) as number)) {
+      joined = true;
+      i = endOfWordRun(lower, i + 1);
+    }
+    const word = lower.slice(start, i);
+    const token = joined ? foldJoiners(word) : word;
     if (token) tokens.push(token);
   }
   return tokens;

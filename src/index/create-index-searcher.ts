@@ -1,17 +1,38 @@
 // The retrieval adapter over a loaded index: the HNSW dense channel and the BM25 lexical channel, handed to
 // the core's fusion and re-ranking as plain candidate lists.
+import type { HierarchicalNSW } from "hnswlib-node";
 import { inverseDocumentFrequency, searchLexical } from "../core/lexical-index.js";
 import type { ArticleSummary, PassageSearcher, TextEmbedder } from "../core/ports.js";
 import type { LoadedIndex } from "./load-index.js";
+import type { PassageStore } from "./passage-store.js";
 
 export interface IndexSearcher extends PassageSearcher {
   size: number;
+}
+
+/**
+ * Whether every label HNSW can return has a passage: labels it holds beyond the store's must all be marked
+ * deleted (getPoint refuses exactly those). Then searching needs no filter callback, which hnswlib calls
+ * from native code for every candidate it visits.
+ */
+function servesEveryLabel(index: HierarchicalNSW, passages: Pick<PassageStore, "has">): boolean {
+  for (const label of index.getIdsList()) {
+    if (passages.has(label)) continue;
+    try {
+      index.getPoint(label);
+      return false;
+    } catch {
+      // Marked deleted: never returned by a search.
+    }
+  }
+  return true;
 }
 
 export function createIndexSearcher(loaded: LoadedIndex, embedder: TextEmbedder): IndexSearcher {
   const { passages, lexical } = loaded;
   const index = loaded.store.index;
   const live = passages.size;
+  const needsLiveFilter = !servesEveryLabel(index, passages);
   return {
     size: live,
     passage: (label) => passages.passage(label),
@@ -19,7 +40,7 @@ export function createIndexSearcher(loaded: LoadedIndex, embedder: TextEmbedder)
     async searchDense(text, k, allow) {
       if (live === 0) return [];
       const vector = await embedder.embedQuery(text);
-      const filter = (label: number) => passages.has(label) && (!allow || allow(label));
+      const filter = needsLiveFilter ? (label: number) => passages.has(label) && (!allow || allow(label)) : allow;
       const result = index.searchKnn(vector, Math.min(k, live), filter);
       return result.neighbors.map((label, i) => ({ label, score: 1 - result.distances[i] }));
     },
