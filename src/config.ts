@@ -25,7 +25,7 @@ const schema = z.object({
   LLM_TIMEOUT_MS: int(100).default(20_000),
   LLM_MAX_TOKENS: int(16).default(512),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
-  HNSW_EF: int(10).default(256),
+  HNSW_EF: int(10).default(512),
   DISCORD_TOKEN: optionalString,
   DISCORD_CLIENT_ID: optionalString,
   DISCORD_GUILD_ID: optionalString,

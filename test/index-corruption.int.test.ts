@@ -18,7 +18,7 @@ import { createFakeCliIo } from "./support/fake-cli-io.js";
 const STARTING_FILE = "000_c0af5a29d12023ff.txt";
 const QUESTION = "What did Russia's Foreign Ministry say?";
 const REPAIR = "npm run index -- --rebuild";
-const INDEX_FILES = ["hnswlib.index", "passages.bin", "args.json", "lexical.bin", "manifest.json", CURRENT_FILE];
+const INDEX_FILES = ["hnswlib.index", "hnswlib-1.index", "passages.bin", "args.json", "lexical.bin", "manifest.json", CURRENT_FILE];
 
 let root: string;
 let corpusDir: string;

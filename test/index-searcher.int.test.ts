@@ -46,7 +46,7 @@ afterAll(async () => {
 describe("dense search over an index with replaced passages", () => {
   it("GIVEN passages replaced by a re-index THEN dense search returns every live passage and never a replaced one", async () => {
     const loaded = await open();
-    expect(loaded.store.index.getIdsList().length).toBeGreaterThan(loaded.passages.size);
+    expect(loaded.graph.getIdsList().length).toBeGreaterThan(loaded.passages.size);
     const searcher = createIndexSearcher(loaded, embedder);
     const hits = await searcher.searchDense("volcano erupted near Naples ash", 10);
     expect(hits.map((h) => h.label).sort()).toEqual([...loaded.passages.labels].sort());

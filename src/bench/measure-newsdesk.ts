@@ -176,7 +176,7 @@ export async function measureServing(job: SizeJob): Promise<ServeMeasure> {
   const { embedder } = await createEmbedder(config);
   const distinct = [...new Set(job.queries)];
   const vectors = await Promise.all(distinct.map((query) => embedder.embedQuery(query)));
-  const index = loaded.store.index;
+  const index = loaded.graph;
   const denseTimes = vectors.map((vector) => {
     const started = performance.now();
     index.searchKnn(vector, Math.min(DENSE_CANDIDATES, loaded.passages.size));

@@ -3,7 +3,8 @@
 import hnswlib from "hnswlib-node";
 import { roundTo } from "./bench-stats.js";
 
-type HnswIndex = InstanceType<typeof hnswlib.HierarchicalNSW>;
+/** One HNSW graph, or a sharded one searched as one. */
+type HnswIndex = Pick<InstanceType<typeof hnswlib.HierarchicalNSW>, "searchKnn" | "getCurrentCount" | "getEf" | "setEf" | "getPoint" | "getNumDimensions">;
 
 /** The exact nearest labels of each query, closest first (cosine, by brute force). */
 export function exactNeighbors(points: Iterable<[label: number, vector: number[]]>, dimensions: number, count: number, queries: readonly number[][], k: number): number[][] {

@@ -35,7 +35,7 @@ export async function measureTuning(job: SizeJob, status: (line: string) => void
   const { embedder, id } = await createEmbedder(config);
   const loaded = await openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id });
   if (!loaded) throw new Error(`No index in ${config.INDEX_DIR} to tune on.`);
-  const source = loaded.store.index;
+  const source = loaded.graph;
   const points = loaded.passages.labels.map((label) => source.getPoint(label));
   const grid = job.tuneGrid ?? DEFAULT_TUNING_GRID;
   const queries = await Promise.all([...new Set(job.queries)].map((q) => embedder.embedQuery(q)));

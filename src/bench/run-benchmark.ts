@@ -20,7 +20,7 @@ export const DEFAULT_SIZES = [1_000, 10_000, 100_000];
 export const DEFAULT_QUERIES = 200;
 export const CONCURRENT_ASKS = 50;
 /** ef values at which recall@10 is also reported, beside the configured one. */
-export const RECALL_EFS = [10, 64, 256];
+export const RECALL_EFS = [10, 256, 512];
 
 export interface BenchOptions {
   sizes: number[];

@@ -28,6 +28,7 @@ import {
   type Manifest,
 } from "./manifest.js";
 import type { PassageStore } from "./passage-store.js";
+import { graphFileName } from "./sharded-graph.js";
 
 /** How the builder reaches the corpus; the composition root passes the real readers. */
 export interface CorpusReader<File extends { source: string }> {
@@ -250,14 +251,15 @@ async function readPriorManifest<File extends { source: string }>(
 /** What an update needs of the served generation: its passages and its graph file, both checked. */
 async function openPreviousForUpdate<File extends { source: string }>(
   options: BuildOptions<File>,
-): Promise<{ dir: string; passages: PassageStore; graphFile: string; dimensions: number; graphSize: number } | null> {
+): Promise<{ dir: string; passages: PassageStore; graphFiles: string[]; dimensions: number; graphSize: number } | null> {
   try {
     const verified = await verifyCurrentGeneration(options.indexDir, options.embedderId);
     if (!verified) return null;
     const { dir, manifest } = verified;
     if (!Number.isInteger(manifest.graphSize)) return null;
     const passages = await openPassages(dir, manifest);
-    return { dir, passages, graphFile: path.join(dir, "hnswlib.index"), dimensions: manifest.embedder.dimensions, graphSize: manifest.graphSize };
+    const graphFiles = Array.from({ length: manifest.hnsw.shards }, (_, shard) => path.join(dir, graphFileName(shard)));
+    return { dir, passages, graphFiles, dimensions: manifest.embedder.dimensions, graphSize: manifest.graphSize };
   } catch (error) {
     if (error instanceof IndexError) return null;
     throw error;

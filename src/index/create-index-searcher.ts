@@ -1,10 +1,10 @@
 // The retrieval adapter over a loaded index: the HNSW dense channel and the BM25 lexical channel, handed to
 // the core's fusion and re-ranking as plain candidate lists.
-import type { HierarchicalNSW } from "hnswlib-node";
 import { inverseDocumentFrequency, searchLexical } from "../core/lexical-index.js";
 import type { ArticleSummary, PassageSearcher, TextEmbedder } from "../core/ports.js";
 import type { LoadedIndex } from "./load-index.js";
 import type { PassageStore } from "./passage-store.js";
+import type { ShardedGraph } from "./sharded-graph.js";
 
 export interface IndexSearcher extends PassageSearcher {
   size: number;
@@ -15,7 +15,7 @@ export interface IndexSearcher extends PassageSearcher {
  * deleted (getPoint refuses exactly those). Then searching needs no filter callback, which hnswlib calls
  * from native code for every candidate it visits.
  */
-function servesEveryLabel(index: HierarchicalNSW, passages: Pick<PassageStore, "has">): boolean {
+function servesEveryLabel(index: ShardedGraph, passages: Pick<PassageStore, "has">): boolean {
   for (const label of index.getIdsList()) {
     if (passages.has(label)) continue;
     try {
@@ -30,7 +30,7 @@ function servesEveryLabel(index: HierarchicalNSW, passages: Pick<PassageStore, "
 
 export function createIndexSearcher(loaded: LoadedIndex, embedder: TextEmbedder): IndexSearcher {
   const { passages, lexical } = loaded;
-  const index = loaded.store.index;
+  const index = loaded.graph;
   const live = passages.size;
   const needsLiveFilter = !servesEveryLabel(index, passages);
   return {

@@ -14,7 +14,7 @@ async function handle(request: GraphRequest): Promise<GraphReply> {
       graph = await openGraph(request.spec);
       return { type: "opened", count: graph.getCurrentCount() };
     case "add":
-      addVectors(graph!, request.firstLabel, request.dimensions, request.vectors);
+      addVectors(graph!, request.labels, request.dimensions, request.vectors);
       return { type: "added" };
     case "write":
       return { type: "written", count: await writeGraph(graph!, request.file, request.deleted) };

@@ -9,7 +9,7 @@ import { addVectors, openGraph, writeGraph, type GraphSpec } from "./hnsw-graph.
 
 export type GraphRequest =
   | { type: "open"; spec: GraphSpec }
-  | { type: "add"; firstLabel: number; dimensions: number; vectors: Float32Array }
+  | { type: "add"; labels: Float64Array; dimensions: number; vectors: Float32Array }
   | { type: "write"; file: string; deleted: number[] };
 
 export type GraphReply = { type: "opened"; count: number } | { type: "added" } | { type: "written"; count: number } | { type: "failed"; message: string };
@@ -26,8 +26,8 @@ export interface GraphBuilder {
   /** Vectors in the graph when it was opened (the previous generation's, deleted ones included). */
   readonly initialCount: number;
   readonly dimensions: number;
-  /** Inserts (or queues) vectors for labels firstLabel, firstLabel + 1, …. */
-  add(firstLabel: number, vectors: Float32Array): Promise<void>;
+  /** Inserts (or queues) `vectors` (rows of `dimensions` floats), row i as `labels[i]`. */
+  add(labels: Float64Array, vectors: Float32Array): Promise<void>;
   /** Marks `deleted` labels, writes the graph to `file` (LangChain HNSWLib's hnswlib.index) and returns its size. */
   write(file: string, deleted: number[]): Promise<number>;
   /** Stops the worker, if any; pending calls reject. */
@@ -54,8 +54,8 @@ export async function openGraphHere(spec: GraphSpec): Promise<GraphBuilder> {
   return {
     initialCount: graph.getCurrentCount(),
     dimensions: spec.dimensions,
-    async add(firstLabel, vectors) {
-      addVectors(graph, firstLabel, spec.dimensions, vectors);
+    async add(labels, vectors) {
+      addVectors(graph, labels, spec.dimensions, vectors);
     },
     write: (file, deleted) => writeGraph(graph, file, deleted),
     async close() {},
@@ -113,10 +113,10 @@ export async function openGraphInWorker(spec: GraphSpec): Promise<GraphBuilder> 
   return {
     initialCount: opened.type === "opened" ? opened.count : 0,
     dimensions: spec.dimensions,
-    async add(firstLabel, vectors) {
+    async add(labels, vectors) {
       queued++;
       // Not awaited: the reply only frees a place in the queue. A failure surfaces at the next call.
-      send({ type: "add", firstLabel, dimensions: spec.dimensions, vectors }, [vectors.buffer as ArrayBuffer]).then(
+      send({ type: "add", labels, dimensions: spec.dimensions, vectors }, [labels.buffer as ArrayBuffer, vectors.buffer as ArrayBuffer]).then(
         () => {
           queued--;
           waiting.shift()?.();

@@ -19,13 +19,12 @@ export async function openGraph(spec: GraphSpec): Promise<hnswlib.HierarchicalNS
   return graph;
 }
 
-/** Inserts `vectors` (consecutive rows of `dimensions` floats) as labels firstLabel, firstLabel + 1, …. */
-export function addVectors(graph: hnswlib.HierarchicalNSW, firstLabel: number, dimensions: number, vectors: Float32Array): void {
-  const count = vectors.length / dimensions;
-  const needed = firstLabel + count;
+/** Inserts `vectors` (consecutive rows of `dimensions` floats), row i as `labels[i]`. */
+export function addVectors(graph: hnswlib.HierarchicalNSW, labels: Float64Array, dimensions: number, vectors: Float32Array): void {
+  const needed = graph.getCurrentCount() + labels.length;
   // Grows by doubling: a streamed build does not know its final size in advance.
   if (needed > graph.getMaxElements()) graph.resizeIndex(Math.max(needed, 2 * graph.getMaxElements()));
-  for (let i = 0; i < count; i++) graph.addPoint(Array.from(vectors.subarray(i * dimensions, (i + 1) * dimensions)), firstLabel + i);
+  labels.forEach((label, i) => graph.addPoint(Array.from(vectors.subarray(i * dimensions, (i + 1) * dimensions)), label));
 }
 
 /** Marks `deleted` labels and writes the graph (LangChain HNSWLib's hnswlib.index); returns its element count. */

@@ -8,6 +8,7 @@ import type { TextEmbedder } from "../core/ports.js";
 import type { Passage } from "../core/types.js";
 import { openGraphHere, openGraphInWorker, packVectors, type GraphBuilder } from "./graph-builder.js";
 import type { GraphSpec } from "./hnsw-graph.js";
+import { graphFileName, shardOf } from "./sharded-graph.js";
 import { IndexError } from "./index-layout.js";
 import type { HnswParams, StoredOccurrence } from "./manifest.js";
 import { PASSAGES_FILE, writePassageStore, type PassageStore } from "./passage-store.js";
@@ -23,8 +24,8 @@ export interface DraftOptions {
   embedder: TextEmbedder;
   batchSize: number;
   hnsw: HnswParams;
-  /** The generation being updated: its passages, its graph file (checksum verified), dimensions and size. */
-  previous?: { passages: PassageStore; graphFile: string; dimensions: number; graphSize: number };
+  /** The generation being updated: its passages, its graph's shard files (checksums verified), dimensions and size. */
+  previous?: { passages: PassageStore; graphFiles: string[]; dimensions: number; graphSize: number };
   onProgress(progress: DraftProgress): void;
   /** New vectors above which the graph is built in a worker thread (default WORKER_THRESHOLD). */
   workerThreshold?: number;
@@ -41,7 +42,7 @@ export interface IndexDraft {
   add(passages: Passage[]): Promise<Array<{ id: string; label: number }>>;
   /** Removes passage occurrences (of a changed or deleted file); returns how many were found. */
   remove(entries: ReadonlyArray<{ id: string; label: number }>): number;
-  /** Writes args.json, passages.bin, the extras and hnswlib.index into `dir`; returns what it wrote. */
+  /** Writes args.json, passages.bin, the extras and the graph's shards into `dir`; returns what it wrote. */
   write(dir: string, options: DraftWriteOptions): Promise<{ files: string[]; dimensions: number; embedded: number; graphSize: number }>;
   /** Stops the graph worker (after `write`, or when the build gives up). */
   close(): Promise<void>;
@@ -65,7 +66,9 @@ export function createIndexDraft(options: DraftOptions): IndexDraft {
   const docs = new Map<number, Doc>();
   const labelByText = new Map<string, number>();
   const orphans = new Set<number>();
-  let graph: GraphBuilder | undefined;
+  // One graph per shard, opened once the build is known to be large (in workers) or at the end (here).
+  let graphs: GraphBuilder[] | undefined;
+  const shards = options.hnsw.shards;
   const previous = options.previous;
   let dimensions = previous?.dimensions;
   let nextLabel = previous?.graphSize ?? 0;
@@ -76,12 +79,12 @@ export function createIndexDraft(options: DraftOptions): IndexDraft {
       labelByText.set(textKey(text), label);
     }
   }
-  const graphSpec = (capacity: number): GraphSpec => ({
+  const graphSpec = (shard: number, capacity: number): GraphSpec => ({
     dimensions: dimensions!,
     m: options.hnsw.m,
     efConstruction: options.hnsw.efConstruction,
-    capacity,
-    from: previous?.graphFile,
+    capacity: Math.ceil(capacity / shards),
+    from: previous?.graphFiles[shard],
   });
 
   // New texts in label order; those from `sent` on have no vector yet.
@@ -91,20 +94,33 @@ export function createIndexDraft(options: DraftOptions): IndexDraft {
   let embedded = 0;
   const held: Array<{ firstLabel: number; vectors: Float32Array }> = [];
 
-  const openWith = async (open: typeof openGraphHere, capacity: number) => {
-    const opened = await open(graphSpec(capacity));
-    if (previous && opened.initialCount !== previous.graphSize) {
-      await opened.close();
-      throw new IndexError(`${previous.graphFile} holds ${opened.initialCount} vectors where its manifest says ${previous.graphSize}. Run \`npm run index -- --rebuild\`.`);
+  /** Rows of a batch (labels firstLabel, firstLabel + 1, …) dealt to their shards. */
+  const addToShards = async (opened: GraphBuilder[], firstLabel: number, vectors: Float32Array) => {
+    const rows = vectors.length / dimensions!;
+    for (let shard = 0; shard < shards; shard++) {
+      const labels: number[] = [];
+      for (let i = 0; i < rows; i++) if (shardOf(firstLabel + i, shards) === shard) labels.push(firstLabel + i);
+      const part = new Float32Array(labels.length * dimensions!);
+      labels.forEach((label, j) => part.set(vectors.subarray((label - firstLabel) * dimensions!, (label - firstLabel + 1) * dimensions!), j * dimensions!));
+      if (labels.length > 0) await opened[shard].add(Float64Array.from(labels), part);
     }
-    for (const batch of held.splice(0)) await opened.add(batch.firstLabel, batch.vectors);
+  };
+
+  const openWith = async (open: typeof openGraphHere, capacity: number) => {
+    const opened = await Promise.all(Array.from({ length: shards }, (_, shard) => open(graphSpec(shard, capacity))));
+    const count = opened.reduce((n, graph) => n + graph.initialCount, 0);
+    if (previous && count !== previous.graphSize) {
+      await Promise.all(opened.map((graph) => graph.close()));
+      throw new IndexError(`The graph of ${previous.graphFiles[0]} holds ${count} vectors where its manifest says ${previous.graphSize}. Run \`npm run index -- --rebuild\`.`);
+    }
+    for (const batch of held.splice(0)) await addToShards(opened, batch.firstLabel, batch.vectors);
     return opened;
   };
 
   const insert = async (firstLabel: number, vectors: Float32Array) => {
-    if (graph) return graph.add(firstLabel, vectors);
+    if (graphs) return addToShards(graphs, firstLabel, vectors);
     held.push({ firstLabel, vectors });
-    if (embedded >= (options.workerThreshold ?? WORKER_THRESHOLD)) graph = await openWith(openGraphInWorker, Math.max(4 * embedded, 1024));
+    if (embedded >= (options.workerThreshold ?? WORKER_THRESHOLD)) graphs = await openWith(openGraphInWorker, Math.max(4 * embedded, 1024));
   };
 
   const sendBatch = async (texts: string[], firstLabel: number) => {
@@ -166,15 +182,18 @@ export function createIndexDraft(options: DraftOptions): IndexDraft {
         labelByText.delete(textKey(docs.get(label)!.text));
         docs.delete(label);
       }
-      if (!graph) {
+      if (!graphs) {
         // A small build (or an empty corpus, which still gets an empty graph of the embedder's dimensions).
         dimensions ??= (await options.embedder.embedQuery("dimension probe")).length;
-        graph = await openWith(openGraphHere, Math.max(embedded, 1));
+        graphs = await openWith(openGraphHere, Math.max(embedded, shards));
       }
-      // The worker finishes its queued batches and writes the graph while passages and extras are written here.
-      const graphWritten = graph.write(path.join(dir, "hnswlib.index"), [...orphans]);
+      // The workers finish their queued batches and write the shards while passages and extras are written here.
+      const shardFiles = graphs.map((_, shard) => graphFileName(shard));
+      const graphWritten = Promise.all(
+        graphs.map((graph, shard) => graph.write(path.join(dir, shardFiles[shard]), [...orphans].filter((label) => shardOf(label, shards) === shard))),
+      );
       graphWritten.catch(() => {});
-      await writeFile(path.join(dir, "args.json"), JSON.stringify({ space: "cosine", numDimensions: graph.dimensions }));
+      await writeFile(path.join(dir, "args.json"), JSON.stringify({ space: "cosine", numDimensions: dimensions, shards }));
       const stored = [...docs.entries()].map(([label, d]) => ({ label, text: d.text, occurrences: d.occurrences }));
       await writePassageStore(path.join(dir, PASSAGES_FILE), stored);
       const extras = await writeOptions.writeExtras(
@@ -182,12 +201,12 @@ export function createIndexDraft(options: DraftOptions): IndexDraft {
         stored.map((d) => ({ label: d.label, text: d.text, title: d.occurrences[0].title })),
       );
       await writeOptions.onPassagesWritten();
-      const graphSize = await graphWritten;
-      return { files: ["hnswlib.index", "args.json", PASSAGES_FILE, ...extras], dimensions: graph.dimensions, embedded, graphSize };
+      const graphSize = (await graphWritten).reduce((n, count) => n + count, 0);
+      return { files: [...shardFiles, "args.json", PASSAGES_FILE, ...extras], dimensions: dimensions!, embedded, graphSize };
     },
 
     async close() {
-      await graph?.close();
+      await Promise.all((graphs ?? []).map((graph) => graph.close()));
     },
   };
 }

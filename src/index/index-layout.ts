@@ -10,8 +10,6 @@ import path from "node:path";
 export const CURRENT_FILE = "CURRENT";
 export const LOCK_FILE = "build.lock";
 export const MANIFEST_FILE = "manifest.json";
-/** LangChain HNSWLib's vector files; a generation also holds passages.bin, lexical.bin and, written last, the manifest. */
-export const VECTOR_FILES = ["hnswlib.index", "args.json"] as const;
 
 export class IndexError extends Error {
   override name = "IndexError";

@@ -8,19 +8,22 @@ import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import hnswlib from "hnswlib-node";
 import type { LexicalIndex } from "../core/lexical-index.js";
 import type { TextEmbedder } from "../core/ports.js";
-import { checksumFile, IndexError, MANIFEST_FILE, OutdatedIndexError, readCurrentGeneration, VECTOR_FILES } from "./index-layout.js";
+import { checksumFile, IndexError, MANIFEST_FILE, OutdatedIndexError, readCurrentGeneration } from "./index-layout.js";
 import { LEXICAL_FILE, readLexicalIndex } from "./lexical-file.js";
 import { computeManifestChecksum, MANIFEST_VERSION, type Manifest } from "./manifest.js";
 import { PassageDocstore } from "./passage-docstore.js";
 import { openPassageStore, PASSAGES_FILE, PassageStoreError, type PassageStore } from "./passage-store.js";
+import { createShardedGraph, graphFileName, type ShardedGraph } from "./sharded-graph.js";
 
 /** LangChain leaves HNSW's ef at 10, which loses neighbours; this is the measured default (HNSW_EF). */
-export const DEFAULT_EF = 256;
+export const DEFAULT_EF = 512;
 
 export interface LoadedIndex {
   dir: string;
   manifest: Manifest;
-  /** LangChain's vector store over the generation's graph; its docstore reads passages on demand. */
+  /** The generation's HNSW graph: its shards, searched as one. */
+  graph: ShardedGraph;
+  /** LangChain's vector store over that graph; its docstore reads passages on demand. */
   store: HNSWLib;
   passages: PassageStore;
   lexical: LexicalIndex;
@@ -34,8 +37,12 @@ export interface OpenOptions {
 }
 
 const REBUILD_HINT = "Run `npm run index -- --rebuild` to build it again.";
+
 /** Every file a generation must hold besides its manifest. */
-const GENERATION_FILES = [...VECTOR_FILES, PASSAGES_FILE, LEXICAL_FILE];
+function generationFiles(manifest: Manifest): string[] {
+  const shards = Number.isInteger(manifest.hnsw?.shards) && manifest.hnsw.shards > 0 ? manifest.hnsw.shards : 1;
+  return [...Array.from({ length: shards }, (_, shard) => graphFileName(shard)), "args.json", PASSAGES_FILE, LEXICAL_FILE];
+}
 
 async function readJson<T>(file: string): Promise<T> {
   let text: string;
@@ -58,7 +65,7 @@ const damaged = (file: string, why: string) => new IndexError(`The index file ${
  * the native reader (which can crash the process on a changed byte instead of throwing).
  */
 async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
-  const names = new Set<string>([...GENERATION_FILES, ...Object.keys(manifest.fileSizes ?? {}), ...Object.keys(manifest.checksums ?? {})]);
+  const names = new Set<string>([...generationFiles(manifest), ...Object.keys(manifest.fileSizes ?? {}), ...Object.keys(manifest.checksums ?? {})]);
   for (const name of names) {
     if (path.basename(name) !== name) throw damaged(path.join(dir, MANIFEST_FILE), `it lists the file "${name}"`);
     const file = path.join(dir, name);
@@ -84,21 +91,27 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return manifest;
 }
 
-async function readGraph(dir: string, manifest: Manifest): Promise<{ space: "cosine" | "l2" | "ip"; index: hnswlib.HierarchicalNSW }> {
+/** Reads the graph's shards side by side (hnswlib reads each on a thread of libuv's pool). */
+async function readGraph(dir: string, manifest: Manifest): Promise<{ space: "cosine" | "l2" | "ip"; graph: ShardedGraph }> {
   const argsFile = path.join(dir, "args.json");
-  const args = await readJson<{ space?: unknown; numDimensions?: unknown }>(argsFile);
+  const args = await readJson<{ space?: unknown; numDimensions?: unknown; shards?: unknown }>(argsFile);
   const space = args?.space;
-  if ((space !== "cosine" && space !== "l2" && space !== "ip") || args.numDimensions !== manifest.embedder.dimensions) {
-    throw damaged(argsFile, "unexpected space or dimensions");
+  if ((space !== "cosine" && space !== "l2" && space !== "ip") || args.numDimensions !== manifest.embedder.dimensions || args.shards !== manifest.hnsw.shards) {
+    throw damaged(argsFile, "unexpected space, dimensions or shards");
   }
-  const indexFile = path.join(dir, "hnswlib.index");
-  const index = new hnswlib.HierarchicalNSW(space, manifest.embedder.dimensions);
-  try {
-    await index.readIndex(indexFile);
-  } catch {
-    throw damaged(indexFile, "hnswlib could not read it");
-  }
-  return { space, index };
+  const shards = await Promise.all(
+    Array.from({ length: manifest.hnsw.shards }, async (_, shard) => {
+      const file = path.join(dir, graphFileName(shard));
+      const index = new hnswlib.HierarchicalNSW(space, manifest.embedder.dimensions);
+      try {
+        await index.readIndex(file);
+      } catch {
+        throw damaged(file, "hnswlib could not read it");
+      }
+      return index;
+    }),
+  );
+  return { space, graph: createShardedGraph(shards) };
 }
 
 /** Every passage occurrence id of the manifest with its label (for look-ups by id). */
@@ -152,19 +165,20 @@ export async function openIndexGeneration(
     if (opened.status === "fulfilled") await opened.value.close();
     throw [graph, opened, read].find((outcome) => outcome.status === "rejected")!.reason;
   }
-  const { space, index } = graph.value;
+  const { space, graph: sharded } = graph.value;
   const passages = opened.value;
   const lexical = read.value;
   if (passages.size !== lexical.liveCount) {
     await passages.close();
     throw damaged(path.join(dir, PASSAGES_FILE), `${passages.size} passages, but the lexical index has ${lexical.liveCount}`);
   }
-  index.setEf(options.ef ?? DEFAULT_EF);
+  sharded.setEf(options.ef ?? DEFAULT_EF);
   const store = new HNSWLib(embedder as never, {
     space,
     numDimensions: manifest.embedder.dimensions,
-    index,
+    // The sharded graph has every method HNSWLib calls on its index (searchKnn, getCurrentCount).
+    index: sharded as unknown as hnswlib.HierarchicalNSW,
     docstore: new PassageDocstore(passages),
   });
-  return { dir, manifest, store, passages, lexical, close: () => passages.close() };
+  return { dir, manifest, graph: sharded, store, passages, lexical, close: () => passages.close() };
 }

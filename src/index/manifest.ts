@@ -10,10 +10,16 @@ export const MANIFEST_VERSION = 2;
 export interface HnswParams {
   m: number;
   efConstruction: number;
+  /** Graphs the vectors are split into (label mod shards), one per core while building. */
+  shards: number;
 }
 
-/** HNSW graph parameters, chosen by measurement (docs/performance.md). */
-export const DEFAULT_HNSW: HnswParams = { m: 16, efConstruction: 100 };
+/**
+ * HNSW graph parameters, chosen by measurement (docs/performance.md): M 32 with efConstruction 64 reaches
+ * recall@10 0.98 at 100k passages of the local embedder's near-orthogonal vectors, where M 16 cannot at a
+ * search cost that fits; two shards build on both cores of the reference machine.
+ */
+export const DEFAULT_HNSW: HnswParams = { m: 32, efConstruction: 64, shards: 2 };
 
 export interface FileEntry {
   /** sha256 of the file's bytes. */
