@@ -619,17 +619,18 @@ export async function retrieveHybrid(
     settings.weights.dense > 0 || settings.fusion.denseWeight > 0 ? searcher.searchDense(query.text, depth, allow) : [],
     searcher.searchLexical(query.text, depth, allow),
   ]);
+  // Passages are looked up only for the fused pool: an index may read each one from disk.
   const passages = new Map<string, Passage>();
-  const idOf = (label: number) => {
-    const id = String(label);
-    if (!passages.has(id)) passages.set(id, viewThroughFilters(searcher.passage(label), filters));
-    return id;
+  const getPassage = (id: string) => {
+    let passage = passages.get(id);
+    if (!passage) passages.set(id, (passage = viewThroughFilters(searcher.passage(Number(id)), filters)));
+    return passage;
   };
   return retrievePassages({
     question: query.text,
-    lexical: lexical.map((c) => ({ id: idOf(c.label), score: c.score })),
-    dense: dense.map((c) => ({ id: idOf(c.label), distance: 1 - c.score })),
-    getPassage: (id) => passages.get(id),
+    lexical: lexical.map((c) => ({ id: String(c.label), score: c.score })),
+    dense: dense.map((c) => ({ id: String(c.label), distance: 1 - c.score })),
+    getPassage,
     idf: searcher.idf ? (term) => searcher.idf!(term) : () => 1,
     k: query.k,
     asOf: query.asOf,
