@@ -40,8 +40,7 @@ const REBUILD_HINT = "Run `npm run index -- --rebuild` to build it again.";
 
 /** Every file a generation must hold besides its manifest. */
 function generationFiles(manifest: Manifest): string[] {
-  const shards = Number.isInteger(manifest.hnsw?.shards) && manifest.hnsw.shards > 0 ? manifest.hnsw.shards : 1;
-  return [...Array.from({ length: shards }, (_, shard) => graphFileName(shard)), "args.json", PASSAGES_FILE, LEXICAL_FILE];
+  return [...Array.from({ length: manifest.hnsw.shards }, (_, shard) => graphFileName(shard)), "args.json", PASSAGES_FILE, LEXICAL_FILE];
 }
 
 async function readJson<T>(file: string): Promise<T> {
@@ -137,7 +136,8 @@ export async function verifyCurrentGeneration(indexDir: string, expectedEmbedder
   const dir = await readCurrentGeneration(indexDir);
   if (!dir) return null;
   const manifest = await readManifest(dir);
-  if (manifest.version !== MANIFEST_VERSION || !manifest.embedder || !manifest.files) {
+  const shaped = Number.isInteger(manifest.hnsw?.shards) && manifest.hnsw.shards > 0 && Number.isInteger(manifest.graphSize);
+  if (manifest.version !== MANIFEST_VERSION || !manifest.embedder || !manifest.files || !shaped) {
     throw new OutdatedIndexError(`The index manifest ${path.join(dir, MANIFEST_FILE)} is from another version. ${REBUILD_HINT}`);
   }
   if (manifest.embedder.id !== expectedEmbedderId) {
