@@ -38,7 +38,7 @@ export function formatNewsdeskTable(report: BenchReport): string {
       row("build, total s", (s) => num(s.build.seconds, 2)),
       row("· reading + chunking s", (s) => num(s.build.phases.readingChunking, 2)),
       row("· embedding s", (s) => num(s.build.phases.embedding, 2)),
-      row("· HNSW insertion s", (s) => num(s.build.phases.inserting, 2)),
+      row("· HNSW insertion (main thread waiting for it) s", (s) => num(s.build.phases.inserting, 2)),
       row("· writing (HNSW, passages, lexical, checksums) s", (s) => num(s.build.phases.writing, 2)),
       row("passages / s", (s) => num(s.build.passagesPerSecond)),
       row("index on disk MB", (s) => mb(s.build.indexBytes)),
@@ -186,9 +186,10 @@ const METHOD = `## How it is measured
   exact duplicates) while lengths and vocabulary keep real statistics. Sizes are rounded up to the end of an article.
 - **Isolation.** Each phase (build, serve, re-index, recipe) runs in a fresh Node process, so peak RSS
   (\`process.resourceUsage().maxRSS\`) and JIT state belong to that phase alone.
-- **Build phases** come from the builder's progress callbacks: reading + chunking until the last file is read; then
-  embedding and HNSW insertion alternate batch by batch, and each is the sum of its batches; then writing the HNSW
-  files, the passage store, the lexical index and the checksums.
+- **Build phases** are the main thread's time, from the builder's progress callbacks. A large build reads, chunks
+  and embeds while worker threads insert into the HNSW shards, so the phases overlap the insertion: "HNSW
+  insertion" is the time the main thread waits for room in the workers' queues, and "writing" includes the
+  workers finishing their queues, then the shards, the passage store, the lexical index and the checksums.
 - **Serving.** Load is \`openPipelineWithIndex\` (manifest, checksums, HNSW graph, passage store, lexical index). Search and ask
   latencies are sequential, after 10 warm-up queries: qa-dev's questions, then titles and sentences of the corpus's
   own articles. "HNSW part" is \`searchKnn\` alone for the dense channel's 50 candidates.

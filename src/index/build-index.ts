@@ -188,6 +188,7 @@ async function buildLocked<File extends { source: string }>(
       for (const { source, passages } of changed) files[source].passages = await draft.add(passages);
     }
 
+    await draft!.flush();
     progress({ phase: "writing", passages: passagesRead });
     const generationDir = path.join(options.indexDir, newGenerationName());
     await mkdir(generationDir, { recursive: true });

@@ -40,6 +40,8 @@ export interface DraftWriteOptions {
 export interface IndexDraft {
   /** Adds a file's passages: each joins a document with the same text, or gets a new label and a vector. */
   add(passages: Passage[]): Promise<Array<{ id: string; label: number }>>;
+  /** Embeds and hands over the texts still waiting for a full batch. */
+  flush(): Promise<void>;
   /** Removes passage occurrences (of a changed or deleted file); returns how many were found. */
   remove(entries: ReadonlyArray<{ id: string; label: number }>): number;
   /** Writes args.json, passages.bin, the extras and the graph's shards into `dir`; returns what it wrote. */
@@ -163,6 +165,8 @@ export function createIndexDraft(options: DraftOptions): IndexDraft {
       await sendFullBatches(false);
       return labels;
     },
+
+    flush: () => sendFullBatches(true),
 
     remove(entries) {
       let removed = 0;
