@@ -7,15 +7,18 @@ import { configFor, runCli, type CliIo } from "./cli-io.js";
 
 function formatProgress(p: BuildProgress, started: number): string {
   const seconds = (performance.now() - started) / 1000;
-  if (p.phase === "reading") return `reading  ${p.files}/${p.totalFiles} files, ${p.passages} passages`;
-  if (p.phase === "embedding") {
+  // A fresh build embeds while it reads: until the last file, reading is the measure of progress.
+  if (p.phase === "reading" || (p.phase !== "writing" && p.files < p.totalFiles)) {
+    return `reading  ${p.files}/${p.totalFiles} files, ${p.passages} passages, ${p.embedded} embedded`;
+  }
+  if (p.phase === "embedding" || p.phase === "inserting") {
     const rate = p.embedded / Math.max(seconds, 0.001);
     const eta = rate > 0 ? Math.ceil((p.toEmbed - p.embedded) / rate) : 0;
     const width = 24;
     const filled = Math.round((p.embedded / Math.max(p.toEmbed, 1)) * width);
     return `embedding [${"#".repeat(filled)}${".".repeat(width - filled)}] ${p.embedded}/${p.toEmbed} passages, ${rate.toFixed(0)}/s, ETA ${eta}s`;
   }
-  return `${p.phase} ${p.toEmbed} new passages...`;
+  return `writing the index (${p.embedded} new passages)...`;
 }
 
 export function formatSummary(s: BuildSummary): string {
@@ -33,14 +36,17 @@ export interface ProgressLine {
   progress: BuildProgress & { seconds: number; /** Passages embedded per second so far. */ rate: number };
 }
 
-/** Writes progress as JSON lines: every phase change, and within a phase at most every 200 ms. */
+/**
+ * Writes progress as JSON lines: the first of each phase, then at most one every 200 ms (a fresh build
+ * alternates reading, embedding and inserting thousands of times).
+ */
 function createJsonProgress(io: CliIo, started: number): (p: BuildProgress) => void {
-  let lastPhase = "";
+  const seen = new Set<string>();
   let lastWrite = 0;
   return (p) => {
     const now = performance.now();
-    if (p.phase === lastPhase && now - lastWrite < 200) return;
-    lastPhase = p.phase;
+    if (seen.has(p.phase) && now - lastWrite < 200) return;
+    seen.add(p.phase);
     lastWrite = now;
     const seconds = (now - started) / 1000;
     const line: ProgressLine = { progress: { ...p, seconds: Math.round(seconds * 100) / 100, rate: Math.round(p.embedded / Math.max(seconds, 0.001)) } };

@@ -122,6 +122,7 @@ async function buildLocked<File extends { source: string }>(
   let articles = 0;
   let reused = 0;
   let passagesRead = 0;
+  let filesRead = 0;
   const progress = (p: Partial<BuildProgress> & Pick<BuildProgress, "phase">) =>
     options.onProgress?.({ files: 0, totalFiles: listing.files.length, passages: 0, embedded: 0, toEmbed: 0, ...p });
   const draftOptions = {
@@ -129,7 +130,7 @@ async function buildLocked<File extends { source: string }>(
     batchSize: options.batchSize ?? 256,
     hnsw,
     workerThreshold: options.workerThreshold,
-    onProgress: (p: DraftProgress) => progress({ ...p, passages: passagesRead }),
+    onProgress: (p: DraftProgress) => progress({ ...p, files: filesRead, passages: passagesRead }),
   };
   // A fresh build streams: each file's new passages are embedded and handed to the graph while the next
   // files are read. An update must first know what changed, so it reads everything before touching the graph.
@@ -162,7 +163,8 @@ async function buildLocked<File extends { source: string }>(
         if (draft) files[file.source].passages = await draft.add(passages);
         else changed.push({ source: file.source, passages });
       }
-      progress({ phase: "reading", files: i + 1, passages: passagesRead });
+      filesRead = i + 1;
+      progress({ phase: "reading", files: filesRead, passages: passagesRead });
     }
 
     let removed = 0;
@@ -189,7 +191,7 @@ async function buildLocked<File extends { source: string }>(
     }
 
     await draft!.flush();
-    progress({ phase: "writing", passages: passagesRead });
+    progress({ phase: "writing", files: filesRead, passages: passagesRead });
     const generationDir = path.join(options.indexDir, newGenerationName());
     await mkdir(generationDir, { recursive: true });
     const written = await draft!.write(generationDir, {

@@ -46,6 +46,11 @@ export function renderReindexProgress(progress: ReindexProgress): string {
     case "reading":
       return `Re-indexing… reading files: ${progress.files}/${progress.totalFiles}, ${plural(progress.passages, "passage")} so far ${elapsed}`;
     case "embedding":
+    case "inserting":
+      // A fresh build embeds while it reads: until the last file, reading is the measure of progress.
+      if (progress.files < progress.totalFiles) {
+        return `Re-indexing… reading files: ${progress.files}/${progress.totalFiles}, ${plural(progress.passages, "passage")} so far, ${progress.embedded} embedded ${elapsed}`;
+      }
       return `Re-indexing… embedding new passages: ${progress.embedded}/${progress.toEmbed}, ${progress.rate}/s ${elapsed}`;
     default:
       return `Re-indexing… writing the new index (${plural(progress.toEmbed, "new passage")}) ${elapsed}`;
