@@ -14,6 +14,7 @@
 import { linesOfSpan } from "./chunk-article.js";
 import { numberPassages } from "./prompts.js";
 import { splitSentences, type Span } from "./split-sentences.js";
+import { STOPWORDS } from "./tokenize.js";
 import type { Citation, LineRange, Passage, Ranked } from "./types.js";
 
 export interface VerifiedAnswer {
@@ -217,11 +218,11 @@ function countShared(a: Set<string>, b: Set<string>): number {
   return count;
 }
 
-const STOPWORDS = new Set(
-  `a about above after again against all also am an and any are as at be because been before being below between both but by can could did do does doing down during each few for from further had has have having he her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours out over own same she should so some such than that the their theirs them themselves then there these they this those through to too under until up very was we were what when where which while who whom why will with would you your yours according article articles passage passages report reports reported said says say told source sources also however meanwhile while`.split(
-    /\s+/,
-  ),
-);
+/** The shared stopwords, plus words that say where a claim comes from rather than what it claims. */
+const CITATION_STOPWORDS = new Set([
+  ...STOPWORDS,
+  ..."above herself himself myself themselves article articles passage passages report reports reported source sources however meanwhile".split(" "),
+]);
 
 const NUMBER_WORDS: Record<string, string> = {
   one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9", ten: "10",
@@ -253,7 +254,7 @@ function termsOfText(text: string): Terms {
     const token = match[0].replace(/['’]s$/u, "");
     const lower = token.toLowerCase();
     all.add(lower);
-    if (STOPWORDS.has(lower) || NUMBER_WORDS[lower]) return;
+    if (CITATION_STOPWORDS.has(lower) || NUMBER_WORDS[lower]) return;
     const startsSentence = index === 0 || /[.!?:]\s*["'“‘]?\s*$/.test(text.slice(Math.max(0, (match.index ?? 0) - 4), match.index));
     if (/^\p{Lu}/u.test(token) && !startsSentence) names.add(lower);
     if (lower.length >= 3) words.add(stem(lower));
