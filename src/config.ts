@@ -40,6 +40,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_QUESTIONS: bool.default("false"),
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  // Loopback by default: /metrics tells anyone who can reach it how the bot is used.
+  HEALTH_HOST: z.string().trim().min(1).default("127.0.0.1"),
 });
 
 export type Config = z.infer<typeof schema>;

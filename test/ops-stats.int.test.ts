@@ -170,6 +170,20 @@ describe("/healthz and /metrics", () => {
     expect(JSON.parse(health.body)).toMatchObject({ status: "unavailable", reasons: ["Discord gateway not connected"] });
   });
 
+  it("GIVEN HEALTH_HOST THEN health and metrics listen on that host", async () => {
+    // 127.0.0.2 is loopback too on Linux, and tells the configured host from the default.
+    const config = loadConfig({ INDEX_DIR: join(h.dir, "never"), DATA_DIR: join(h.dir, "data-host"), HEALTH_PORT: "0", HEALTH_HOST: "127.0.0.2" });
+    const ops = createOperations({ config, log: pino({ level: "silent" }), open: () => new Promise(() => undefined) });
+    try {
+      const url = (await ops.startHealthServer())!;
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.2:\d+$/);
+      expect((await getText(`${url}/metrics`)).status).toBe(200);
+    } finally {
+      await ops.stop();
+    }
+    expect(loadConfig({}).HEALTH_HOST).toBe("127.0.0.1");
+  });
+
   it("GIVEN an index still loading at start THEN /healthz is 503 naming both the index and the gateway", async () => {
     const config = loadConfig({ INDEX_DIR: join(h.dir, "never"), DATA_DIR: join(h.dir, "data-loading"), HEALTH_PORT: "0" });
     const ops = createOperations({ config, log: pino({ level: "silent" }), open: () => new Promise(() => undefined) });

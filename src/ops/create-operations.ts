@@ -157,7 +157,13 @@ export function createOperations(options: OperationsOptions): Operations {
     metrics,
     async startHealthServer() {
       if (config.HEALTH_PORT === undefined) return undefined;
-      health = await startHealthServer({ port: config.HEALTH_PORT, check: checkHealth, metrics: () => metrics.render(gauges()), log });
+      health = await startHealthServer({
+        port: config.HEALTH_PORT,
+        host: config.HEALTH_HOST,
+        check: checkHealth,
+        metrics: () => metrics.render(gauges()),
+        log,
+      });
       return health.url;
     },
     async loadIndex() {
