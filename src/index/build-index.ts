@@ -137,6 +137,7 @@ async function buildLocked<File extends { source: string }>(
   let draft = prior ? null : createIndexDraft(draftOptions);
   try {
     for await (const [i, file, read] of readAhead(listing.files, (file) => options.corpus.readFile(file))) {
+      filesRead = i + 1;
       const before = prior?.manifest.files[file.source];
       if ("skipped" in read) {
         skipped.push(read.skipped);
@@ -163,7 +164,6 @@ async function buildLocked<File extends { source: string }>(
         if (draft) files[file.source].passages = await draft.add(passages);
         else changed.push({ source: file.source, passages });
       }
-      filesRead = i + 1;
       progress({ phase: "reading", files: filesRead, passages: passagesRead });
     }
 
