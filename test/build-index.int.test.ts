@@ -213,6 +213,22 @@ describe("index safety", () => {
     expect(summary.embedded).toBe(1);
   });
 
+  it("GIVEN an embedder whose vectors change size while the graph builds in workers THEN the build fails saying so, and the previous index still answers", async () => {
+    await build(countingEmbedder().embedder);
+    for (let i = 0; i < 3; i++) await writeFile(path.join(corpusDir, `extra-${i}.txt`), `Article ${i} about harbour cranes in Rotterdam.\n`);
+    const inner = new LocalHashEmbeddings();
+    let calls = 0;
+    const shrinking: TextEmbedder = {
+      // The first batch is whole; later ones come back with half the dimensions.
+      embedDocuments: async (texts) => (await inner.embedDocuments(texts)).map((v) => (calls++ < 1 ? v : v.slice(0, v.length / 2))),
+      embedQuery: (t) => inner.embedQuery(t),
+    };
+    await expect(buildIndex({ corpusDir, indexDir, corpus: txtReader, embedder: shrinking, embedderId: "test-embedder", writeExtras: writeLexicalIndex, workerThreshold: 0, batchSize: 1 })).rejects.toThrow(
+      /vector of \d+ dimensions, expected \d+/,
+    );
+    expect(await sourcesFound("Kamynin adhere")).toEqual(["moscow.txt"]);
+  });
+
   it("GIVEN a build already running THEN a second one refuses with a clear message", async () => {
     await mkdir(indexDir, { recursive: true });
     const release = await acquireBuildLock(indexDir);

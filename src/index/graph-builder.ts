@@ -10,9 +10,14 @@ import { addVectors, openGraph, writeGraph, type GraphSpec } from "./hnsw-graph.
 export type GraphRequest =
   | { type: "open"; spec: GraphSpec }
   | { type: "add"; labels: Float64Array; dimensions: number; vectors: Float32Array }
-  | { type: "write"; file: string; deleted: number[] };
+  | { type: "write"; file: string; deleted: number[] }
+  | { type: "stop" };
 
-export type GraphReply = { type: "opened"; count: number } | { type: "added" } | { type: "written"; count: number } | { type: "failed"; message: string };
+export type GraphReply =
+  | { type: "opened"; count: number }
+  | { type: "added" }
+  | { type: "written"; count: number }
+  | { type: "failed"; message: string };
 type Answered = Exclude<GraphReply, { type: "failed" }>;
 
 /**
@@ -62,24 +67,33 @@ export async function openGraphHere(spec: GraphSpec): Promise<GraphBuilder> {
   };
 }
 
-function startWorker(): Worker {
+function startWorker(workerData: { stop: Int32Array }): Worker {
   const compiled = !import.meta.url.endsWith(".ts");
   const entry = new URL(`./graph-builder-worker.${compiled ? "js" : "ts"}`, import.meta.url);
-  if (compiled) return new Worker(entry);
+  if (compiled) return new Worker(entry, { workerData });
   // Running from TypeScript sources (tsx, vitest): Node cannot load .ts by itself, so the worker registers tsx first.
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api")).href;
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(bootstrap, { eval: true });
+  return new Worker(bootstrap, { eval: true, workerData });
 }
+
+/**
+ * How long a stopping worker may take to finish the batch it is inserting before it is terminated. Never
+ * reached in practice: terminating a worker inside hnswlib-node's addPoint aborts the whole process
+ * (a native exception thrown while the worker's environment is torn down), so it is only the last resort.
+ */
+const STOP_TIMEOUT_MS = 30_000;
 
 /** The graph in a worker thread of its own. */
 export async function openGraphInWorker(spec: GraphSpec): Promise<GraphBuilder> {
-  const worker = startWorker();
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const worker = startWorker({ stop });
   // Replies arrive in request order; each pending request waits for its own.
   const pending: Array<{ resolve(reply: Answered): void; reject(error: Error): void }> = [];
   const waiting: Array<() => void> = [];
   let queued = 0;
   let failure: Error | undefined;
+  let crashed = false;
   const fail = (error: Error) => {
     failure ??= error;
     for (const request of pending.splice(0)) request.reject(failure);
@@ -92,8 +106,14 @@ export async function openGraphInWorker(spec: GraphSpec): Promise<GraphBuilder> 
     request?.reject(error);
     fail(error);
   });
-  worker.on("error", (error) => fail(new GraphBuildError(`The HNSW worker crashed: ${error.message}`)));
-  worker.on("exit", (code) => fail(new GraphBuildError(`The HNSW worker stopped (exit code ${code}).`)));
+  worker.on("error", (error) => {
+    crashed = true;
+    fail(new GraphBuildError(`The HNSW worker crashed: ${error.message}`));
+  });
+  worker.on("exit", (code) => {
+    crashed = true;
+    fail(new GraphBuildError(`The HNSW worker stopped (exit code ${code}).`));
+  });
 
   const send = (request: GraphRequest, transfer: ArrayBuffer[] = []): Promise<Answered> => {
     if (failure) return Promise.reject(failure);
@@ -103,11 +123,26 @@ export async function openGraphInWorker(spec: GraphSpec): Promise<GraphBuilder> 
     });
   };
 
+  /** Drops the queued batches, lets the batch in hand finish, and waits for the worker to end. */
+  const stopWorker = async () => {
+    Atomics.store(stop, 0, 1);
+    worker.removeAllListeners("exit");
+    const exited = new Promise<void>((resolve) => worker.once("exit", () => resolve()));
+    if (crashed) {
+      await worker.terminate();
+      return;
+    }
+    worker.postMessage({ type: "stop" } satisfies GraphRequest);
+    const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  };
+
   let opened: Answered;
   try {
     opened = await send({ type: "open", spec });
   } catch (error) {
-    await worker.terminate();
+    await stopWorker();
     throw error;
   }
   return {
@@ -130,9 +165,6 @@ export async function openGraphInWorker(spec: GraphSpec): Promise<GraphBuilder> 
       const reply = await send({ type: "write", file, deleted });
       return reply.type === "written" ? reply.count : 0;
     },
-    async close() {
-      worker.removeAllListeners("exit");
-      await worker.terminate();
-    },
+    close: stopWorker,
   };
 }
