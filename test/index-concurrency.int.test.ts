@@ -7,9 +7,7 @@ import { buildConfiguredIndex } from "../src/app.js";
 import { runIndex } from "../src/cli/run-index.js";
 import { loadConfig } from "../src/config.js";
 import { acquireBuildLock, IndexError, LOCK_FILE } from "../src/index/index-layout.js";
-import { openIndexGeneration } from "../src/index/load-index.js";
-import { LocalHashEmbeddings } from "../src/providers/local-embeddings.js";
-import { REPO_ROOT, STACK_LINE, startBuild, type Finished } from "./support/index-processes.js";
+import { REPO_ROOT, servedPassages, STACK_LINE, startBuild, type Finished } from "./support/index-processes.js";
 import { createFakeCliIo } from "./support/fake-cli-io.js";
 
 // Two index builds on one INDEX_DIR, in two processes, from two different corpora: one refuses with a
@@ -25,19 +23,6 @@ let expectedA: string[];
 let expectedB: string[];
 
 const envFor = (corpusDir: string, indexDir: string) => ({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, DATA_DIR: path.join(root, "data") });
-
-/** Every passage of the served index as "source lines: text", sorted: equal lists mean equal indexes. */
-async function servedPassages(indexDir: string): Promise<string[]> {
-  const embedder = new LocalHashEmbeddings();
-  const loaded = await openIndexGeneration(indexDir, embedder, { expectedEmbedderId: embedder.id });
-  if (!loaded) return [];
-  const { passages } = loaded;
-  const lines = passages.labels.flatMap((label) =>
-    passages.occurrences(label).map((o) => `${o.source} ${o.lines.join("-")}: ${passages.passage(label).text}`),
-  );
-  await loaded.close();
-  return lines.sort();
-}
 
 async function referenceBuild(corpusDir: string, name: string): Promise<string[]> {
   const indexDir = path.join(root, name);

@@ -5,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildConfiguredIndex, withPipeline } from "../src/app.js";
 import { loadConfig, type Config } from "../src/config.js";
 import { LOCK_FILE } from "../src/index/index-layout.js";
-import { openIndexGeneration } from "../src/index/load-index.js";
 import { createSilentLogger } from "../src/log.js";
-import { LocalHashEmbeddings } from "../src/providers/local-embeddings.js";
-import { REPO_ROOT, startBuild } from "./support/index-processes.js";
+import { REPO_ROOT, servedPassages, startBuild } from "./support/index-processes.js";
 
 // An index build killed with SIGKILL at each point of its work, in a real process: the index it was replacing
 // still loads and answers, and the next build takes the dead build's lock over and completes.
@@ -47,19 +45,6 @@ const childEnv = (indexDir: string, killAt: string) => ({
   EMBEDDINGS_BATCH_SIZE: "1",
   BUILD_KILL_AT: killAt,
 });
-
-/** Every passage of the served index as "source lines: text", sorted: equal lists mean equal indexes. */
-async function servedPassages(indexDir: string): Promise<string[]> {
-  const embedder = new LocalHashEmbeddings();
-  const loaded = await openIndexGeneration(indexDir, embedder, { expectedEmbedderId: embedder.id });
-  if (!loaded) return [];
-  const { passages } = loaded;
-  const lines = passages.labels.flatMap((label) =>
-    passages.occurrences(label).map((o) => `${o.source} ${o.lines.join("-")}: ${passages.passage(label).text}`),
-  );
-  await loaded.close();
-  return lines.sort();
-}
 
 function ask(config: Config, question: string) {
   return withPipeline(config, createSilentLogger(), { buildIfMissing: false }, (pipeline) => pipeline.ask(question));

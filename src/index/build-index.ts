@@ -276,7 +276,6 @@ async function openPreviousForUpdate<File extends { source: string }>(
     const verified = await verifyCurrentGeneration(options.indexDir, options.embedderId);
     if (!verified) return null;
     const { dir, manifest } = verified;
-    if (!Number.isInteger(manifest.graphSize)) return null;
     const passages = await openPassages(dir, manifest);
     const graphFiles = Array.from({ length: manifest.hnsw.shards }, (_, shard) => path.join(dir, graphFileName(shard)));
     return { dir, passages, graphFiles, dimensions: manifest.embedder.dimensions, graphSize: manifest.graphSize };

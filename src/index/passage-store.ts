@@ -238,7 +238,7 @@ async function readStore(handle: FileHandle, file: string, idsOf: () => Iterable
     labels,
     articles,
     has,
-    articlesOf: (label) => (has(label) ? [...articleRefs.subarray(occurrenceStart[label], occurrenceStart[label + 1])].map((ref) => articles[ref]) : []),
+    articlesOf: (label) => (has(label) ? Array.from(articleRefs.subarray(occurrenceStart[label], occurrenceStart[label + 1]), (ref) => articles[ref]) : []),
     passage: (label) => decoded(label).passage,
     occurrences: (label) => decoded(label).occurrences,
     passageById(id) {

@@ -3,6 +3,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { openIndexGeneration } from "../../src/index/load-index.js";
+import { LocalHashEmbeddings } from "../../src/providers/local-embeddings.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BUILD_CHILD = path.join(REPO_ROOT, "test/support/build-index-child.ts");
@@ -79,3 +81,16 @@ export function startBuild(env: Record<string, string>): Started {
 
 /** A stack trace line, which a user must never see. */
 export const STACK_LINE = /^\s+at .+[(:]\d+/m;
+
+/** Every passage of the served index as "source lines: text", sorted: equal lists mean equal indexes. */
+export async function servedPassages(indexDir: string): Promise<string[]> {
+  const embedder = new LocalHashEmbeddings();
+  const loaded = await openIndexGeneration(indexDir, embedder, { expectedEmbedderId: embedder.id });
+  if (!loaded) return [];
+  const { passages } = loaded;
+  const lines = passages.labels.flatMap((label) =>
+    passages.occurrences(label).map((o) => `${o.source} ${o.lines.join("-")}: ${passages.passage(label).text}`),
+  );
+  await loaded.close();
+  return lines.sort();
+}
