@@ -51,9 +51,7 @@ import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
   ApplicationFlags,
-  ButtonStyle,
   ChannelType,
-  ComponentType,
   GatewayCloseCodes,
   GatewayDispatchEvents,
   GatewayIntentBits,
@@ -66,370 +64,43 @@ import {
   RESTJSONErrorCodes,
 } from "discord.js";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { discordError, DiscordHttpError, invalidFormBody, refuseProblems, unknownChannel, unknownMessage } from "./discord-emulator/errors.js";
+import type {
+  ChatInputOptions,
+  DiscordEmulatorOptions,
+  FormIssue,
+  FaultRule,
+  GatewayLogEntry,
+  GatewayState,
+  InteractionContext,
+  InteractionState,
+  Payload,
+  RecordedCall,
+  RecordedFile,
+  SendMessageOptions,
+  SentInteraction,
+  SentMessage,
+} from "./discord-emulator/types.js";
+import {
+  computePings,
+  findAutocompleteProblems,
+  findCommandProblems,
+  findMessageProblems,
+  findModalProblems,
+  findThreadNameProblems,
+  isEmptyMessage,
+} from "./discord-emulator/validation.js";
 
-// ---------------------------------------------------------------------------------------------------------------
-// Public types
-// ---------------------------------------------------------------------------------------------------------------
-
-/** A Discord JSON object (message, interaction, channel...). Loose on purpose: tests read nested fields freely. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Payload = Record<string, any>;
-
-export interface DiscordEmulatorOptions {
-  /** The bot token the emulator accepts. Default: a generated token, read it from `emulator.token`. */
-  token?: string;
-  /** heartbeat_interval sent in HELLO. Default 41,250 ms, as Discord. */
-  heartbeatIntervalMs?: number;
-  /**
-   * Privileged intents switched on for the application in the Developer Portal (GuildMembers, GuildPresences,
-   * MessageContent bits). IDENTIFY asking for any other privileged intent is closed with 4014. Default: all three.
-   */
-  privilegedIntents?: number;
-  /** Discord refuses a first response later than 3 s (10062). Off by default so a busy CI machine cannot flake. */
-  interactionAckTimeoutMs?: number;
-  /** Interaction tokens (edits, follow-ups) live 15 minutes on Discord; after that the webhook answers 401 (50027). */
-  interactionTokenLifetimeMs?: number;
-}
-
-export interface RecordedFile {
-  field: string;
-  name: string;
-  contentType: string;
-  size: number;
-  data: Buffer;
-}
-
-export interface RecordedCall {
-  /** Position in `emulator.calls`. */
-  seq: number;
-  method: string;
-  /** Path without the `/api/v10` prefix, each segment percent-decoded: `/webhooks/1/tok/messages/@original`. */
-  path: string;
-  /** API version from the URL (10 for discord.js 14), or null when the path had none. */
-  version: number | null;
-  /** The matched route template, or null for an unknown route. */
-  route: string | null;
-  params: Record<string, string>;
-  query: Record<string, string>;
-  /** Parsed JSON body; for multipart bodies the parsed `payload_json` part. */
-  body: Payload | undefined;
-  files: RecordedFile[];
-  headers: Record<string, string>;
-  /** The status the emulator answered with, its body and its headers (rate-limit headers on a 429). */
-  status: number;
-  response: unknown;
-  responseHeaders: Record<string, string>;
-}
-
-export interface FaultRule {
-  method?: string;
-  /** Matched against `RecordedCall.path`; a string must match exactly. */
-  path: RegExp | string;
-  status: number;
-  /** Seconds, as Discord's `retry_after` (429 only). Default 0.05 so tests stay fast. */
-  retryAfter?: number;
-  /** Marks the 429 as global (sends `x-ratelimit-global`). Default false. */
-  global?: boolean;
-  /** How many matching calls to fail. Default 1. */
-  times?: number;
-  /** Discord error code and message for statuses other than 429/5xx (for example 403 / 50013). */
-  code?: number;
-  message?: string;
-}
-
-export interface GatewayLogEntry {
-  direction: "in" | "out";
-  op: number;
-  t?: string | null;
-  s?: number | null;
-  d?: unknown;
-  /** Close frames the emulator sent or received. */
-  close?: number;
-}
-
-export interface SentInteraction {
-  id: string;
-  token: string;
-  payload: Payload;
-}
-
-export interface InteractionState {
-  id: string;
-  token: string;
-  acknowledged: boolean;
-  /** The interaction callback type used (4, 5, 6, 7, 8, 9), or null before any. */
-  callbackType: number | null;
-  deferred: boolean;
-  ephemeral: boolean;
-  /** The original response as it stands now (after the defer, edits, or a component update), or null. */
-  original: Payload | null;
-  followUps: Payload[];
-  modal: Payload | null;
-  choices: Payload[] | null;
-  expired: boolean;
-}
-
-export interface SentMessage {
-  message: Payload;
-  /** False when the bot lacks the intent to receive it (GuildMessages / DirectMessages). */
-  dispatched: boolean;
-  /** False when the content was blanked because the bot lacks MessageContent and was not mentioned. */
-  contentVisible: boolean;
-}
-
-export interface InteractionContext {
-  user?: Payload;
-  /** Null for a DM interaction. Default: `emulator.guildId`. */
-  guildId?: string | null;
-  channelId?: string;
-  /** The member's permissions (bigint or decimal string). Default: an ordinary member's. */
-  permissions?: bigint | string;
-  roles?: string[];
-  member?: Payload;
-  locale?: string;
-}
-
-export type ChatInputOptions = Record<string, string | number | boolean | undefined> | Payload[];
-
-export interface SendMessageOptions {
-  content: string;
-  channelId?: string;
-  author?: Payload;
-  /** Users mentioned; default: the users whose `<@id>` appears in the content. */
-  mentions?: Payload[];
-  mentionEveryone?: boolean;
-  /** Any other message fields (message_reference, embeds, attachments...). */
-  extra?: Payload;
-}
-
-export interface GatewayState {
-  connected: boolean;
-  sessionId: string | null;
-  sequence: number;
-  intents: number;
-  identifyCount: number;
-  resumeCount: number;
-}
-
-export interface Pings {
-  everyone: boolean;
-  users: string[];
-  roles: string[];
-  repliedUser: boolean;
-}
-
-export const NO_PINGS: Pings = Object.freeze({ everyone: false, users: [], roles: [], repliedUser: false }) as Pings;
-
-/** Discord's message limits, as the emulator enforces them. */
-export const DISCORD_LIMITS = Object.freeze({
-  content: 2000,
-  embeds: 10,
-  embedTitle: 256,
-  embedDescription: 4096,
-  embedFields: 25,
-  embedFieldName: 256,
-  embedFieldValue: 1024,
-  embedFooterText: 2048,
-  embedAuthorName: 256,
-  embedTotal: 6000,
-  actionRows: 5,
-  componentsPerRow: 5,
-  buttonLabel: 80,
-  customId: 100,
-  selectOptions: 25,
-  selectPlaceholder: 150,
-  threadName: 100,
-  modalTitle: 45,
-  autocompleteChoices: 25,
-});
-
-export interface FormIssue {
-  path: Array<string | number>;
-  code: string;
-  message: string;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Message rules (pure functions, exported so render tests can check a payload without a server)
-// ---------------------------------------------------------------------------------------------------------------
-
-const codePoints = (text: string): number => {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-};
-
-const textLength = (value: unknown): number => (typeof value === "string" ? codePoints(value) : 0);
-
-function checkMaxLength(issues: FormIssue[], path: FormIssue["path"], value: unknown, max: number): void {
-  const length = Array.isArray(value) ? value.length : textLength(value);
-  if (length > max) issues.push({ path, code: "BASE_TYPE_MAX_LENGTH", message: `Must be ${max} or fewer in length.` });
-}
-
-function checkRequiredText(issues: FormIssue[], path: FormIssue["path"], value: unknown): void {
-  if (typeof value !== "string" || value.trim() === "") {
-    issues.push({ path, code: "BASE_TYPE_REQUIRED", message: "This field is required" });
-  }
-}
-
-/** Everything Discord would refuse in a message body (create or edit), as 50035 issues. Empty when acceptable. */
-export function findMessageProblems(message: Payload): FormIssue[] {
-  const issues: FormIssue[] = [];
-  checkMaxLength(issues, ["content"], message.content, DISCORD_LIMITS.content);
-  checkEmbeds(issues, message.embeds);
-  if (!((Number(message.flags) || 0) & MessageFlags.IsComponentsV2)) checkComponents(issues, message.components);
-  checkAllowedMentions(issues, message.allowed_mentions);
-  return issues;
-}
-
-/** Discord answers 50006 (not 50035) to a new message with nothing in it. */
-export function isEmptyMessage(message: Payload, fileCount = 0): boolean {
-  const hasContent = typeof message.content === "string" && message.content.trim() !== "";
-  const hasList = (key: string) => Array.isArray(message[key]) && message[key].length > 0;
-  return !hasContent && !hasList("embeds") && !hasList("components") && !hasList("sticker_ids") && !message.poll && fileCount === 0;
-}
-
-function checkEmbeds(issues: FormIssue[], embeds: unknown): void {
-  if (!Array.isArray(embeds)) return;
-  checkMaxLength(issues, ["embeds"], embeds, DISCORD_LIMITS.embeds);
-  let total = 0;
-  embeds.forEach((embed: Payload, index) => {
-    const at = (...rest: Array<string | number>) => ["embeds", index, ...rest];
-    checkMaxLength(issues, at("title"), embed?.title, DISCORD_LIMITS.embedTitle);
-    checkMaxLength(issues, at("description"), embed?.description, DISCORD_LIMITS.embedDescription);
-    checkMaxLength(issues, at("footer", "text"), embed?.footer?.text, DISCORD_LIMITS.embedFooterText);
-    checkMaxLength(issues, at("author", "name"), embed?.author?.name, DISCORD_LIMITS.embedAuthorName);
-    total += textLength(embed?.title) + textLength(embed?.description);
-    total += textLength(embed?.footer?.text) + textLength(embed?.author?.name);
-    const fields: Payload[] = Array.isArray(embed?.fields) ? embed.fields : [];
-    checkMaxLength(issues, at("fields"), fields, DISCORD_LIMITS.embedFields);
-    fields.forEach((field, fieldIndex) => {
-      checkRequiredText(issues, at("fields", fieldIndex, "name"), field?.name);
-      checkRequiredText(issues, at("fields", fieldIndex, "value"), field?.value);
-      checkMaxLength(issues, at("fields", fieldIndex, "name"), field?.name, DISCORD_LIMITS.embedFieldName);
-      checkMaxLength(issues, at("fields", fieldIndex, "value"), field?.value, DISCORD_LIMITS.embedFieldValue);
-      total += textLength(field?.name) + textLength(field?.value);
-    });
-  });
-  if (total > DISCORD_LIMITS.embedTotal) {
-    issues.push({
-      path: ["embeds"],
-      code: "MAX_EMBED_SIZE_EXCEEDED",
-      message: `Embed size exceeds maximum size of ${DISCORD_LIMITS.embedTotal}`,
-    });
-  }
-}
-
-function checkComponents(issues: FormIssue[], rows: unknown): void {
-  if (!Array.isArray(rows)) return;
-  checkMaxLength(issues, ["components"], rows, DISCORD_LIMITS.actionRows);
-  const seenCustomIds = new Set<string>();
-  rows.forEach((row: Payload, rowIndex) => {
-    if (row?.type !== ComponentType.ActionRow) {
-      issues.push({ path: ["components", rowIndex, "type"], code: "UNION_TYPE_CHOICES", message: 'Value of field "type" must be one of (1,).' });
-      return;
-    }
-    const children: Payload[] = Array.isArray(row.components) ? row.components : [];
-    const rowPath = ["components", rowIndex, "components"];
-    if (children.length === 0) issues.push({ path: rowPath, code: "BASE_TYPE_MIN_LENGTH", message: "Must be 1 or more in length." });
-    checkMaxLength(issues, rowPath, children, DISCORD_LIMITS.componentsPerRow);
-    if (children.length > 1 && children.some((child) => child?.type !== ComponentType.Button)) {
-      issues.push({ path: rowPath, code: "COMPONENT_LAYOUT_WIDTH_EXCEEDED", message: "The specified component exceeds the maximum width" });
-    }
-    children.forEach((child, childIndex) => {
-      const path = [...rowPath, childIndex];
-      if (child?.type === ComponentType.Button) checkButton(issues, path, child);
-      else checkSelectMenu(issues, path, child);
-      if (typeof child?.custom_id === "string") {
-        if (seenCustomIds.has(child.custom_id)) {
-          issues.push({ path: [...path, "custom_id"], code: "COMPONENT_CUSTOM_ID_DUPLICATED", message: "Component custom id cannot be duplicated" });
-        }
-        seenCustomIds.add(child.custom_id);
-      }
-    });
-  });
-}
-
-function checkButton(issues: FormIssue[], path: FormIssue["path"], button: Payload): void {
-  checkMaxLength(issues, [...path, "label"], button.label, DISCORD_LIMITS.buttonLabel);
-  if (button.style === ButtonStyle.Link) {
-    checkRequiredText(issues, [...path, "url"], button.url);
-    if (button.custom_id !== undefined) {
-      issues.push({ path: [...path, "custom_id"], code: "BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED", message: "A link button cannot have a custom id" });
-    }
-  } else if (button.style !== ButtonStyle.Premium) {
-    checkRequiredText(issues, [...path, "custom_id"], button.custom_id);
-    checkMaxLength(issues, [...path, "custom_id"], button.custom_id, DISCORD_LIMITS.customId);
-  }
-  if (button.style !== ButtonStyle.Premium && !button.label && !button.emoji) {
-    issues.push({ path, code: "BUTTON_COMPONENT_MISSING_LABEL_OR_EMOJI", message: "A button must have a label or an emoji" });
-  }
-}
-
-function checkSelectMenu(issues: FormIssue[], path: FormIssue["path"], menu: Payload): void {
-  checkRequiredText(issues, [...path, "custom_id"], menu?.custom_id);
-  checkMaxLength(issues, [...path, "custom_id"], menu?.custom_id, DISCORD_LIMITS.customId);
-  checkMaxLength(issues, [...path, "placeholder"], menu?.placeholder, DISCORD_LIMITS.selectPlaceholder);
-  if (menu?.type === ComponentType.StringSelect) {
-    const options = Array.isArray(menu.options) ? menu.options : [];
-    if (options.length === 0) issues.push({ path: [...path, "options"], code: "BASE_TYPE_MIN_LENGTH", message: "Must be 1 or more in length." });
-    checkMaxLength(issues, [...path, "options"], options, DISCORD_LIMITS.selectOptions);
-  }
-}
-
-function checkAllowedMentions(issues: FormIssue[], allowed: unknown): void {
-  if (allowed == null || typeof allowed !== "object") return;
-  const { parse, users, roles } = allowed as Payload;
-  const parsed: unknown[] = Array.isArray(parse) ? parse : [];
-  for (const [kind, list] of [["users", users], ["roles", roles]] as const) {
-    if (parsed.includes(kind) && Array.isArray(list) && list.length > 0) {
-      issues.push({
-        path: ["allowed_mentions"],
-        code: "MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
-        message: `parse:["${kind}"] and ${kind}: [ids] are mutually exclusive.`,
-      });
-    }
-  }
-  parsed.forEach((value, index) => {
-    if (value !== "users" && value !== "roles" && value !== "everyone") {
-      issues.push({ path: ["allowed_mentions", "parse", index], code: "BASE_TYPE_CHOICES", message: "Value must be one of ('roles', 'users', 'everyone')." });
-    }
-  });
-}
-
-/** Discord's nested error object: { content: { _errors: [{ code, message }] } }. */
-export function nestFormIssues(issues: FormIssue[], prefix: Array<string | number> = []): Payload {
-  const root: Payload = {};
-  for (const issue of issues) {
-    let node = root;
-    for (const key of [...prefix, ...issue.path]) node = node[String(key)] ??= {};
-    (node._errors ??= []).push({ code: issue.code, message: issue.message });
-  }
-  return root;
-}
-
-/**
- * Who a message would notify on Discord, from its content and allowed_mentions. Embeds never ping; without
- * allowed_mentions everything mentioned in the content is notified, a reply's author included.
- */
-export function computePings(message: Payload | undefined): Pings {
-  const content = typeof message?.content === "string" ? message.content : "";
-  const unique = (values: string[]) => [...new Set(values)];
-  const users = unique([...content.matchAll(/<@!?(\d+)>/g)].map((match) => match[1]));
-  const roles = unique([...content.matchAll(/<@&(\d+)>/g)].map((match) => match[1]));
-  const everyone = /@(everyone|here)\b/.test(content);
-  const isReply = Boolean(message?.message_reference);
-  const allowed = message?.allowed_mentions;
-  if (allowed == null) return { everyone, users, roles, repliedUser: isReply };
-  const parse: unknown[] = Array.isArray(allowed.parse) ? allowed.parse : [];
-  const listed = (list: unknown) => (Array.isArray(list) ? list.map(String) : []);
-  return {
-    everyone: everyone && parse.includes("everyone"),
-    users: parse.includes("users") ? users : users.filter((id) => listed(allowed.users).includes(id)),
-    roles: parse.includes("roles") ? roles : roles.filter((id) => listed(allowed.roles).includes(id)),
-    repliedUser: isReply && allowed.replied_user === true,
-  };
-}
+export type * from "./discord-emulator/types.js";
+export {
+  computePings,
+  DISCORD_LIMITS,
+  findCommandProblems,
+  findMessageProblems,
+  isEmptyMessage,
+  nestFormIssues,
+  NO_PINGS,
+} from "./discord-emulator/validation.js";
 
 /** The message part of a recorded call: `body.data` for an interaction callback, the body otherwise. */
 export function messagePayloadOf(call: RecordedCall): Payload | undefined {
@@ -451,28 +122,6 @@ function createSnowflakeSource(): () => string {
     return last.toString();
   };
 }
-
-class DiscordHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: Payload,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(String(body.message));
-  }
-}
-
-function discordError(status: number, code: number, message: string, errors?: Payload): DiscordHttpError {
-  return new DiscordHttpError(status, errors ? { message, code, errors } : { message, code });
-}
-
-function invalidFormBody(issues: FormIssue[], prefix: Array<string | number> = []): DiscordHttpError {
-  return discordError(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, "Invalid Form Body", nestFormIssues(issues, prefix));
-}
-
-const unknownChannel = () => discordError(404, RESTJSONErrorCodes.UnknownChannel, "Unknown Channel");
-const unknownMessage = () => discordError(404, RESTJSONErrorCodes.UnknownMessage, "Unknown Message");
-
 const permissions = (...flags: bigint[]): bigint => flags.reduce((all, flag) => all | flag, 0n);
 
 const MEMBER_PERMISSIONS = permissions(
@@ -1148,29 +797,19 @@ export class DiscordEmulator {
       }
       case InteractionResponseType.UpdateMessage: {
         if (!source) throw unknownMessage();
-        const issues = findMessageProblems(data);
-        if (issues.length > 0) throw invalidFormBody(issues, ["data"]);
+        refuseProblems(findMessageProblems(data), ["data"]);
         this.applyMessageEdit(source, data, files);
         record.original = source;
         this.echoMessage(GatewayDispatchEvents.MessageUpdate, source);
         break;
       }
       case InteractionResponseType.ApplicationCommandAutocompleteResult: {
-        const choices: Payload[] = Array.isArray(data.choices) ? data.choices : [];
-        const issues: FormIssue[] = [];
-        checkMaxLength(issues, ["choices"], choices, DISCORD_LIMITS.autocompleteChoices);
-        if (issues.length > 0) throw invalidFormBody(issues, ["data"]);
-        record.choices = clone(choices);
+        refuseProblems(findAutocompleteProblems(data), ["data"]);
+        record.choices = clone(Array.isArray(data.choices) ? data.choices : []);
         break;
       }
       case InteractionResponseType.Modal: {
-        const issues: FormIssue[] = [];
-        checkRequiredText(issues, ["title"], data.title);
-        checkMaxLength(issues, ["title"], data.title, DISCORD_LIMITS.modalTitle);
-        checkRequiredText(issues, ["custom_id"], data.custom_id);
-        checkMaxLength(issues, ["custom_id"], data.custom_id, DISCORD_LIMITS.customId);
-        checkMaxLength(issues, ["components"], data.components, 5);
-        if (issues.length > 0) throw invalidFormBody(issues, ["data"]);
+        refuseProblems(findModalProblems(data), ["data"]);
         record.modal = clone(data);
         break;
       }
@@ -1222,8 +861,7 @@ export class DiscordEmulator {
   private editWebhookMessage({ params, body, files }: RestRequest): RestResult {
     const record = this.webhookInteraction(params);
     const message = this.resolveWebhookMessage(record, params.messageId);
-    const issues = findMessageProblems(body ?? {});
-    if (issues.length > 0) throw invalidFormBody(issues);
+    refuseProblems(findMessageProblems(body ?? {}));
     this.applyMessageEdit(message, body ?? {}, files);
     this.echoMessage(GatewayDispatchEvents.MessageUpdate, message);
     return { status: 200, body: clone(message) };
@@ -1372,8 +1010,7 @@ export class DiscordEmulator {
     if (message.author.id !== this.botUser.id) {
       throw discordError(403, RESTJSONErrorCodes.CannotEditMessageAuthoredByAnotherUser, "Cannot edit a message authored by another user");
     }
-    const issues = findMessageProblems(body ?? {});
-    if (issues.length > 0) throw invalidFormBody(issues);
+    refuseProblems(findMessageProblems(body ?? {}));
     this.applyMessageEdit(message, body ?? {}, files);
     this.echoMessage(GatewayDispatchEvents.MessageUpdate, message);
     return clone(message);
@@ -1399,8 +1036,7 @@ export class DiscordEmulator {
   }
 
   private checkNewMessage(payload: Payload, fileCount: number, prefix: Array<string | number> = []): void {
-    const issues = findMessageProblems(payload);
-    if (issues.length > 0) throw invalidFormBody(issues, prefix);
+    refuseProblems(findMessageProblems(payload), prefix);
     if (isEmptyMessage(payload, fileCount)) {
       throw discordError(400, RESTJSONErrorCodes.CannotSendAnEmptyMessage, "Cannot send an empty message");
     }
@@ -1540,10 +1176,7 @@ export class DiscordEmulator {
   }
 
   private checkThreadName(body: Payload | undefined): void {
-    const issues: FormIssue[] = [];
-    checkRequiredText(issues, ["name"], body?.name);
-    checkMaxLength(issues, ["name"], body?.name, DISCORD_LIMITS.threadName);
-    if (issues.length > 0) throw invalidFormBody(issues);
+    refuseProblems(findThreadNameProblems(body));
   }
 
   private newThread(parent: Payload, id: string, type: number, body: Payload): Payload {
@@ -1604,12 +1237,12 @@ export class DiscordEmulator {
   private putCommands({ params, body }: RestRequest, guildId: string | null): Payload[] {
     this.checkApplication(params.applicationId, guildId);
     if (!Array.isArray(body)) throw invalidFormBody([{ path: [], code: "BASE_TYPE_ARRAY", message: "Must be an array." }]);
-    const issues = body.flatMap((command: Payload, index: number) => findCommandProblems(command).map((issue) => ({ ...issue, path: [index, ...issue.path] })));
+    const issues: FormIssue[] = body.flatMap((command: Payload, index: number) => findCommandProblems(command).map((issue) => ({ ...issue, path: [index, ...issue.path] })));
     const names = body.map((command: Payload) => `${command.type ?? 1}:${command.name}`);
     names.forEach((name, index) => {
       if (names.indexOf(name) !== index) issues.push({ path: [index, "name"], code: "APPLICATION_COMMANDS_DUPLICATE_NAME", message: `Application command names must be unique` });
     });
-    if (issues.length > 0) throw invalidFormBody(issues);
+    refuseProblems(issues);
     const previous = guildId ? (this.guildCommands.get(guildId) ?? []) : this.globalCommands;
     const stored = body.map((command: Payload) => this.storedCommand(command, guildId, previous));
     if (guildId) this.guildCommands.set(guildId, stored);
@@ -1619,8 +1252,7 @@ export class DiscordEmulator {
 
   private postCommand({ params, body }: RestRequest, guildId: string | null): RestResult {
     this.checkApplication(params.applicationId, guildId);
-    const issues = findCommandProblems(body ?? {});
-    if (issues.length > 0) throw invalidFormBody(issues);
+    refuseProblems(findCommandProblems(body ?? {}));
     const list = guildId ? (this.guildCommands.get(guildId) ?? []) : this.globalCommands;
     const stored = this.storedCommand(body ?? {}, guildId, list);
     const index = list.findIndex((command) => command.name === stored.name && command.type === stored.type);
@@ -2208,36 +1840,6 @@ function fitsOptionType(type: number, value: unknown): boolean {
   }
 }
 
-const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
-
-/** What Discord refuses in a command registration (the parts a deploy script can get wrong). */
-export function findCommandProblems(command: Payload): FormIssue[] {
-  const issues: FormIssue[] = [];
-  const type = command.type ?? ApplicationCommandType.ChatInput;
-  if (typeof command.name !== "string" || !COMMAND_NAME.test(command.name) || (type === ApplicationCommandType.ChatInput && command.name !== command.name.toLowerCase())) {
-    issues.push({ path: ["name"], code: "APPLICATION_COMMAND_INVALID_NAME", message: "Command name is invalid" });
-  }
-  if (type === ApplicationCommandType.ChatInput) {
-    checkRequiredText(issues, ["description"], command.description);
-    checkMaxLength(issues, ["description"], command.description, 100);
-  }
-  const options: Payload[] = Array.isArray(command.options) ? command.options : [];
-  checkMaxLength(issues, ["options"], options, 25);
-  let sawOptional = false;
-  options.forEach((option, index) => {
-    if (typeof option.name !== "string" || !COMMAND_NAME.test(option.name) || option.name !== option.name.toLowerCase()) {
-      issues.push({ path: ["options", index, "name"], code: "APPLICATION_COMMAND_INVALID_NAME", message: "Command name is invalid" });
-    }
-    checkRequiredText(issues, ["options", index, "description"], option.description);
-    checkMaxLength(issues, ["options", index, "description"], option.description, 100);
-    checkMaxLength(issues, ["options", index, "choices"], option.choices, 25);
-    if (option.required && sawOptional) {
-      issues.push({ path: ["options"], code: "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", message: "Required options must be placed before non-required options" });
-    }
-    if (!option.required) sawOptional = true;
-  });
-  return issues;
-}
 
 function redactToken(d: unknown): unknown {
   if (d && typeof d === "object" && "token" in d) return { ...(d as Payload), token: "[redacted]" };
