@@ -43,10 +43,8 @@
  * - Lengths are counted in code points, as Discord counts them; stay under the limits in UTF-16 units and both
  *   agree. Components V2 messages are not validated.
  */
-import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { constants as zlibConstants, createDeflate, type Deflate } from "node:zlib";
 import {
   ApplicationCommandOptionType,
   ApplicationCommandType,
@@ -55,7 +53,6 @@ import {
   GatewayCloseCodes,
   GatewayDispatchEvents,
   GatewayIntentBits,
-  GatewayOpcodes,
   InteractionResponseType,
   InteractionType,
   MessageFlags,
@@ -63,7 +60,9 @@ import {
   PermissionFlagsBits,
   RESTJSONErrorCodes,
 } from "discord.js";
-import { WebSocket, WebSocketServer, type RawData } from "ws";
+import { EmulatedGateway, PRIVILEGED_INTENTS } from "./discord-emulator/gateway.js";
+import { createSnowflakeSource, newBotToken, newInteractionToken } from "./discord-emulator/ids.js";
+import { Waiters } from "./discord-emulator/waiting.js";
 import { discordError, DiscordHttpError, invalidFormBody, refuseProblems, unknownChannel, unknownMessage } from "./discord-emulator/errors.js";
 import type {
   ChatInputOptions,
@@ -111,17 +110,6 @@ export function messagePayloadOf(call: RecordedCall): Payload | undefined {
 // Internals: ids, errors, constants
 // ---------------------------------------------------------------------------------------------------------------
 
-const DISCORD_EPOCH = 1_420_070_400_000n;
-
-/** Time-ordered snowflakes, so discord.js derives sensible creation dates and ids sort by age. */
-function createSnowflakeSource(): () => string {
-  let last = 0n;
-  return () => {
-    const fromClock = (BigInt(Date.now()) - DISCORD_EPOCH) << 22n;
-    last = fromClock > last ? fromClock : last + 1n;
-    return last.toString();
-  };
-}
 const permissions = (...flags: bigint[]): bigint => flags.reduce((all, flag) => all | flag, 0n);
 
 const MEMBER_PERMISSIONS = permissions(
@@ -146,22 +134,6 @@ const BOT_PERMISSIONS = permissions(
   PermissionFlagsBits.ManageMessages,
 );
 
-const PRIVILEGED_INTENTS =
-  GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
-
-/** Close codes after which Discord will not accept a RESUME of the session. */
-const SESSION_ENDING_CLOSE_CODES = new Set<number>([
-  GatewayCloseCodes.AuthenticationFailed,
-  GatewayCloseCodes.InvalidSeq,
-  GatewayCloseCodes.SessionTimedOut,
-  GatewayCloseCodes.InvalidShard,
-  GatewayCloseCodes.ShardingRequired,
-  GatewayCloseCodes.InvalidAPIVersion,
-  GatewayCloseCodes.InvalidIntents,
-  GatewayCloseCodes.DisallowedIntents,
-]);
-
-const ZLIB_SUFFIX = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 const INTERACTION_CALLBACK_ROUTE = "/interactions/:interactionId/:token/callback";
 const KEPT_ON_EDIT_FLAGS = MessageFlags.Ephemeral | MessageFlags.HasThread | MessageFlags.IsComponentsV2;
 const SETTABLE_FLAGS =
@@ -208,28 +180,6 @@ interface InteractionRecord {
   expired: boolean;
 }
 
-interface GatewaySession {
-  id: string;
-  sequence: number;
-  intents: number;
-  connection: GatewayConnection | null;
-  /** Every dispatch of the session, kept for replay on RESUME. */
-  dispatched: Payload[];
-  valid: boolean;
-}
-
-interface GatewayConnection {
-  socket: WebSocket;
-  session: GatewaySession | null;
-  deflate: Deflate | null;
-  closedByEmulator: boolean;
-}
-
-interface Waiter {
-  check: () => boolean;
-  reject: (error: Error) => void;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // The emulator
 // ---------------------------------------------------------------------------------------------------------------
@@ -251,14 +201,14 @@ export class DiscordEmulator {
   /** Every REST call, in the order the emulator answered them. */
   readonly calls: RecordedCall[] = [];
   /** Every gateway frame in and out (IDENTIFY/RESUME tokens redacted). */
-  readonly gatewayLog: GatewayLogEntry[] = [];
+  readonly gatewayLog: GatewayLogEntry[];
 
   private readonly nextId = createSnowflakeSource();
   private readonly options: Required<Omit<DiscordEmulatorOptions, "token" | "interactionAckTimeoutMs">> & {
     interactionAckTimeoutMs: number | null;
   };
   private readonly server: Server;
-  private readonly gateway: WebSocketServer;
+  private readonly gateway: EmulatedGateway;
   private readonly routes: Route[];
   private readonly botRoleId: string;
   private readonly extraRoles: Payload[] = [];
@@ -270,12 +220,7 @@ export class DiscordEmulator {
   private readonly globalCommands: Payload[] = [];
   private readonly guildCommands = new Map<string, Payload[]>();
   private readonly faults: Array<FaultRule & { remaining: number }> = [];
-  private readonly sessions = new Map<string, GatewaySession>();
-  private readonly connections = new Set<GatewayConnection>();
-  private readonly waiters = new Set<Waiter>();
-  private currentSession: GatewaySession | null = null;
-  private identifyCount = 0;
-  private resumeCount = 0;
+  private readonly waiters = new Waiters(() => this.describeRecentCalls());
   private port = 0;
   private closed = false;
 
@@ -290,10 +235,7 @@ export class DiscordEmulator {
     this.guildId = this.nextId();
     this.channelId = this.nextId();
     this.botRoleId = this.nextId();
-    // Shaped like a real token (base64 id . timestamp . hmac) for code that reads the id out of it.
-    this.token =
-      options.token ??
-      `${Buffer.from(this.applicationId).toString("base64url")}.Emulat.${randomBytes(20).toString("base64url")}`;
+    this.token = options.token ?? newBotToken(this.applicationId);
     this.botUser = this.registerUser({ id: this.applicationId, username: "Newsdesk", bot: true });
     this.user = this.createUser("reader");
     this.channels.set(this.channelId, {
@@ -312,8 +254,20 @@ export class DiscordEmulator {
     });
     this.routes = this.buildRoutes();
     this.server = createServer((request, response) => void this.handleHttp(request, response));
-    this.gateway = new WebSocketServer({ server: this.server });
-    this.gateway.on("connection", (socket, request) => this.acceptGatewayConnection(socket, request));
+    this.gateway = new EmulatedGateway(this.server, {
+      token: this.token,
+      heartbeatIntervalMs: this.options.heartbeatIntervalMs,
+      privilegedIntents: this.options.privilegedIntents,
+      url: () => this.gatewayUrl,
+      ready: () => ({
+        user: clone(this.botUser),
+        guilds: [{ id: this.guildId, unavailable: true }],
+        application: { id: this.applicationId, flags: this.applicationFlags() },
+      }),
+      guildCreate: () => this.guildObject(this.guildId, true),
+      notify: () => this.waiters.notify(),
+    });
+    this.gatewayLog = this.gateway.log;
   }
 
   /** @internal Use startDiscordEmulator(). */
@@ -366,20 +320,12 @@ export class DiscordEmulator {
   createRole(name: string, rolePermissions: bigint = 0n): Payload {
     const role = { ...this.roleObject(this.nextId(), name, rolePermissions), position: 2 + this.extraRoles.length };
     this.extraRoles.push(role);
-    if (this.hasIntent(GatewayIntentBits.Guilds)) this.dispatch(GatewayDispatchEvents.GuildRoleCreate, { guild_id: this.guildId, role });
+    if (this.gateway.hasIntent(GatewayIntentBits.Guilds)) this.gateway.dispatch(GatewayDispatchEvents.GuildRoleCreate, { guild_id: this.guildId, role });
     return clone(role);
   }
 
   gatewayState(): GatewayState {
-    const session = this.currentSession;
-    return {
-      connected: Boolean(session?.connection && session.connection.socket.readyState === WebSocket.OPEN),
-      sessionId: session?.id ?? null,
-      sequence: session?.sequence ?? 0,
-      intents: session?.intents ?? 0,
-      identifyCount: this.identifyCount,
-      resumeCount: this.resumeCount,
-    };
+    return this.gateway.state();
   }
 
   // ------------------------------------------------------------------------------------------ driving the bot
@@ -421,8 +367,8 @@ export class DiscordEmulator {
 
   /** Dispatches INTERACTION_CREATE (interactions need no intent) and tracks its responses. */
   sendInteraction(payload: Payload): SentInteraction {
-    this.requireSession();
-    const filled: Payload = { ...payload, id: payload.id ?? this.nextId(), token: payload.token ?? this.newInteractionToken() };
+    this.gateway.requireSession();
+    const filled: Payload = { ...payload, id: payload.id ?? this.nextId(), token: payload.token ?? newInteractionToken() };
     const record: InteractionRecord = {
       id: filled.id,
       token: filled.token,
@@ -439,13 +385,13 @@ export class DiscordEmulator {
     };
     this.interactions.set(record.token, record);
     this.interactionTokensById.set(record.id, record.token);
-    this.dispatch(GatewayDispatchEvents.InteractionCreate, filled);
+    this.gateway.dispatch(GatewayDispatchEvents.InteractionCreate, filled);
     return { id: record.id, token: record.token, payload: clone(filled) };
   }
 
   /** A member's message: stored, then dispatched as MESSAGE_CREATE as far as the bot's intents allow. */
   sendMessage(options: SendMessageOptions): SentMessage {
-    this.requireSession();
+    this.gateway.requireSession();
     const channel = this.channels.get(options.channelId ?? this.channelId);
     if (!channel) throw new Error(`Discord emulator: unknown channel ${options.channelId}`);
     const author = this.registerUser(options.author ?? this.user);
@@ -455,7 +401,7 @@ export class DiscordEmulator {
     message.mention_everyone = options.mentionEveryone ?? false;
     this.storeMessage(message);
     const delivery = this.dispatchMessage(GatewayDispatchEvents.MessageCreate, message);
-    this.notify();
+    this.waiters.notify();
     return { message: clone(message), ...delivery };
   }
 
@@ -491,8 +437,8 @@ export class DiscordEmulator {
     this.channels.delete(id);
     for (const [messageId, message] of this.messages) if (message.channel_id === id) this.messages.delete(messageId);
     const isThread = channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread;
-    if (this.hasIntent(GatewayIntentBits.Guilds)) {
-      this.dispatch(
+    if (this.gateway.hasIntent(GatewayIntentBits.Guilds)) {
+      this.gateway.dispatch(
         isThread ? GatewayDispatchEvents.ThreadDelete : GatewayDispatchEvents.ChannelDelete,
         isThread ? { id, guild_id: channel.guild_id, parent_id: channel.parent_id, type: channel.type } : channel,
       );
@@ -528,25 +474,7 @@ export class DiscordEmulator {
 
   /** Resolves with the first truthy value of `check`, re-evaluated after every REST call and gateway frame. */
   waitUntil<T>(check: () => T | undefined | null | false, timeoutMs = 5_000, description = "a condition"): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const waiter: Waiter = {
-        check: () => {
-          const value = check();
-          if (value === undefined || value === null || value === false) return false;
-          this.waiters.delete(waiter);
-          clearTimeout(timer);
-          resolve(value);
-          return true;
-        },
-        reject: (error) => {
-          this.waiters.delete(waiter);
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-      const timer = setTimeout(() => waiter.reject(new Error(`Discord emulator: timed out after ${timeoutMs} ms waiting for ${description}. ${this.describeRecentCalls()}`)), timeoutMs);
-      if (!waiter.check()) this.waiters.add(waiter);
-    });
+    return this.waiters.waitUntil(check, timeoutMs, description);
   }
 
   // ------------------------------------------------------------------------------------------------- faults
@@ -558,29 +486,19 @@ export class DiscordEmulator {
 
   /** Closes the bot's gateway connection with a close code (4000 resumable; 4004 and the like end the session). */
   closeGateway(code: number = GatewayCloseCodes.UnknownError, reason = "closed by the Discord emulator"): void {
-    const session = this.currentSession;
-    const connection = session?.connection;
-    if (!session || !connection) throw new Error("Discord emulator: no gateway connection to close");
-    if (SESSION_ENDING_CLOSE_CODES.has(code)) session.valid = false;
-    this.closeConnection(connection, code, reason);
+    this.gateway.closeCurrent(code, reason);
   }
 
   /** Cuts the bot's gateway socket without a close frame, as a network failure would; the session can resume. */
   dropGateway(): void {
-    const connection = this.currentSession?.connection;
-    if (!connection) throw new Error("Discord emulator: no gateway connection to drop");
-    connection.closedByEmulator = true;
-    this.gatewayLog.push({ direction: "out", op: -1, close: 1006 });
-    connection.socket.terminate();
-    this.notify();
+    this.gateway.dropCurrent();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const waiter of [...this.waiters]) waiter.reject(new Error("Discord emulator closed"));
-    for (const connection of this.connections) connection.socket.terminate();
-    await new Promise<void>((resolve) => this.gateway.close(() => resolve()));
+    this.waiters.rejectAll(new Error("Discord emulator closed"));
+    await this.gateway.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -607,7 +525,7 @@ export class DiscordEmulator {
         ok({
           url: this.gatewayUrl,
           shards: 1,
-          session_start_limit: { total: 1000, remaining: 1000 - this.identifyCount, reset_after: 86_400_000, max_concurrency: 1 },
+          session_start_limit: { total: 1000, remaining: 1000 - this.gateway.state().identifyCount, reset_after: 86_400_000, max_concurrency: 1 },
         }),
       ),
       route("GET", "/gateway", () => ok({ url: this.gatewayUrl }), false),
@@ -717,7 +635,7 @@ export class DiscordEmulator {
     this.calls.push(call);
     response.writeHead(result.status, responseHeaders);
     response.end(result.body !== undefined && result.status !== 204 ? JSON.stringify(result.body) : undefined);
-    this.notify();
+    this.waiters.notify();
   }
 
   private matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | null {
@@ -951,7 +869,7 @@ export class DiscordEmulator {
       application_id: this.applicationId,
       type,
       data,
-      token: this.newInteractionToken(),
+      token: newInteractionToken(),
       version: 1,
       locale: context.locale ?? "en-US",
       app_permissions: BOT_PERMISSIONS.toString(),
@@ -975,10 +893,6 @@ export class DiscordEmulator {
       interaction.user = user;
     }
     return interaction;
-  }
-
-  private newInteractionToken(): string {
-    return `emulated-interaction.${randomBytes(48).toString("base64url")}`;
   }
 
   // ----------------------------------------------------------------------------------------------- messages
@@ -1124,8 +1038,8 @@ export class DiscordEmulator {
   private removeMessage(message: Payload): void {
     this.messages.delete(message.id);
     if (message.flags & MessageFlags.Ephemeral) return;
-    if (this.hasIntent(message.guild_id ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages)) {
-      this.dispatch(GatewayDispatchEvents.MessageDelete, {
+    if (this.gateway.hasIntent(message.guild_id ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages)) {
+      this.gateway.dispatch(GatewayDispatchEvents.MessageDelete, {
         id: message.id,
         channel_id: message.channel_id,
         ...(message.guild_id ? { guild_id: message.guild_id } : {}),
@@ -1208,7 +1122,7 @@ export class DiscordEmulator {
       member: { id, user_id: this.botUser.id, join_timestamp: now, flags: 0 },
     };
     this.channels.set(id, thread);
-    if (this.hasIntent(GatewayIntentBits.Guilds)) this.dispatch(GatewayDispatchEvents.ThreadCreate, { ...clone(thread), newly_created: true });
+    if (this.gateway.hasIntent(GatewayIntentBits.Guilds)) this.gateway.dispatch(GatewayDispatchEvents.ThreadCreate, { ...clone(thread), newly_created: true });
     return clone(thread);
   }
 
@@ -1221,8 +1135,8 @@ export class DiscordEmulator {
         if (key in patch) channel.thread_metadata[key] = patch[key];
       }
     }
-    if (this.hasIntent(GatewayIntentBits.Guilds)) {
-      this.dispatch(channel.thread_metadata ? GatewayDispatchEvents.ThreadUpdate : GatewayDispatchEvents.ChannelUpdate, clone(channel));
+    if (this.gateway.hasIntent(GatewayIntentBits.Guilds)) {
+      this.gateway.dispatch(channel.thread_metadata ? GatewayDispatchEvents.ThreadUpdate : GatewayDispatchEvents.ChannelUpdate, clone(channel));
     }
     return clone(channel);
   }
@@ -1497,168 +1411,16 @@ export class DiscordEmulator {
 
   // ------------------------------------------------------------------------------------------------ gateway
 
-  private acceptGatewayConnection(socket: WebSocket, request: IncomingMessage): void {
-    const query = new URL(request.url ?? "/", "http://127.0.0.1").searchParams;
-    const connection: GatewayConnection = { socket, session: null, deflate: null, closedByEmulator: false };
-    this.connections.add(connection);
-    socket.on("close", (code) => this.onGatewayClose(connection, code));
-    socket.on("error", () => undefined);
-    socket.on("message", (data) => this.onGatewayMessage(connection, data));
-    if (query.get("v") !== "10") {
-      this.closeConnection(connection, GatewayCloseCodes.InvalidAPIVersion, "Invalid API version");
-      return;
-    }
-    if ((query.get("encoding") ?? "json") !== "json") {
-      this.closeConnection(connection, GatewayCloseCodes.DecodeError, "The Discord emulator speaks JSON only");
-      return;
-    }
-    const compress = query.get("compress");
-    if (compress === "zlib-stream") connection.deflate = this.createZlibStream(connection);
-    else if (compress) {
-      this.closeConnection(connection, GatewayCloseCodes.DecodeError, `Unsupported compression ${compress}`);
-      return;
-    }
-    this.send(connection, { op: GatewayOpcodes.Hello, d: { heartbeat_interval: this.options.heartbeatIntervalMs, _trace: ["emulator"] } });
-  }
-
-  private onGatewayMessage(connection: GatewayConnection, data: RawData): void {
-    let payload: Payload;
-    try {
-      payload = JSON.parse(data.toString());
-    } catch {
-      this.closeConnection(connection, GatewayCloseCodes.DecodeError, "Error while decoding payload.");
-      return;
-    }
-    this.gatewayLog.push({ direction: "in", op: payload.op, d: redactToken(payload.d) });
-    this.notify();
-    switch (payload.op) {
-      case GatewayOpcodes.Heartbeat:
-        this.send(connection, { op: GatewayOpcodes.HeartbeatAck });
-        return;
-      case GatewayOpcodes.Identify:
-        this.identify(connection, payload.d ?? {});
-        return;
-      case GatewayOpcodes.Resume:
-        this.resume(connection, payload.d ?? {});
-        return;
-      case GatewayOpcodes.PresenceUpdate:
-      case GatewayOpcodes.RequestGuildMembers:
-      case GatewayOpcodes.VoiceStateUpdate:
-        if (!connection.session) this.closeConnection(connection, GatewayCloseCodes.NotAuthenticated, "Not authenticated.");
-        return;
-      default:
-        this.closeConnection(connection, GatewayCloseCodes.UnknownOpcode, "Unknown opcode.");
-    }
-  }
-
-  private identify(connection: GatewayConnection, d: Payload): void {
-    if (connection.session) return this.closeConnection(connection, GatewayCloseCodes.AlreadyAuthenticated, "Already authenticated.");
-    if (d.token !== this.token) return this.closeConnection(connection, GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
-    const intents = Number(d.intents);
-    if (!Number.isInteger(intents) || intents < 0) return this.closeConnection(connection, GatewayCloseCodes.InvalidIntents, "Invalid intent(s).");
-    if (intents & PRIVILEGED_INTENTS & ~this.options.privilegedIntents) {
-      return this.closeConnection(connection, GatewayCloseCodes.DisallowedIntents, "Disallowed intent(s).");
-    }
-    const session: GatewaySession = { id: randomBytes(16).toString("hex"), sequence: 0, intents, connection, dispatched: [], valid: true };
-    this.sessions.set(session.id, session);
-    this.currentSession = session;
-    connection.session = session;
-    this.identifyCount++;
-    this.dispatch(GatewayDispatchEvents.Ready, {
-      v: 10,
-      user: clone(this.botUser),
-      guilds: [{ id: this.guildId, unavailable: true }],
-      session_id: session.id,
-      session_type: "normal",
-      resume_gateway_url: this.gatewayUrl,
-      shard: Array.isArray(d.shard) ? d.shard : [0, 1],
-      application: { id: this.applicationId, flags: this.applicationFlags() },
-      private_channels: [],
-      presences: [],
-      relationships: [],
-      guild_join_requests: [],
-      geo_ordered_rtc_regions: [],
-      user_settings: {},
-      auth: {},
-      _trace: ["emulator"],
-    });
-    if (intents & GatewayIntentBits.Guilds) this.dispatch(GatewayDispatchEvents.GuildCreate, this.guildObject(this.guildId, true));
-  }
-
-  private resume(connection: GatewayConnection, d: Payload): void {
-    if (connection.session) return this.closeConnection(connection, GatewayCloseCodes.AlreadyAuthenticated, "Already authenticated.");
-    if (d.token !== this.token) return this.closeConnection(connection, GatewayCloseCodes.AuthenticationFailed, "Authentication failed.");
-    const session = this.sessions.get(String(d.session_id));
-    if (!session || !session.valid) {
-      this.send(connection, { op: GatewayOpcodes.InvalidSession, d: false });
-      return;
-    }
-    const lastSeen = Number(d.seq ?? 0);
-    if (lastSeen > session.sequence) return this.closeConnection(connection, GatewayCloseCodes.InvalidSeq, "Invalid seq.");
-    const previous = session.connection;
-    if (previous && previous !== connection) {
-      previous.session = null;
-      this.closeConnection(previous, GatewayCloseCodes.SessionTimedOut, "Session resumed elsewhere.");
-    }
-    session.connection = connection;
-    connection.session = session;
-    this.currentSession = session;
-    this.resumeCount++;
-    for (const missed of session.dispatched.filter((frame) => frame.s > lastSeen)) this.send(connection, missed);
-    this.dispatch(GatewayDispatchEvents.Resumed, { _trace: ["emulator"] });
-  }
-
-  private onGatewayClose(connection: GatewayConnection, code: number): void {
-    this.connections.delete(connection);
-    connection.deflate?.close();
-    const session = connection.session;
-    if (session?.connection === connection) {
-      session.connection = null;
-      // Discord ends a session the client closed normally; other closes leave it resumable.
-      if (!connection.closedByEmulator && (code === 1000 || code === 1001)) session.valid = false;
-    }
-    if (!connection.closedByEmulator) this.gatewayLog.push({ direction: "in", op: -1, close: code });
-    this.notify();
-  }
-
-  private closeConnection(connection: GatewayConnection, code: number, reason: string): void {
-    connection.closedByEmulator = true;
-    this.gatewayLog.push({ direction: "out", op: -1, close: code });
-    connection.socket.close(code, reason);
-    this.notify();
-  }
-
-  private requireSession(): void {
-    if (!this.currentSession?.valid) {
-      throw new Error("Discord emulator: no bot session; log the client in and await clientReady before sending events");
-    }
-  }
-
-  private hasIntent(intent: number): boolean {
-    return Boolean(this.currentSession?.valid && this.currentSession.intents & intent);
-  }
-
-  /** Sends a dispatch to the current session, or keeps it for replay while the bot is reconnecting. */
-  private dispatch(t: string, d: unknown): boolean {
-    const session = this.currentSession;
-    if (!session?.valid) return false;
-    const frame = { op: GatewayOpcodes.Dispatch, t, s: ++session.sequence, d: clone(d) };
-    session.dispatched.push(frame);
-    if (session.dispatched.length > 5_000) session.dispatched.shift();
-    if (session.connection) this.send(session.connection, frame);
-    return true;
-  }
-
   /** MESSAGE_CREATE/UPDATE as far as the intents allow, with content hidden without MessageContent. */
   private dispatchMessage(t: string, message: Payload): Omit<SentMessage, "message"> {
     const inGuild = Boolean(message.guild_id);
-    if (!this.hasIntent(inGuild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages)) {
+    if (!this.gateway.hasIntent(inGuild ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages)) {
       return { dispatched: false, contentVisible: false };
     }
     const botId = this.botUser.id;
     const contentVisible =
       !inGuild ||
-      this.hasIntent(GatewayIntentBits.MessageContent) ||
+      this.gateway.hasIntent(GatewayIntentBits.MessageContent) ||
       message.author?.id === botId ||
       (message.mentions ?? []).some((user: Payload) => user.id === botId);
     const frame: Payload = contentVisible ? clone(message) : { ...clone(message), content: "", embeds: [], attachments: [], components: [] };
@@ -1667,7 +1429,7 @@ export class DiscordEmulator {
       const { user: _user, ...member } = this.memberObject(message.author, message.author?.id === botId ? [this.botRoleId] : []);
       frame.member = member;
     }
-    this.dispatch(t, frame);
+    this.gateway.dispatch(t, frame);
     return { dispatched: true, contentVisible };
   }
 
@@ -1677,38 +1439,7 @@ export class DiscordEmulator {
     this.dispatchMessage(t, message);
   }
 
-  private send(connection: GatewayConnection, frame: Payload): void {
-    if (connection.socket.readyState !== WebSocket.OPEN) return;
-    this.gatewayLog.push({ direction: "out", op: frame.op, t: frame.t ?? null, s: frame.s ?? null, d: frame.d });
-    const text = JSON.stringify(frame);
-    if (connection.deflate) {
-      // Write and flush in order, so each frame is exactly one flushed block.
-      connection.deflate.write(text);
-      connection.deflate.flush(zlibConstants.Z_SYNC_FLUSH);
-    } else connection.socket.send(text);
-    this.notify();
-  }
-
-  /** zlib-stream: one deflate context per connection, each frame ending in a sync flush (00 00 ff ff). */
-  private createZlibStream(connection: GatewayConnection): Deflate {
-    const deflate = createDeflate();
-    let pending: Buffer[] = [];
-    deflate.on("data", (chunk: Buffer) => {
-      pending.push(chunk);
-      if (chunk.length >= 4 && chunk.subarray(chunk.length - 4).equals(ZLIB_SUFFIX)) {
-        const frame = Buffer.concat(pending);
-        pending = [];
-        if (connection.socket.readyState === WebSocket.OPEN) connection.socket.send(frame, { binary: true });
-      }
-    });
-    return deflate;
-  }
-
   // ---------------------------------------------------------------------------------------------- plumbing
-
-  private notify(): void {
-    for (const waiter of [...this.waiters]) waiter.check();
-  }
 
   private describeRecentCalls(): string {
     const recent = this.calls.slice(-8).map((call) => `${call.method} ${call.path} → ${call.status}`);
@@ -1841,7 +1572,3 @@ function fitsOptionType(type: number, value: unknown): boolean {
 }
 
 
-function redactToken(d: unknown): unknown {
-  if (d && typeof d === "object" && "token" in d) return { ...(d as Payload), token: "[redacted]" };
-  return d;
-}
