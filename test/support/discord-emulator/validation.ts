@@ -31,6 +31,7 @@ export const DISCORD_LIMITS = Object.freeze({
   autocompleteChoices: 25,
 });
 
+/** Discord counts lengths in code points, not UTF-16 units. */
 const codePoints = (text: string): number => {
   let count = 0;
   for (const _ of text) count++;
@@ -207,7 +208,6 @@ export function computePings(message: Payload | undefined): Pings {
     repliedUser: isReply && allowed.replied_user === true,
   };
 }
-
 
 /** The user ids a content mentions (`<@id>`, `<@!id>`), each once, in order of appearance. */
 export function mentionedUserIds(content: string): string[] {
