@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { chunkArticle } from "../src/core/chunk-article.js";
+import { chunkArticle, linesOfSpan } from "../src/core/chunk-article.js";
 import { splitSentences } from "../src/core/split-sentences.js";
 import type { Article } from "../src/core/types.js";
 import { parseCorpusFile } from "../src/corpus/index.js";
@@ -138,5 +138,21 @@ describe("chunkArticle: passages hold whole sentences of one story", () => {
     const sentences = passages.flatMap((p) => sentencesOf(p.text));
     expect(sentences.filter((s) => s.includes("reaching any") && s.includes("Police"))).toEqual([]);
     expect(sentences).toContain("Police in the city arrested two men after a robbery at a bank on Main Street.");
+  });
+
+  it("GIVEN the starting corpus with CR-only line endings THEN the Bolsonaro sentence is cited at line 21 alone", () => {
+    const cr = readFileSync(STARTING_FILE, "utf8").replace(/\n/g, "\r");
+    const [article] = parseCorpusFile("mac.txt", new TextEncoder().encode(cr)).articles;
+    expect(article.body.split("\n").length).toBeGreaterThan(15);
+    const cited = chunkArticle(article).flatMap((passage) =>
+      splitSentences(passage.text)
+        .filter((s) => passage.text.slice(s.start, s.end).includes("sentenced to 27 years"))
+        .map((s) => ({ text: passage.text.slice(s.start, s.end), lines: linesOfSpan(passage, s.start, s.end) })),
+    );
+    expect(cited.length).toBeGreaterThan(0);
+    for (const { text, lines } of cited) {
+      expect(lines).toEqual([21, 21]);
+      expect(text).not.toContain("Donald");
+    }
   });
 });
