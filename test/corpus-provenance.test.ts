@@ -185,6 +185,13 @@ describe("provenance: every body line is verbatim at its file lines", () => {
     expect(article.lineSpans).toEqual(lf.lineSpans);
   });
 
+  it("GIVEN Markdown lines joined by <br> tags THEN each piece is a body line at its file line, without the tag", () => {
+    const text = "Line one of the first story, which stops without a full stop<br>Second story starts here.<BR/>\nThird line<br />\n";
+    const [article] = parseAndCheck("breaks.md", text);
+    expect(article.body.split("\n")).toEqual(["Line one of the first story, which stops without a full stop", "Second story starts here.", "Third line"]);
+    expect(article.lineSpans).toEqual([[1, 1], [1, 1], [2, 2]]);
+  });
+
   it("GIVEN CR-only line endings (classic Mac) THEN every format numbers lines as with LF", () => {
     for (const [source, text] of [["mac.txt", BBC_STYLE], ["mac.md", MARKDOWN], ["mac.html", HTML], ["mac.json", JSON_ARRAY], ["mac.jsonl", JSONL]]) {
       const cr = text.replace(/\n/g, "\r");
