@@ -23,6 +23,8 @@ describe("splitSentences: a sentence stays inside one story", () => {
     expect(sentences).toContain("These include multiple references to US President Donald");
     const sentence = sentences.find((s) => s.includes("sentenced to 27 years"));
     expect(sentence).toMatch(/^CHARGES: The former president/);
+    // The answerer splits each passage on its own: it must find the same sentences.
+    for (const passage of chunkArticle(article)) expect(sentences).toEqual(expect.arrayContaining(sentencesOf(passage.text)));
   });
 
   it("GIVEN a long line that ends without punctuation and a next line in capitals THEN the line break ends the sentence", () => {
