@@ -121,6 +121,20 @@ describe("splitSentences: line endings and scripts", () => {
     ]);
   });
 
+  it("GIVEN a Chinese article of four stories, one per line THEN each story's sentences stay on its line", () => {
+    const stories = [
+      "国务院今天公布了新的经济刺激计划。计划包括减税和基础设施投资。专家认为这将提振消费",
+      "上海证券交易所的股票周二大幅上涨！投资者对前景感到乐观。",
+      "台风“海葵”预计明天登陆福建。当局已疏散沿海居民？",
+      "东京奥运会的筹备工作进入最后阶段。组委会表示一切顺利。",
+    ];
+    const [article] = parseCorpusFile("cjk.txt", new TextEncoder().encode(stories.join("\n"))).articles;
+    const sentences = sentencesOf(article.body);
+    expect(sentences).toHaveLength(9);
+    expect(sentencesAcrossLines(article)).toEqual([]);
+    expect(sentences).toContain("专家认为这将提振消费");
+  });
+
   it("GIVEN a closing quote after a CJK full stop THEN it stays with its sentence", () => {
     expect(sentencesOf("他说：“我们会赢。”比赛明天开始。")).toEqual(["他说：“我们会赢。”", "比赛明天开始。"]);
   });
