@@ -45,10 +45,11 @@ function wordBefore(text: string, dotIndex: number): string {
 
 /**
  * True when the line break at `nl` ends a sentence. News files put one paragraph, one list item or one whole
- * story on a line, and a feed item may stop mid-sentence right before the next story. So a line break ends a sentence unless the next line plainly continues it: it starts with
- * a lower-case letter, is not a list item, and the line before it is longer than a heading. Hard-wrapped
- * text whose next line starts with a capital or a digit is cut there: telling that apart from a list of
- * separate lines needs the whole paragraph, which a passage does not always hold (docs/reliability.md).
+ * story on a line, and a feed item may stop mid-sentence right before the next story. So a line break ends a
+ * sentence unless the next line plainly continues it: it starts with a lower-case letter, is not a list
+ * item, and the line before it is longer than a heading. Hard-wrapped text is cut where a wrapped line starts
+ * with a capital or a digit: telling such a wrap from separate lines takes the whole paragraph, and the
+ * answerer splits each passage on its own, which may hold only part of one (docs/reliability.md).
  */
 function lineBreakEndsSentence(text: string, nl: number): boolean {
   const lineEnd = text[nl] === "\n" && text[nl - 1] === "\r" ? nl - 1 : nl;
