@@ -94,6 +94,12 @@ describe("chunkArticle", () => {
     expect(result[0].text).toBe(paragraph(1));
   });
 
+  it("GIVEN lines separated by lone CRs inside one file line THEN passages close at their ends as at LF line ends", () => {
+    const lf = chunkArticle(articleFromLines(lines), options).map((p) => p.text);
+    const cr = chunkArticle(articleFromLines([lines.join("\r")]), options).map((p) => p.text.replace(/\r/g, "\n"));
+    expect(cr).toEqual(lf);
+  });
+
   it("GIVEN a quote inside a passage THEN linesOfSpan finds the lines of just that quote", () => {
     const p = passages[1];
     const target = p.text.split("\n")[2];

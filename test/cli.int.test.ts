@@ -47,6 +47,19 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(result).toMatchObject({ model: null, fallback: null });
   });
 
+  it("GIVEN a question on the Bolsonaro story (line 21, after a story that stops mid-sentence) THEN it quotes only that story", async () => {
+    const run = fakeIo();
+    expect(await runQuery("ask", ["--json", "What sentence did Bolsonaro get?"], run.io)).toBe(0);
+    const result = JSON.parse(run.stdout());
+    expect(result.abstained).toBe(false);
+    expect(result.citations[0].quote).toContain("sentenced to 27 years");
+    for (const c of result.citations) {
+      expect(c.lines[0]).toBe(c.lines[1]);
+      expect(c.quote).not.toContain("US President Donald");
+    }
+    expect(result.answer).not.toContain("US President Donald");
+  });
+
   it("GIVEN the text output THEN it shows the answer and the numbered source with its lines", async () => {
     const run = fakeIo();
     expect(await runQuery("ask", ["What did Russia's Foreign Ministry say?"], run.io)).toBe(0);

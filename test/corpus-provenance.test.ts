@@ -11,9 +11,15 @@ const normalize = (text: string) => text.replace(/\s+/g, " ").trim();
 
 const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", mdash: "—", ndash: "–", euro: "€", rsquo: "’", eacute: "é" };
 
+/** The file's lines as an editor numbers them: LF or CRLF, or lone CR in a file without any LF (classic Mac). */
+function fileLinesOf(fileText: string): string[] {
+  if (!fileText.includes("\n")) return fileText.split("\r");
+  return fileText.split("\n").map((line) => line.replace(/\r$/, ""));
+}
+
 /** What a reader of the raw file sees on those lines, by the format's rule. */
 function readableTextsAt(source: string, fileText: string, [first, last]: [number, number]): string[] {
-  const lines = fileText.split("\n").map((line) => line.replace(/\r$/, ""));
+  const lines = fileLinesOf(fileText);
   const raw = lines.slice(first - 1, last).join("\n");
   if (source.endsWith(".html")) {
     const withoutMarkup = raw.replace(/<!--[\s\S]*?-->/g, "").replace(/<(?:[^>"']|"[^"]*"|'[^']*')*>/g, "");
@@ -33,7 +39,7 @@ function readableTextsAt(source: string, fileText: string, [first, last]: [numbe
 /** Every body line that is not found at its lines, with what was there instead. */
 function findProvenanceErrors(article: Article, fileText: string): string[] {
   const bodyLines = article.body.split("\n");
-  const lineCount = fileText.split("\n").length;
+  const lineCount = fileLinesOf(fileText).length;
   const errors: string[] = [];
   if (bodyLines.length !== article.lineSpans.length) errors.push(`${bodyLines.length} body lines but ${article.lineSpans.length} spans`);
   bodyLines.forEach((line, i) => {
@@ -177,6 +183,24 @@ describe("provenance: every body line is verbatim at its file lines", () => {
     const [lf] = parseCorpusFile("crlf.txt", encode(BBC_STYLE)).articles;
     expect(article.body).toBe(lf.body);
     expect(article.lineSpans).toEqual(lf.lineSpans);
+  });
+
+  it("GIVEN Markdown lines joined by <br> tags THEN each piece is a body line at its file line, without the tag", () => {
+    const text = "Line one of the first story, which stops without a full stop<br>Second story starts here.<BR/>\nThird line<br />\n";
+    const [article] = parseAndCheck("breaks.md", text);
+    expect(article.body.split("\n")).toEqual(["Line one of the first story, which stops without a full stop", "Second story starts here.", "Third line"]);
+    expect(article.lineSpans).toEqual([[1, 1], [1, 1], [2, 2]]);
+  });
+
+  it("GIVEN CR-only line endings (classic Mac) THEN every format numbers lines as with LF", () => {
+    for (const [source, text] of [["mac.txt", BBC_STYLE], ["mac.md", MARKDOWN], ["mac.html", HTML], ["mac.json", JSON_ARRAY], ["mac.jsonl", JSONL]]) {
+      const cr = text.replace(/\n/g, "\r");
+      const articles = parseAndCheck(source, cr);
+      const lf = parseCorpusFile(source, encode(text)).articles;
+      expect(articles.map((a) => a.lineSpans)).toEqual(lf.map((a) => a.lineSpans));
+      expect(articles.map((a) => a.title)).toEqual(lf.map((a) => a.title));
+      expect(articles.map((a) => a.body.replace(/\s+/g, " "))).toEqual(lf.map((a) => a.body.replace(/\s+/g, " ")));
+    }
   });
 
   it("GIVEN the starting corpus file THEN the Foreign Ministry spokesman's sentence is cited at line 12", () => {

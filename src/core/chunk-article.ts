@@ -40,7 +40,7 @@ export function hashPassageId(source: string, lines: LineRange, text: string): s
 
 function isParagraphEnd(body: string, end: number): boolean {
   // A sentence that ends its line ends a paragraph in one-paragraph-per-line text, the common news layout.
-  return /^[ \t]*(\n|$)/.test(body.slice(end, end + 200));
+  return /^[ \t]*(\r|\n|$)/.test(body.slice(end, end + 200));
 }
 
 /** Groups sentence indexes into passages: [first, last] inclusive, with overlap. */

@@ -16,16 +16,25 @@ const ABBREVIATIONS = new Set(
   ],
 );
 
-const TERMINAL = /[.!?…]/;
-const CLOSERS = /["'”’)\]]/;
+const TERMINAL = /[.!?…。！？｡]/;
+/** Chinese and Japanese full stops end a sentence with no space after them. */
+const CJK_TERMINAL = /[。！？｡]/;
+const CLOSERS = /["'”’)\]」』）】〉》]/;
 const OPENERS = /["'“‘(\[]/;
 const CITATION_MARKERS = /^(?:[ \t]*\[\d+(?:\s*[,;–-]\s*\d+)*\])+/;
-/** A line that ends without terminal punctuation and is this short reads as a heading, not a wrapped line. */
+/** "- item", "* item", "• item", "1. item", "2) item": each item is a sentence of its own. */
+const LIST_ITEM = /^[ \t]*(?:[-*+–—][ \t]+|[•·◦▪‣][ \t]*|\d{1,3}[.)][ \t]+)\S/;
+/** A line this short that ends without punctuation reads as a heading, even before a lower-case line. */
 const HEADING_MAX_CHARS = 60;
 
 function isUpperStart(ch: string | undefined): boolean {
   if (!ch) return false;
   return /[\p{Lu}\p{N}]/u.test(ch) || OPENERS.test(ch);
+}
+
+/** "\n", a lone "\r" (classic Mac line endings) or the "\n" of "\r\n"; not the "\r" before a "\n". */
+function isLineBreakAt(text: string, i: number): boolean {
+  return text[i] === "\n" || (text[i] === "\r" && text[i + 1] !== "\n");
 }
 
 function wordBefore(text: string, dotIndex: number): string {
@@ -34,22 +43,34 @@ function wordBefore(text: string, dotIndex: number): string {
   return text.slice(i + 1, dotIndex).toLowerCase();
 }
 
-/** True when the newline at `nl` ends a sentence: after terminal punctuation, or after a heading-like line. */
-function newlineEndsSentence(text: string, nl: number): boolean {
-  const lineStart = text.lastIndexOf("\n", nl - 1) + 1;
-  const line = text.slice(lineStart, nl).trimEnd();
+/**
+ * True when the line break at `nl` ends a sentence. News files put one paragraph, one list item or one whole
+ * story on a line, and a feed item may stop mid-sentence right before the next story. So a line break ends a
+ * sentence unless the next line plainly continues it: it starts with a lower-case letter, is not a list
+ * item, and the line before it is longer than a heading. Hard-wrapped text is cut where a wrapped line starts
+ * with a capital or a digit: telling such a wrap from separate lines takes the whole paragraph, and the
+ * answerer splits each passage on its own, which may hold only part of one (docs/reliability.md).
+ */
+function lineBreakEndsSentence(text: string, nl: number): boolean {
+  const lineEnd = text[nl] === "\n" && text[nl - 1] === "\r" ? nl - 1 : nl;
+  let lineStart = lineEnd;
+  while (lineStart > 0 && text[lineStart - 1] !== "\n" && text[lineStart - 1] !== "\r") lineStart--;
+  const line = text.slice(lineStart, lineEnd).trim();
   if (line === "") return true;
   const last = line[line.length - 1];
   if (TERMINAL.test(last) || CLOSERS.test(last) || last === ":") return true;
-  const next = text.slice(nl + 1).trimStart();
-  if (next === "" || next.startsWith("\n")) return true;
-  return line.trim().length <= HEADING_MAX_CHARS;
+  let nextEnd = nl + 1;
+  while (nextEnd < text.length && text[nextEnd] !== "\n" && text[nextEnd] !== "\r") nextEnd++;
+  const next = text.slice(nl + 1, nextEnd);
+  if (next.trim() === "" || LIST_ITEM.test(next)) return true;
+  return !/^\p{Ll}/u.test(next.trimStart()) || line.length <= HEADING_MAX_CHARS;
 }
 
 /**
- * Splits text into sentences. Paragraph breaks (blank lines) always end a sentence; a single newline ends
- * one after terminal punctuation or a short heading-like line, and otherwise is treated as hard wrapping.
- * Returned spans exclude surrounding whitespace and cover every non-blank character exactly once.
+ * Splits text into sentences. A sentence never crosses a blank line, a list item or a line that ends with
+ * terminal punctuation; an unpunctuated line break ends one too unless the next line starts in lower case
+ * (hard wrapping). Chinese and Japanese full stops end sentences without a following space. Returned spans
+ * exclude surrounding whitespace and cover every non-blank character exactly once.
  */
 export function splitSentences(text: string): Span[] {
   const spans: Span[] = [];
@@ -67,25 +88,29 @@ export function splitSentences(text: string): Span[] {
       if (!/\s/.test(ch)) start = i;
       else continue;
     }
-    if (ch === "\n") {
-      if (newlineEndsSentence(text, i)) close(i);
+    if (isLineBreakAt(text, i)) {
+      if (lineBreakEndsSentence(text, i)) close(i);
       continue;
     }
     if (!TERMINAL.test(ch)) continue;
     let j = i + 1;
     while (j < text.length && (TERMINAL.test(text[j]) || CLOSERS.test(text[j]))) j++;
+    const cjk = CJK_TERMINAL.test(text.slice(i, j));
     // Citation markers after the full stop belong to the sentence they cite: "... in London. [1][2] Later ..."
     const markers = CITATION_MARKERS.exec(text.slice(j))?.[0] ?? "";
     j += markers.length;
-    if (j < text.length && !/\s/.test(text[j])) continue; // "3.5", "U.S.", "e.g.x"
-    let k = j;
-    while (k < text.length && text[k] === " ") k++;
-    if (k < text.length && text[k] !== "\n" && !isUpperStart(text[k])) continue;
-    if (ch === ".") {
-      const word = wordBefore(text, i);
-      if (ABBREVIATIONS.has(word)) continue;
-      if (/^\d{1,3}$/.test(text.slice(start, i).trim())) continue; // "1. " opens a list item
-      if (/^\p{Lu}$/u.test(text[i - 1] ?? "") && word.length === 1 && text[k] !== "\n") continue; // "J. Smith"
+    if (!cjk) {
+      if (j < text.length && !/\s/.test(text[j])) continue; // "3.5", "U.S.", "e.g.x"
+      let k = j;
+      while (k < text.length && text[k] === " ") k++;
+      const atLineEnd = k < text.length && /[\r\n]/.test(text[k]);
+      if (k < text.length && !atLineEnd && !isUpperStart(text[k])) continue;
+      if (ch === ".") {
+        const word = wordBefore(text, i);
+        if (ABBREVIATIONS.has(word)) continue;
+        if (/^\d{1,3}$/.test(text.slice(start, i).trim())) continue; // "1. " opens a list item
+        if (/^\p{Lu}$/u.test(text[i - 1] ?? "") && word.length === 1 && !atLineEnd) continue; // "J. Smith"
+      }
     }
     close(j);
     i = j - 1;

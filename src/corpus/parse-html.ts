@@ -155,12 +155,14 @@ function collectBodyLines(html: string, container: HtmlElement): BodyLine[] {
   const walk = (node: HtmlNode, inPre: boolean) => {
     if (!("name" in node)) {
       if (!inPre) return addText(node.start, node.end);
-      // Preformatted text keeps its line breaks: each file line is a body line.
+      // Preformatted text keeps its line breaks (LF, CRLF or a classic Mac CR): each file line is a body line.
       let from = node.start;
-      for (let nl = html.indexOf("\n", from); nl !== -1 && nl < node.end; nl = html.indexOf("\n", from)) {
-        addText(from, nl);
+      const breaks = /\r\n|\r|\n/g;
+      breaks.lastIndex = from;
+      for (let m = breaks.exec(html); m && m.index < node.end; m = breaks.exec(html)) {
+        addText(from, m.index);
         flush("line");
-        from = nl + 1;
+        from = m.index + m[0].length;
       }
       return addText(from, node.end);
     }

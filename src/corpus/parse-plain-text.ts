@@ -6,6 +6,7 @@ import { splitLines } from "./split-lines.js";
 /** Longer first lines are the start of the text, not a headline. */
 export const MAX_TITLE_LINE_LENGTH = 150;
 
+const MARKDOWN_LINE_BREAK = /<\/?br\s*\/?>/i;
 const MARKDOWN_HEADING = /^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$/;
 /** Ends like a sentence ("…on Thursday.") rather than a headline ("U.S.", "Rivals of the Apple..."). */
 const SENTENCE_END = /[a-z0-9,;)"”’']\.$/;
@@ -13,7 +14,8 @@ const SENTENCE_END = /[a-z0-9,;)"”’']\.$/;
 /**
  * .txt and .md: front matter when present; else a short first line followed by a blank line (or a Markdown
  * `# heading`) is the title; else the title comes from the file name. Every other line stays a body line
- * mapped to its own file line, so quotes are verbatim; Markdown only loses the `#` markers of headings.
+ * mapped to its own file line, so quotes are verbatim; Markdown only loses the `#` markers of headings and
+ * its `<br>` tags, each of which ends a body line (the pieces keep the file line).
  */
 export function parsePlainText(source: string, text: string, options: { markdown: boolean }): ParsedFile {
   const lines = splitLines(text);
@@ -31,8 +33,9 @@ export function parsePlainText(source: string, text: string, options: { markdown
 
   const body: BodyLine[] = [];
   for (let i = start; i < lines.length; i++) {
-    const line = options.markdown ? stripHeadingMarkers(lines[i]) : lines[i];
-    body.push({ text: line, span: [i + 1, i + 1] });
+    for (const text of options.markdown ? splitAtLineBreakTags(stripHeadingMarkers(lines[i])) : [lines[i]]) {
+      body.push({ text, span: [i + 1, i + 1] });
+    }
   }
   const article = buildArticle(
     {
@@ -66,4 +69,12 @@ function findTitleLine(lines: string[], from: number, markdown: boolean): { titl
 function stripHeadingMarkers(line: string): string {
   const heading = MARKDOWN_HEADING.exec(line);
   return heading ? heading[2] : line;
+}
+
+/** A `<br>` in Markdown is a line break, so no sentence may run over it; it adds no paragraph break. */
+function splitAtLineBreakTags(line: string): string[] {
+  const pieces = line.split(MARKDOWN_LINE_BREAK);
+  if (pieces.length === 1) return pieces;
+  const text = pieces.filter((piece) => piece.trim() !== "");
+  return text.length > 0 ? text : [""];
 }
