@@ -74,15 +74,15 @@ describe("verifyCitations", () => {
 
   it("GIVEN a claim combining two passages THEN keeps both citations", () => {
     const result = verifyCitations(
-      "Rotterdam dock workers struck over pay while Glasgow schools were closed by a storm [2, 3].",
+      "Rotterdam dock workers went on strike over pay while Glasgow schools were closed by a storm [2, 3].",
       ranked(rates, harbour, storm),
     );
-    expect(result.text).toBe("Rotterdam dock workers struck over pay while Glasgow schools were closed by a storm [1][2].");
+    expect(result.text).toBe("Rotterdam dock workers went on strike over pay while Glasgow schools were closed by a storm [1][2].");
     expect(result.citations.map((c) => c.passageId)).toEqual(["harbour", "storm"]);
   });
 
   it("GIVEN a digit where the article writes the number as a word THEN accepts it", () => {
-    const result = verifyCitations("Dock workers in Rotterdam struck for 3 days [1].", ranked(harbour));
+    const result = verifyCitations("Dock workers in Rotterdam went on strike for 3 days [1].", ranked(harbour));
     expect(result.supportedClaims).toBe(1);
   });
 
@@ -103,13 +103,13 @@ describe("verifyCitations", () => {
     expect(result.text).toBe("1. The central bank raised its main interest rate [1].\n3. Dock workers in Rotterdam went on strike [2].");
   });
 
-  it("GIVEN uncited sentences THEN keeps framing and removes uncited facts", () => {
+  it("GIVEN uncited sentences THEN removes them all, framing included", () => {
     const result = verifyCitations(
       "Here is what the articles report.\nThe central bank raised its main interest rate [1]. Inflation in Spain hit 9 percent.",
       ranked(rates),
     );
-    expect(result.text).toBe("Here is what the articles report.\nThe central bank raised its main interest rate [1].");
-    expect(result.removed).toEqual(["Inflation in Spain hit 9 percent."]);
+    expect(result.text).toBe("The central bank raised its main interest rate [1].");
+    expect(result.removed).toEqual(["Here is what the articles report.", "Inflation in Spain hit 9 percent."]);
   });
 
   it("GIVEN an article that asks to be cited as [7] THEN checks citations exactly as for any other text", () => {

@@ -3,9 +3,8 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { textOfContent } from "../core/condense-question.js";
 import type { Answerer, AskOptions } from "../core/ports.js";
-import { buildAnswerPrompt, isAbstention, toMessageTuples, type PromptMessage } from "../core/prompts.js";
+import { buildAnswerPrompt, toMessageTuples, type PromptMessage } from "../core/prompts.js";
 import type { Answer, Ranked } from "../core/types.js";
-import { splitSentences } from "../core/split-sentences.js";
 import { verifyCitations } from "../core/verify-citations.js";
 import type { Logger } from "../log.js";
 
@@ -60,12 +59,12 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       return answerWithFallback(question, ranked, options, FALLBACK_REASONS.empty);
     }
 
-    const verified = verifyCitations(reply, ranked);
+    const verified = verifyCitations(reply, ranked, question);
     if (verified.supportedClaims === 0) {
-      if (isAbstention(reply)) {
+      if (verified.abstention !== undefined) {
         return {
           question,
-          text: abstentionSentence(reply),
+          text: verified.abstention,
           abstained: true,
           citations: [],
           nearest: ranked,
@@ -89,13 +88,6 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       fallback: null,
     };
   };
-}
-
-/** The sentence in which the model says the passages don't answer, without anything else it added. */
-function abstentionSentence(reply: string): string {
-  const sentences = splitSentences(reply).map(({ start, end }) => reply.slice(start, end));
-  const sentence = sentences.find(isAbstention) ?? sentences[0] ?? reply;
-  return sentence.replace(/\s*\[[^\]]*\]/g, "").trim();
 }
 
 class ModelTimeoutError extends Error {

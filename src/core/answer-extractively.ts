@@ -99,7 +99,7 @@ export function questionTerms(question: string, stats: CorpusStatistics = {}): T
 }
 
 /** "Russia" matches "Russian", "minister" matches "ministers": a shared stem of five letters or more. */
-function termMatches(term: string, words: Set<string>): boolean {
+export function termMatches(term: string, words: Set<string>): boolean {
   if (words.has(term)) return true;
   if (term.length < 5) return false;
   const stem = term.slice(0, Math.max(5, term.length - 2));

@@ -3,18 +3,27 @@
 //
 // Policy (the lead may copy it into the README):
 // - A marker outside 1..n is dropped.
-// - A cited sentence is kept only when the passages it cites, together, contain every number in it, at least
-//   half of its names and at least half of its content words. Otherwise the whole sentence is REMOVED (not
-//   flagged): a reader should never see a claim next to a source that does not back it.
-// - Of a kept sentence's markers, those whose passage contributes nothing to the claim are dropped.
-// - A sentence without any citation is kept only when it states nothing checkable (no number, no name),
-//   e.g. "Here is what the articles report." or "The articles don't say when."
+// - A sentence is kept only when what it says is in the passages it cites, at the level a reader checks:
+//   every content word (beyond a small function-word list; inflections meet through a shared stem), every
+//   number and every name of each clause is in ONE cited passage, the title of its article, or (content
+//   words only, at most a third of a clause) the question. A clause is a stretch between citation markers,
+//   split further at ";", ", and", ", but", "while", "whereas" when it cites several passages: names of two
+//   stories in one clause drop the sentence. Otherwise the whole sentence is REMOVED (not flagged).
+// - Negation matches: a "not", "no", "never" or "n't" in a clause must be in the passage sentence that backs
+//   it, in front of the words the clause negates; a passage sentence that negates what the clause affirms
+//   drops the clause.
+// - No URL reaches an answer unless it is the own link of an article the sentence cites.
+// - A sentence without any citation is removed. The one exception is a reply that is a single abstention
+//   ("The articles don't say who won."): it is kept when it names nothing the question does not (no claim,
+//   no number, no link), and it is returned apart, in `abstention`.
+// - Of a kept sentence's markers, those whose passage backs none of its clauses are dropped.
 // - Kept markers are renumbered in order of first use; only cited passages become citations, each quoting
 //   the passage sentence that best supports the sentences citing it.
+import { termMatches } from "./answer-extractively.js";
 import { linesOfSpan } from "./chunk-article.js";
-import { numberPassages } from "./prompts.js";
+import { isAbstention, numberPassages } from "./prompts.js";
 import { splitSentences, type Span } from "./split-sentences.js";
-import { STOPWORDS } from "./tokenize.js";
+import { STOPWORDS, tokenize } from "./tokenize.js";
 import type { Citation, LineRange, Passage, Ranked } from "./types.js";
 
 export interface VerifiedAnswer {
@@ -27,9 +36,9 @@ export interface VerifiedAnswer {
   removed: string[];
   /** Marker numbers that pointed outside the passages given. */
   outOfRange: number[];
+  /** The reply's abstention sentence, markers removed, when the whole reply is one abstention that holds. */
+  abstention?: string;
 }
-
-
 
 /** A verbatim quote from a passage and the file lines it covers. */
 export interface PassageQuote {
@@ -40,51 +49,68 @@ export interface PassageQuote {
 const MARKER = /\[(?:(?:passage|source)\s*)?(\d+(?:\s*[,;–-]\s*\d+)*)\]/gi;
 /** A bullet or "1." opening a line: list numbering, not a number the claim makes. */
 const LIST_ITEM = /^\s*(?:[-*•]|\d+[.)])\s+/;
-const MIN_SUPPORT = 0.5;
-const MIN_CONTRIBUTION = 0.25;
+/** A link a chat client would make clickable: a scheme, "www.", or a domain followed by a path. */
+const URL = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>()[\]"']+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\/[^\s<>()[\]"']*/gi;
+/** Where one claim ends and another starts inside a sentence that cites several passages. */
+const CLAUSE_BREAK = /;|,\s+(?=(?:and|but|while|whereas|although|though)\b)|\s+(?=(?:while|whereas)\s)/i;
+/** The sentence frame of an abstention, whose "not" negates nothing the articles say. */
+const ABSTENTION_FRAME =
+  /\b(?:the\s+)?(?:provided\s+)?(?:articles?|passages?|sources?|texts?)\s+(?:do|does|did)\s*(?:not|n['’]t)\s+(?:say|mention|answer|contain|include|cover|address|provide|specify|state|explain|report|give)\b|\bnot\s+(?:mentioned|stated|covered|addressed|answered)\s+in\s+the\s+(?:articles?|passages?|sources?)\b/gi;
+/** How many words after a "not" it reaches ("did not receive a coherent explanation"). */
+const NEGATION_REACH = 6;
 
-/** Verifies and renumbers the citations in `answerText`, whose [n] refer to `ranked[n-1]`. */
-export function verifyCitations(answerText: string, ranked: readonly Ranked[]): VerifiedAnswer {
+/**
+ * Verifies and renumbers the citations in `answerText`, whose [n] refer to `ranked[n-1]`. Words of
+ * `question` may stand in a claim without being in its passage (the model answers in the question's terms).
+ */
+export function verifyCitations(answerText: string, ranked: readonly Ranked[], question = ""): VerifiedAnswer {
   const numbered = numberPassages(ranked);
-  const passageTerms = numbered.map(({ ranked: r }) => termsOfPassage(r.passage));
+  const evidence = numbered.map(({ ranked: r }) => evidenceOf(r.passage));
+  const asked = vocabularyOf(wordsOf(question).map((w) => w.token));
+  const text = answerText.replace(/\r\n?/g, "\n");
+
+  const abstention = singleAbstention(text);
+  if (abstention !== undefined) {
+    const holds = abstentionHolds(abstention, asked);
+    return {
+      text: "",
+      citations: [],
+      supportedClaims: 0,
+      removed: holds ? [] : [text.trim()],
+      outOfRange: [],
+      ...(holds ? { abstention: tidy(abstention.replace(MARKER, " ")) } : {}),
+    };
+  }
+
   const outOfRange = new Set<number>();
   const removed: string[] = [];
   const newNumber = new Map<number, number>(); // old n → new n, in order of first use
-  const claimsByPassage = new Map<number, Terms[]>(); // old n → terms of the sentences citing it
+  const claimsByPassage = new Map<number, Word[]>(); // old n → content words of the clauses it backs
   const lines: string[] = [];
   let supportedClaims = 0;
 
-  for (const line of answerText.replace(/\r\n?/g, "\n").split("\n")) {
+  for (const line of text.split("\n")) {
     const kept: string[] = [];
     for (const sentence of splitAnswerLine(line)) {
-      const cited = markersIn(sentence);
-      const inRange = unique(cited.filter((n) => n >= 1 && n <= numbered.length));
-      for (const n of cited) if (n < 1 || n > numbered.length) outOfRange.add(n);
-      const claim = termsOfText(sentence.replace(LIST_ITEM, "").replace(MARKER, " "));
-
-      if (cited.length === 0) {
-        if (claim.numbers.size === 0 && claim.names.size === 0) kept.push(sentence);
-        else removed.push(sentence);
-        continue;
-      }
-      const holding = citationsThatHold(claim, inRange, passageTerms);
-      if (holding.length === 0) {
+      for (const n of markersIn(sentence)) if (n < 1 || n > numbered.length) outOfRange.add(n);
+      const backing = backingOf(sentence, numbered.length, evidence, asked);
+      if (backing === undefined) {
         removed.push(sentence);
         continue;
       }
       supportedClaims += 1;
-      for (const n of holding) {
+      for (const [n, words] of backing) {
         if (!newNumber.has(n)) newNumber.set(n, newNumber.size + 1);
-        claimsByPassage.set(n, [...(claimsByPassage.get(n) ?? []), claim]);
+        claimsByPassage.set(n, [...(claimsByPassage.get(n) ?? []), ...words]);
       }
-      kept.push(rewriteMarkers(sentence, new Set(holding), newNumber));
+      kept.push(rewriteMarkers(sentence, new Set(backing.keys()), newNumber));
     }
     // A line emptied by removals disappears; a line that was blank (a paragraph break) stays.
     if (kept.length > 0 || line.trim() === "") lines.push(kept.join(" "));
   }
 
   const citations = [...newNumber.entries()].map(([old, n]) =>
-    citationFor(n, numbered[old - 1].ranked, claimsByPassage.get(old) ?? []),
+    citationFor(n, numbered[old - 1].ranked, evidence[old - 1], claimsByPassage.get(old) ?? []),
   );
   return {
     text: tidy(lines.join("\n")),
@@ -127,44 +153,141 @@ function markersIn(sentence: string): number[] {
   return numbers;
 }
 
-interface Terms {
-  /** Stemmed content words. */
-  words: Set<string>;
-  /** Capitalised words not opening a sentence, lower-cased. */
-  names: Set<string>;
-  numbers: Set<string>;
-  /** Every word, lower-cased: a claim's name may open a sentence in the passage. */
+/** One word of a text, as `tokenize` reads it, with what the check needs to know about it. */
+interface Word {
+  token: string;
+  /** Capitalised where no sentence starts: a name, which only a passage can vouch for. */
+  name: boolean;
+  number: boolean;
+  negator: boolean;
+  /** A comma, full stop or dash follows it: a negation reaches no further. */
+  closesPhrase: boolean;
+}
+
+/** What a passage can vouch for: its words (with the title's), and per sentence what it negates. */
+interface Evidence {
+  /** The article's own link: the one URL a sentence citing it may carry. */
+  url?: string;
+  vocabulary: Vocabulary;
+  sentences: Array<{ span: Span; vocabulary: Vocabulary; negated: Vocabulary; negates: boolean }>;
+}
+
+interface Vocabulary {
   tokens: Set<string>;
+  stems: Set<string>;
 }
 
-/** Which of the cited passages hold up the claim; empty when the claim is not supported. */
-function citationsThatHold(claim: Terms, cited: number[], passageTerms: Terms[]): number[] {
-  if (cited.length === 0) return [];
-  const sources = cited.map((n) => passageTerms[n - 1]);
-  const union = mergeTerms(sources);
-  if (!supports(union, claim)) return [];
-  const contributing = cited.filter((n) => contributes(passageTerms[n - 1], claim));
-  return contributing.length > 0 ? contributing : cited;
+/**
+ * Which cited passages back `sentence`, with the content words each backs; undefined when the sentence is
+ * not entailed by them (or carries a link that is not a cited article's own).
+ */
+function backingOf(sentence: string, passageCount: number, evidence: Evidence[], asked: Vocabulary): Map<number, Word[]> | undefined {
+  const all = unique(markersIn(sentence).filter((n) => n >= 1 && n <= passageCount));
+  if (all.length === 0) return undefined;
+  let claim = sentence.replace(LIST_ITEM, "");
+  for (const url of claim.match(URL) ?? []) {
+    if (!all.some((n) => sameUrl(evidence[n - 1].url, url))) return undefined;
+    claim = claim.replace(url, " ");
+  }
+  const backing = new Map<number, Word[]>();
+  let claims = 0;
+  for (const { text, cited } of segmentsOf(claim, all, passageCount)) {
+    for (const clause of cited.length > 1 ? text.split(CLAUSE_BREAK) : [text]) {
+      const words = wordsOf(clause.replace(ABSTENTION_FRAME, " "));
+      const content = words.filter(isContent);
+      if (content.length === 0) continue;
+      claims += 1;
+      const holders = cited.filter((n) => entails(evidence[n - 1], words, content, asked));
+      if (holders.length === 0) return undefined;
+      for (const n of holders) backing.set(n, [...(backing.get(n) ?? []), ...content]);
+    }
+  }
+  return claims > 0 ? backing : undefined;
 }
 
-function supports(source: Terms, claim: Terms): boolean {
-  for (const number of claim.numbers) if (!source.numbers.has(number)) return false;
-  if (claim.names.size > 0 && share(claim.names, source.tokens) < MIN_SUPPORT) return false;
-  if (claim.words.size === 0) return claim.numbers.size > 0 || claim.names.size > 0;
-  return share(claim.words, source.words) >= MIN_SUPPORT;
+/** The sentence's stretches of text, each with the passages its markers cite (trailing text: all of them). */
+function segmentsOf(sentence: string, all: number[], passageCount: number): Array<{ text: string; cited: number[] }> {
+  const segments: Array<{ text: string; cited: number[] }> = [];
+  let from = 0;
+  for (const match of sentence.matchAll(MARKER)) {
+    const text = sentence.slice(from, match.index);
+    const cited = markersIn(match[0]).filter((n) => n >= 1 && n <= passageCount);
+    if (segments.length > 0 && text.trim() === "") segments[segments.length - 1].cited.push(...cited);
+    else segments.push({ text, cited });
+    from = (match.index ?? 0) + match[0].length;
+  }
+  const rest = sentence.slice(from);
+  if (rest.trim() !== "") segments.push({ text: rest, cited: all });
+  return segments.map(({ text, cited }) => ({ text, cited: unique(cited) }));
 }
 
-function contributes(source: Terms, claim: Terms): boolean {
-  for (const number of claim.numbers) if (source.numbers.has(number)) return true;
-  for (const name of claim.names) if (source.tokens.has(name)) return true;
-  return claim.words.size > 0 && share(claim.words, source.words) >= MIN_CONTRIBUTION;
+/** Whether one passage says everything `words` (a clause) says, with the same negation. */
+function entails(source: Evidence, words: Word[], content: Word[], asked: Vocabulary): boolean {
+  let fromPassage = 0;
+  let fromQuestion = 0;
+  for (const word of content) {
+    if (knows(source.vocabulary, word)) fromPassage += 1;
+    else if (!word.name && !word.number && knows(asked, word)) fromQuestion += 1;
+    else return false;
+  }
+  if (fromQuestion * 2 > fromPassage) return false;
+  return negationMatches(source, words, content);
 }
 
-function share(wanted: Set<string>, available: Set<string>): number {
-  if (wanted.size === 0) return 1;
-  let found = 0;
-  for (const term of wanted) if (available.has(term)) found += 1;
-  return found / wanted.size;
+/**
+ * The passage sentences that share most of the clause must include one that negates what the clause
+ * negates, and nothing it affirms.
+ */
+function negationMatches(source: Evidence, words: Word[], content: Word[]): boolean {
+  const negated = negatedWords(words).filter(isContent);
+  const clauseNegates = words.some((w) => w.negator);
+  const overlaps = source.sentences.map((s) => content.filter((w) => knows(s.vocabulary, w)).length);
+  const best = Math.max(0, ...overlaps);
+  return source.sentences.some((s, i) => {
+    if (overlaps[i] !== best) return false;
+    const affirmed = content.filter((w) => !negated.includes(w));
+    if (affirmed.some((w) => knows(s.negated, w))) return false;
+    if (!clauseNegates) return true;
+    return s.negates && (negated.length === 0 || negated.some((w) => knows(s.negated, w)));
+  });
+}
+
+/** The words each negator reaches: up to NEGATION_REACH words after it, within its phrase. */
+function negatedWords(words: Word[]): Word[] {
+  const reached: Word[] = [];
+  words.forEach((word, i) => {
+    if (!word.negator || word.closesPhrase) return;
+    for (let j = i + 1; j < words.length && j <= i + NEGATION_REACH; j += 1) {
+      reached.push(words[j]);
+      if (words[j].closesPhrase) break;
+    }
+  });
+  return reached;
+}
+
+/** The reply's one sentence when the whole reply is a single abstention. */
+function singleAbstention(text: string): string | undefined {
+  const trimmed = text.trim();
+  if (trimmed === "" || trimmed.includes("\n") || !isAbstention(trimmed)) return undefined;
+  return splitAnswerLine(trimmed).length === 1 ? trimmed : undefined;
+}
+
+/** An abstention holds when it carries no link and names nothing beyond what the question asked. */
+function abstentionHolds(sentence: string, asked: Vocabulary): boolean {
+  if ((sentence.match(URL) ?? []).length > 0) return false;
+  const words = wordsOf(sentence.replace(MARKER, " ").replace(ABSTENTION_FRAME, " "));
+  return words.filter((w) => isContent(w) && !ABSTENTION_WORDS.has(w.token)).every((w) => knows(asked, w));
+}
+
+function knows(vocabulary: Vocabulary, word: Word): boolean {
+  if (vocabulary.tokens.has(word.token)) return true;
+  if (word.number) return false;
+  return vocabulary.stems.has(stem(word.token)) || termMatches(word.token, vocabulary.tokens);
+}
+
+function isContent(word: Word): boolean {
+  if (word.number) return true;
+  return word.token.length > 1 && !CITATION_STOPWORDS.has(word.token) && !NEGATORS.has(word.token);
 }
 
 function rewriteMarkers(sentence: string, holding: Set<number>, newNumber: Map<number, number>): string {
@@ -176,15 +299,12 @@ function rewriteMarkers(sentence: string, holding: Set<number>, newNumber: Map<n
   });
 }
 
-function citationFor(n: number, ranked: Ranked, claims: Terms[]): Citation {
+function citationFor(n: number, ranked: Ranked, evidence: Evidence, claim: Word[]): Citation {
   const passage = ranked.passage;
-  const claim = mergeTerms(claims);
   let best: Span = { start: 0, end: passage.text.length };
   let bestScore = -1;
-  for (const span of splitSentences(passage.text)) {
-    const terms = termsOfText(passage.text.slice(span.start, span.end));
-    const score =
-      2 * countShared(claim.numbers, terms.numbers) + 2 * countShared(claim.names, terms.tokens) + countShared(claim.words, terms.words);
+  for (const { span, vocabulary } of evidence.sentences) {
+    const score = claim.reduce((sum, w) => sum + (knows(vocabulary, w) ? (w.name || w.number ? 2 : 1) : 0), 0);
     if (score > bestScore) {
       best = span;
       bestScore = score;
@@ -204,67 +324,93 @@ function citationFor(n: number, ranked: Ranked, claims: Terms[]): Citation {
   };
 }
 
-function mergeTerms(all: Terms[]): Terms {
-  const merged: Terms = { words: new Set(), names: new Set(), numbers: new Set(), tokens: new Set() };
-  for (const terms of all) {
-    for (const key of ["words", "names", "numbers", "tokens"] as const) for (const term of terms[key]) merged[key].add(term);
-  }
-  return merged;
-}
-
-function countShared(a: Set<string>, b: Set<string>): number {
-  let count = 0;
-  for (const term of a) if (b.has(term)) count += 1;
-  return count;
-}
-
 /** The shared stopwords, plus words that say where a claim comes from rather than what it claims. */
 const CITATION_STOPWORDS = new Set([
   ...STOPWORDS,
-  ..."above herself himself myself themselves article articles passage passages report reports reported source sources however meanwhile".split(" "),
+  ..."above herself himself myself themselves article articles passage passages report reports reported source sources however meanwhile whereas although though".split(" "),
 ]);
+
+/** Words that negate, as `tokenize` writes them ("didn't" → "didnt"). */
+const NEGATORS = new Set(
+  (
+    "not no never none nobody nothing neither nor without cannot dont doesnt didnt isnt arent wasnt werent wont " +
+    "cant couldnt shouldnt wouldnt hasnt havent hadnt aint mustnt neednt"
+  ).split(" "),
+);
+
+/** What an abstention may say besides the question's words: that the articles lack the answer. */
+const ABSTENTION_WORDS = new Set(
+  (
+    "provided text texts information detail details specific specifically explicitly exactly whether answer " +
+    "question mention mentions contain contains include includes cover covers say state specify given any"
+  ).split(" "),
+);
 
 const NUMBER_WORDS: Record<string, string> = {
   one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9", ten: "10",
   eleven: "11", twelve: "12", first: "1", second: "2", third: "3", fourth: "4", fifth: "5", dozen: "12",
 };
 
-function termsOfPassage(passage: Passage): Terms {
-  const terms = termsOfText(`${passage.title}\n${passage.text}`);
-  // Articles often write small numbers as words and carry the year only in their date.
-  for (const word of passage.text.toLowerCase().match(/\p{L}+/gu) ?? []) {
-    const digit = NUMBER_WORDS[word];
-    if (digit) terms.numbers.add(digit);
-  }
-  for (const number of passage.date?.match(/\d+/g) ?? []) terms.numbers.add(String(Number(number)));
-  return terms;
+/** The words of `text` in order, through the shared tokenizer; number words become digits. */
+function wordsOf(text: string): Word[] {
+  const words: Word[] = [];
+  const raws = text.match(/\S+/g) ?? [];
+  raws.forEach((raw, i) => {
+    if (/^[—–-]+$/.test(raw)) {
+      if (words.length > 0) words[words.length - 1].closesPhrase = true;
+      return;
+    }
+    const letters = raw.replace(/^[^\p{L}\p{N}]+/u, "");
+    const startsSentence = i === 0 || /[.!?:"“”]$/.test(raws[i - 1]);
+    const capital = /^\p{Lu}/u.test(letters) && !startsSentence;
+    const tokens = tokenize(raw);
+    tokens.forEach((t, j) => {
+      const token = NUMBER_WORDS[t] ?? t;
+      words.push({
+        token,
+        name: capital && j === 0,
+        number: /^\d/.test(token),
+        negator: NEGATORS.has(token),
+        closesPhrase: j === tokens.length - 1 && /[,;:.!?)\]—–]["'”’)]*$/.test(raw),
+      });
+    });
+  });
+  return words;
 }
 
-function termsOfText(text: string): Terms {
-  const numbers = new Set<string>();
-  for (const raw of text.match(/\d[\d,]*(?:\.\d+)?/g) ?? []) {
-    const plain = raw.replace(/,(?=\d{3}\b)/g, "").replace(/[,.]+$/, "");
-    numbers.add(plain.includes(".") ? String(Number(plain)) : plain.replace(/^0+(?=\d)/, ""));
-  }
-  const words = new Set<string>();
-  const names = new Set<string>();
-  const all = new Set<string>();
-  const tokens = [...text.matchAll(/[\p{L}][\p{L}\p{M}'’-]*/gu)];
-  tokens.forEach((match, index) => {
-    const token = match[0].replace(/['’]s$/u, "");
-    const lower = token.toLowerCase();
-    all.add(lower);
-    if (CITATION_STOPWORDS.has(lower) || NUMBER_WORDS[lower]) return;
-    const startsSentence = index === 0 || /[.!?:]\s*["'“‘]?\s*$/.test(text.slice(Math.max(0, (match.index ?? 0) - 4), match.index));
-    if (/^\p{Lu}/u.test(token) && !startsSentence) names.add(lower);
-    if (lower.length >= 3) words.add(stem(lower));
+function vocabularyOf(tokens: Iterable<string>): Vocabulary {
+  const set = new Set(tokens);
+  return { tokens: set, stems: new Set([...set].map(stem)) };
+}
+
+function evidenceOf(passage: Passage): Evidence {
+  const extra = wordsOf(passage.title).map((w) => w.token);
+  // Articles carry the year only in their date, and write "%" where a model writes "percent".
+  for (const number of passage.date?.match(/\d+/g) ?? []) extra.push(String(Number(number)));
+  if (passage.text.includes("%")) extra.push("percent");
+  const sentences = splitSentences(passage.text).map((span) => {
+    const words = wordsOf(passage.text.slice(span.start, span.end));
+    return {
+      span,
+      vocabulary: vocabularyOf(words.map((w) => w.token)),
+      negated: vocabularyOf(negatedWords(words).map((w) => w.token)),
+      negates: words.some((w) => w.negator),
+    };
   });
-  return { words, names, numbers, tokens: all };
+  const tokens = [...extra, ...sentences.flatMap((s) => [...s.vocabulary.tokens])];
+  return { vocabulary: vocabularyOf(tokens), sentences, ...(passage.url !== undefined ? { url: passage.url } : {}) };
+}
+
+/** The same link whatever its case, trailing punctuation or slash: "https://x.org/a/" and "https://x.org/a". */
+function sameUrl(own: string | undefined, written: string): boolean {
+  if (own === undefined) return false;
+  const plain = (url: string) => url.trim().replace(/[.,;:!?)\]>]+$/, "").replace(/\/+$/, "").toLowerCase();
+  return plain(own) === plain(written);
 }
 
 /** A crude suffix stripper: enough for "rates"/"rate" and "rising"/"rise" to meet. */
 function stem(word: string): string {
-  let w = word.replace(/['’]/g, "");
+  let w = word;
   for (const suffix of ["ations", "ation", "ments", "ment", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "y", "e"]) {
     if (w.length - suffix.length >= 3 && w.endsWith(suffix)) {
       w = w.slice(0, -suffix.length);
@@ -273,7 +419,6 @@ function stem(word: string): string {
   }
   return w;
 }
-
 
 function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
