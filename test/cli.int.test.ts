@@ -60,6 +60,22 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(result.answer).not.toContain("US President Donald");
   });
 
+  it("GIVEN sources no article matches THEN it says so, naming the filter, instead of \"The articles don't say\"", async () => {
+    const run = fakeIo();
+    expect(await runQuery("ask", ["--json", "--source", "bbc/**", "What did Russia's Foreign Ministry say?"], run.io)).toBe(0);
+    const result = JSON.parse(run.stdout());
+    expect(result).toMatchObject({ abstained: true, citations: [], answer: expect.stringMatching(/^No article matches sources: bbc\/\*\*\./) });
+  });
+
+  it("GIVEN an impossible date or a range that ends before it starts THEN ask refuses it as eval does", async () => {
+    for (const args of [["--since", "2020-02-31"], ["--since", "2024-05-01", "--until", "2024-01-01"]]) {
+      const run = fakeIo();
+      expect(await runQuery("ask", [...args, "What did Russia's Foreign Ministry say?"], run.io)).not.toBe(0);
+      expect(run.stderr()).toMatch(/--since (must be a real date|2024-05-01 is after --until)/);
+      expect(run.stdout()).toBe("");
+    }
+  });
+
   it("GIVEN the text output THEN it shows the answer and the numbered source with its lines", async () => {
     const run = fakeIo();
     expect(await runQuery("ask", ["What did Russia's Foreign Ministry say?"], run.io)).toBe(0);

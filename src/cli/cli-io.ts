@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "../config.js";
 import type { AskResult, SearchResult } from "../core/ports.js";
 import { QuestionError } from "../core/normalize-question.js";
+import { checkFilters } from "../core/match-filters.js";
 import type { SearchFilters } from "../core/types.js";
 import { IndexError } from "../index/index-layout.js";
 
@@ -58,10 +59,10 @@ export function parseQueryArgs(argv: string[]): QueryCliOptions {
   }
   const filters: SearchFilters = {};
   if (values.source) filters.source = values.source;
-  const since = checkDate("since", values.since);
-  const until = checkDate("until", values.until);
-  if (since) filters.since = since;
-  if (until) filters.until = until;
+  if (values.since) filters.since = values.since;
+  if (values.until) filters.until = values.until;
+  const problem = checkFilters(filters);
+  if (problem) throw new UsageError(`${problem}.`);
   return {
     json: values.json ?? false,
     k,

@@ -1,4 +1,5 @@
 // An Answer as Discord messages: the text with [n] markers, then each source with its quote.
+import { NO_ARTICLE_MATCHES } from "../core/create-pipeline.js";
 import type { Answer } from "../core/types.js";
 import { DISCORD_LIMITS as L, type RenderedMessage } from "./discord-limits.js";
 import { escapeMarkdownText } from "./escape-markdown.js";
@@ -26,7 +27,9 @@ export function renderAnswer(answer: Answer, options: RenderAnswerOptions = {}):
   if (answer.abstained) {
     const said = answer.text.trim();
     const nearestHeading = answer.nearest.length ? `\n\n${NEAREST_SECTION}:` : "";
-    const description = `**${ABSTAIN_NOTICE}**${said ? `\n${escapeMarkdownText(said)}` : ""}${nearestHeading}`;
+    // Filters that leave no article are not the articles' silence: say only what happened.
+    const notice = said.startsWith(NO_ARTICLE_MATCHES) ? "" : `**${ABSTAIN_NOTICE}**\n`;
+    const description = `${notice}${said ? escapeMarkdownText(said) : ""}${nearestHeading}`.trim();
     addText(blocks, title, description, NEAREST_SECTION);
     for (const { passage } of answer.nearest.slice(0, NEAREST_SHOWN)) {
       const header = formatSourceLine(passage, passage.lines, false);
