@@ -1,6 +1,7 @@
 // An Answerer that has a chat model write the answer from the ranked passages, then keeps only the
 // citations that hold. When the model fails, or nothing it said holds, the fallback answerer answers.
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { stripReferenceWords } from "../core/cap-quote.js";
 import { textOfContent } from "../core/condense-question.js";
 import type { Answerer, AskOptions } from "../core/ports.js";
 import { buildAnswerPrompt, isAbstention, toMessageTuples, type PromptMessage } from "../core/prompts.js";
@@ -81,7 +82,8 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     }
     return {
       question,
-      text: verified.text,
+      // Bracketed reference words the model copied ("[citation needed]") would read as another source's mark.
+      text: stripReferenceWords(verified.text),
       abstained: false,
       citations: verified.citations,
       nearest: [],

@@ -1,6 +1,7 @@
 // What the command-line front ends share: options, the JSON contract, and the one error boundary.
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "../config.js";
+import { excerptPassage } from "../core/cap-quote.js";
 import type { AskResult, SearchResult } from "../core/ports.js";
 import { QuestionError } from "../core/normalize-question.js";
 import { checkFilters } from "../core/match-filters.js";
@@ -106,15 +107,19 @@ export function toAskJson(result: AskResult) {
 export function toSearchJson(result: SearchResult) {
   return {
     query: result.query,
-    results: result.results.map(({ passage, score }) => ({
-      source: passage.source,
-      title: passage.title,
-      url: passage.url ?? null,
-      date: passage.date ?? null,
-      lines: passage.lines,
-      text: passage.text,
-      score,
-    })),
+    results: result.results.map(({ passage, score }) => {
+      // A passage can be one whole 5 MB line: the text shown is capped around the query (cap-quote.ts).
+      const excerpt = excerptPassage(passage, result.query);
+      return {
+        source: passage.source,
+        title: passage.title,
+        url: passage.url ?? null,
+        date: passage.date ?? null,
+        lines: excerpt.lines,
+        text: excerpt.text,
+        score,
+      };
+    }),
     timings_ms: result.timings_ms,
   };
 }

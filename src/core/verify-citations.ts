@@ -11,6 +11,7 @@
 //   e.g. "Here is what the articles report." or "The articles don't say when."
 // - Kept markers are renumbered in order of first use; only cited passages become citations, each quoting
 //   the passage sentence that best supports the sentences citing it.
+import { quotePassage } from "./cap-quote.js";
 import { linesOfSpan } from "./chunk-article.js";
 import { numberPassages } from "./prompts.js";
 import { splitSentences, type Span } from "./split-sentences.js";
@@ -190,7 +191,7 @@ function citationFor(n: number, ranked: Ranked, claims: Terms[]): Citation {
       bestScore = score;
     }
   }
-  const { quote, lines } = quoteFromPassage(passage, best.start, best.end);
+  const { quote, lines } = quotePassage(passage, best, { focus: [...claim.tokens, ...claim.numbers].join(" ") });
   return {
     n,
     source: passage.source,
