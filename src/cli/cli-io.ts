@@ -1,6 +1,7 @@
 // What the command-line front ends share: options, the JSON contract, and the one error boundary.
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "../config.js";
+import { redactSecrets } from "../log.js";
 import { excerptPassage } from "../core/cap-quote.js";
 import type { AskResult, SearchResult } from "../core/ports.js";
 import { QuestionError } from "../core/normalize-question.js";
@@ -150,9 +151,9 @@ export async function runCli(io: CliIo, main: () => Promise<number>): Promise<nu
     return await main();
   } catch (error) {
     const known = [ConfigError, IndexError, QuestionError, UsageError].some((E) => error instanceof E);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
     io.stderr.write(known ? `${message}\n` : `Unexpected error: ${message}\n`);
-    if (!known && io.env.DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    if (!known && io.env.DEBUG && error instanceof Error) io.stderr.write(`${redactSecrets(error.stack ?? "")}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }
