@@ -2,6 +2,7 @@
 // citations that hold. When the model fails, or nothing it said holds, the fallback answerer answers.
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { stripReferenceWords } from "../core/cap-quote.js";
+import { ABSTENTION_TEXT } from "../core/answer-extractively.js";
 import { textOfContent } from "../core/condense-question.js";
 import type { Answerer, AskOptions } from "../core/ports.js";
 import { buildAnswerPrompt, isAbstention, toMessageTuples, type PromptMessage } from "../core/prompts.js";
@@ -66,7 +67,7 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
       if (isAbstention(reply)) {
         return {
           question,
-          text: abstentionSentence(reply),
+          text: abstentionSentence(reply, question),
           abstained: true,
           citations: [],
           nearest: ranked,
@@ -93,11 +94,18 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
   };
 }
 
-/** The sentence in which the model says the passages don't answer, without anything else it added. */
-function abstentionSentence(reply: string): string {
+/**
+ * The sentence in which the model says the passages don't answer, without anything else it added. An
+ * abstention is checked too: one that carries a link, a number or a name the question lacks ("The articles
+ * don't say, but see evil.example" or "…, though Kamynin resigned") becomes the plain abstention.
+ */
+function abstentionSentence(reply: string, question: string): string {
   const sentences = splitSentences(reply).map(({ start, end }) => reply.slice(start, end));
-  const sentence = sentences.find(isAbstention) ?? sentences[0] ?? reply;
-  return sentence.replace(/\s*\[[^\]]*\]/g, "").trim();
+  const sentence = (sentences.find(isAbstention) ?? sentences[0] ?? reply).replace(/\s*\[[^\]]*\]/g, "").trim();
+  const asked = new Set(question.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  const names = [...sentence.matchAll(/(?<=\S\s+)\p{Lu}[\p{L}'’-]*/gu)].map((m) => m[0].replace(/['’]s$/u, "").toLowerCase());
+  const claims = /https?:\/\/|www\.|\b[a-z0-9-]+\.(?:com|net|org|io|ru|example)\b|\d/i.test(sentence) || names.some((name) => !asked.has(name));
+  return claims ? ABSTENTION_TEXT : sentence;
 }
 
 class ModelTimeoutError extends Error {

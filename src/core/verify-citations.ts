@@ -3,12 +3,13 @@
 //
 // Policy (the lead may copy it into the README):
 // - A marker outside 1..n is dropped.
-// - A cited sentence is kept only when the passages it cites, together, contain every number in it, at least
-//   half of its names and at least half of its content words. Otherwise the whole sentence is REMOVED (not
+// - A cited sentence is kept only when the passages it cites, together, contain every number and every name
+//   in it, deny what it denies ("not", "never", "n't"), and hold all but a fifth of its content words (a
+//   clause the passages lack brings words of its own). Otherwise the whole sentence is REMOVED (not
 //   flagged): a reader should never see a claim next to a source that does not back it.
 // - Of a kept sentence's markers, those whose passage contributes nothing to the claim are dropped.
-// - A sentence without any citation is kept only when it states nothing checkable (no number, no name),
-//   e.g. "Here is what the articles report." or "The articles don't say when."
+// - A sentence without any citation is removed (an abstention is checked apart, by the answerer).
+// - A link stays only when it is a cited article's own url.
 // - Kept markers are renumbered in order of first use; only cited passages become citations, each quoting
 //   the passage sentence that best supports the sentences citing it.
 import { quotePassage } from "./cap-quote.js";
@@ -38,10 +39,12 @@ export interface PassageQuote {
   lines: LineRange;
 }
 
+const LINK = /\bhttps?:\/\/[^\s<>()\[\]]+|\bwww\.[^\s<>()\[\]]+/gi;
 const MARKER = /\[(?:(?:passage|source)\s*)?(\d+(?:\s*[,;–-]\s*\d+)*)\]/gi;
 /** A bullet or "1." opening a line: list numbering, not a number the claim makes. */
 const LIST_ITEM = /^\s*(?:[-*•]|\d+[.)])\s+/;
-const MIN_SUPPORT = 0.5;
+/** Content words of a claim its passages may lack (rewording: "rose" for "went up"), as a share. */
+const MAX_UNSUPPORTED_SHARE = 0.2;
 const MIN_CONTRIBUTION = 0.25;
 
 /** Verifies and renumbers the citations in `answerText`, whose [n] refer to `ranked[n-1]`. */
@@ -61,11 +64,12 @@ export function verifyCitations(answerText: string, ranked: readonly Ranked[]): 
       const cited = markersIn(sentence);
       const inRange = unique(cited.filter((n) => n >= 1 && n <= numbered.length));
       for (const n of cited) if (n < 1 || n > numbered.length) outOfRange.add(n);
-      const claim = termsOfText(sentence.replace(LIST_ITEM, "").replace(MARKER, " "));
+      // A link is no claim of its own: it is kept or taken out by whose it is, below.
+      const claim = termsOfText(sentence.replace(LIST_ITEM, "").replace(MARKER, " ").replace(LINK, " "));
 
       if (cited.length === 0) {
-        if (claim.numbers.size === 0 && claim.names.size === 0) kept.push(sentence);
-        else removed.push(sentence);
+        // Nothing uncited reaches a reader under "every citation checked": not a claim, not a link.
+        removed.push(sentence);
         continue;
       }
       const holding = citationsThatHold(claim, inRange, passageTerms);
@@ -78,7 +82,8 @@ export function verifyCitations(answerText: string, ranked: readonly Ranked[]): 
         if (!newNumber.has(n)) newNumber.set(n, newNumber.size + 1);
         claimsByPassage.set(n, [...(claimsByPassage.get(n) ?? []), claim]);
       }
-      kept.push(rewriteMarkers(sentence, new Set(holding), newNumber));
+      const ownLinks = new Set(holding.map((n) => numbered[n - 1].ranked.passage.url).filter((url): url is string => Boolean(url)));
+      kept.push(removeForeignLinks(rewriteMarkers(sentence, new Set(holding), newNumber), ownLinks));
     }
     // A line emptied by removals disappears; a line that was blank (a paragraph break) stays.
     if (kept.length > 0 || line.trim() === "") lines.push(kept.join(" "));
@@ -136,7 +141,11 @@ interface Terms {
   numbers: Set<string>;
   /** Every word, lower-cased: a claim's name may open a sentence in the passage. */
   tokens: Set<string>;
+  /** Says "not", "no", "never", "n't", "without"…: a claim that denies needs a source that denies. */
+  negated: boolean;
 }
+
+const NEGATION = /\b(?:not|no|never|none|neither|nor|without|cannot)\b|n['’]t\b/i;
 
 /** Which of the cited passages hold up the claim; empty when the claim is not supported. */
 function citationsThatHold(claim: Terms, cited: number[], passageTerms: Terms[]): number[] {
@@ -148,11 +157,19 @@ function citationsThatHold(claim: Terms, cited: number[], passageTerms: Terms[])
   return contributing.length > 0 ? contributing : cited;
 }
 
+/**
+ * Whether the cited passages back the whole claim, as a reader checking it would: every number and name in
+ * them, a denial only where they deny, and nearly every content word (a clause the passages lack, such as an
+ * invented "and would send troops", brings words of its own).
+ */
 function supports(source: Terms, claim: Terms): boolean {
   for (const number of claim.numbers) if (!source.numbers.has(number)) return false;
-  if (claim.names.size > 0 && share(claim.names, source.tokens) < MIN_SUPPORT) return false;
+  for (const name of claim.names) if (!source.tokens.has(name)) return false;
+  if (claim.negated && !source.negated) return false;
   if (claim.words.size === 0) return claim.numbers.size > 0 || claim.names.size > 0;
-  return share(claim.words, source.words) >= MIN_SUPPORT;
+  let unsupported = 0;
+  for (const word of claim.words) if (!source.words.has(word)) unsupported += 1;
+  return unsupported <= Math.max(1, Math.round(MAX_UNSUPPORTED_SHARE * claim.words.size));
 }
 
 function contributes(source: Terms, claim: Terms): boolean {
@@ -166,6 +183,11 @@ function share(wanted: Set<string>, available: Set<string>): number {
   let found = 0;
   for (const term of wanted) if (available.has(term)) found += 1;
   return found / wanted.size;
+}
+
+/** Links other than the cited articles' own are taken out: a model (or an injected article) can write any. */
+function removeForeignLinks(sentence: string, ownLinks: Set<string>): string {
+  return sentence.replace(LINK, (link) => (ownLinks.has(link.replace(/[.,;:!?]+$/, "")) ? link : "")).replace(/\s{2,}/g, " ");
 }
 
 function rewriteMarkers(sentence: string, holding: Set<number>, newNumber: Map<number, number>): string {
@@ -206,7 +228,7 @@ function citationFor(n: number, ranked: Ranked, claims: Terms[]): Citation {
 }
 
 function mergeTerms(all: Terms[]): Terms {
-  const merged: Terms = { words: new Set(), names: new Set(), numbers: new Set(), tokens: new Set() };
+  const merged: Terms = { words: new Set(), names: new Set(), numbers: new Set(), tokens: new Set(), negated: all.some((t) => t.negated) };
   for (const terms of all) {
     for (const key of ["words", "names", "numbers", "tokens"] as const) for (const term of terms[key]) merged[key].add(term);
   }
@@ -260,7 +282,7 @@ function termsOfText(text: string): Terms {
     if (/^\p{Lu}/u.test(token) && !startsSentence) names.add(lower);
     if (lower.length >= 3) words.add(stem(lower));
   });
-  return { words, names, numbers, tokens: all };
+  return { words, names, numbers, tokens: all, negated: NEGATION.test(text) };
 }
 
 /** A crude suffix stripper: enough for "rates"/"rate" and "rising"/"rise" to meet. */
