@@ -1,4 +1,5 @@
 // The real bot (discord.js client, commands, router) driven through the Discord emulator on loopback.
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -445,5 +446,15 @@ describe("deploy-commands", () => {
     expect(dry.sent).toBe(false);
     expect(emulator.calls.length).toBe(before);
     expect((JSON.parse(printed.join("")) as { body: Payload[] }).body.map((c) => c.name).sort()).toEqual(ALL_COMMANDS);
+  });
+
+  it("GIVEN a mistyped flag (--dryrun) THEN npm run deploy-commands exits 2 with its usage and sends nothing", async () => {
+    const before = emulator.calls.length;
+    const env = { PATH: process.env.PATH ?? "", HOME: tmpdir(), DISCORD_TOKEN: emulator.token, DISCORD_CLIENT_ID: emulator.applicationId, DISCORD_API_URL: emulator.apiUrl };
+    const child = spawnSync(join("node_modules", ".bin", "tsx"), ["scripts/deploy-commands.ts", "--dryrun"], { env, encoding: "utf8" });
+    expect(child.status).toBe(2);
+    expect(child.stderr).toContain("Unknown option '--dryrun'");
+    expect(child.stderr).toContain("Usage: npm run deploy-commands");
+    expect(emulator.calls.length).toBe(before);
   });
 });
