@@ -1,4 +1,7 @@
 // What the command-line front ends share: options, the JSON contract, and the one error boundary.
+import { createHash } from "node:crypto";
+import { realpathSync } from "node:fs";
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "../config.js";
 import { redactSecrets } from "../log.js";
@@ -75,12 +78,27 @@ export function parseQueryArgs(argv: string[]): QueryCliOptions {
   };
 }
 
+/**
+ * The index folder of a `--corpus DIR`: readable (the folder name's ASCII letters and digits) and unique (a hash of
+ * the real path), so `新闻` and `ニュース`, or two folders that differ only in accents, never share an index,
+ * while `./news` and `news/` do.
+ */
+export function indexFolderName(corpus: string): string {
+  let real = path.resolve(corpus);
+  try {
+    real = realpathSync(real);
+  } catch {
+    // Not there (yet): the build says so; the name only needs to be stable.
+  }
+  const readable = path.basename(real).replace(/[^\w]+/g, "-").replace(/^-|-$/g, "").slice(-60) || "corpus";
+  return `${readable}-${createHash("sha256").update(real).digest("hex").slice(0, 10)}`;
+}
+
 /** The config for a front end; `--corpus DIR` indexes DIR into its own folder under DATA_DIR. */
 export function configFor(io: CliIo, corpus?: string): Config {
   const config = loadConfig(io.env);
   if (!corpus) return config;
-  const slug = corpus.replace(/[^\w]+/g, "-").replace(/^-|-$/g, "").slice(-60) || "corpus";
-  return { ...config, CORPUS_DIR: corpus, INDEX_DIR: `${config.DATA_DIR}/indexes/${slug}` };
+  return { ...config, CORPUS_DIR: corpus, INDEX_DIR: path.join(config.DATA_DIR, "indexes", indexFolderName(corpus)) };
 }
 
 export function toAskJson(result: AskResult) {
