@@ -105,11 +105,13 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     }
   });
 
-  it("GIVEN questions piped on stdin THEN it prints one JSON object per line, in order", async () => {
+  it("GIVEN questions piped on stdin, one line blank THEN it prints one JSON object per input line, in order, an error for the blank", async () => {
     const run = fakeIo(["What did Russia's Foreign Ministry say?", "", "Who is Dan Gillerman?"]);
-    expect(await runQuery("ask", [], run.io)).toBe(0);
+    expect(await runQuery("ask", [], run.io)).toBe(1);
     const lines = run.stdout().trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.question)).toEqual(["What did Russia's Foreign Ministry say?", "Who is Dan Gillerman?"]);
+    expect(lines.map((l) => l.question)).toEqual(["What did Russia's Foreign Ministry say?", "", "Who is Dan Gillerman?"]);
+    expect(lines[1].error).toMatch(/empty/);
+    expect(lines[2].abstained).toBe(false);
   });
 
   it("GIVEN an empty or over-long question THEN it is refused with a clear message and a non-zero exit", async () => {

@@ -2,6 +2,7 @@
 import { createHash } from "node:crypto";
 import { realpathSync } from "node:fs";
 import path from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "../config.js";
 import { redactSecrets } from "../log.js";
@@ -143,23 +144,29 @@ export function toSearchJson(result: SearchResult) {
   };
 }
 
-/** Questions from the arguments, or one per line from stdin when there are none and stdin is piped. */
+/**
+ * Questions from the arguments, or one per line from stdin when there are none and stdin is piped. Every
+ * line is yielded, a blank one too (it gets an error object), so output line n answers input line n; bytes
+ * are decoded as a stream, so a character split across two chunks stays whole.
+ */
 export async function* readQuestions(io: CliIo, positionals: string[]): AsyncGenerator<string> {
   if (positionals.length > 0) {
     yield positionals.join(" ");
     return;
   }
   if (io.stdin.isTTY) throw new UsageError('Give a question: npm run ask -- "What did Russia\'s Foreign Ministry say?"');
+  const decoder = new StringDecoder("utf8");
   let buffered = "";
   for await (const chunk of io.stdin) {
-    buffered += chunk.toString();
+    buffered += typeof chunk === "string" ? chunk : decoder.write(chunk);
     let nl: number;
     while ((nl = buffered.indexOf("\n")) >= 0) {
       const line = buffered.slice(0, nl).trim();
       buffered = buffered.slice(nl + 1);
-      if (line) yield line;
+      yield line;
     }
   }
+  buffered += decoder.end();
   if (buffered.trim()) yield buffered.trim();
 }
 
