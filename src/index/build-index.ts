@@ -32,7 +32,8 @@ import { graphFileName } from "./sharded-graph.js";
 
 /** How the builder reaches the corpus; the composition root passes the real readers. */
 export interface CorpusReader<File extends { source: string }> {
-  listFiles(dir: string): Promise<{ files: File[]; skipped: Skipped[] }>;
+  /** `skipFolders`: folders never read as corpus even when inside it (the index's own folder). */
+  listFiles(dir: string, options?: { skipFolders?: string[] }): Promise<{ files: File[]; skipped: Skipped[] }>;
   readFile(file: File): Promise<{ bytes: Uint8Array } | { skipped: Skipped }>;
   parseFile(source: string, bytes: Uint8Array): { articles: Article[]; skipped: Skipped[] };
 }
@@ -115,7 +116,7 @@ async function buildLocked<File extends { source: string }>(
   // The manifest alone decides what changed; the previous index is opened only when something did, so
   // a run with no change costs reading and hashing the corpus, not loading the index.
   const prior = options.rebuild ? null : await readPriorManifest(options, chunking, hnsw);
-  const listing = await options.corpus.listFiles(options.corpusDir);
+  const listing = await options.corpus.listFiles(options.corpusDir, { skipFolders: [options.indexDir] });
   const skipped = [...listing.skipped];
   const files: Record<string, FileEntry> = {};
   const changed: Array<{ source: string; passages: Passage[] }> = [];
