@@ -5,21 +5,7 @@ import { chunkArticle } from "../src/core/chunk-article.js";
 import { buildAnswerPrompt } from "../src/core/prompts.js";
 import type { Article, Ranked } from "../src/core/types.js";
 import { verifyCitations } from "../src/core/verify-citations.js";
-
-/** Lower-case words with no punctuation at all, from a fixed seed: a feed dump with no sentence end. */
-function unpunctuated(chars: number, seed = 7): string {
-  const vocabulary = "river market bridge morning council road school water garden train station quiet evening field office paper window yellow simple number".split(" ");
-  let state = seed;
-  const words: string[] = [];
-  let length = 0;
-  while (length < chars) {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    const word = vocabulary[state % vocabulary.length]!;
-    words.push(word);
-    length += word.length + 1;
-  }
-  return words.join(" ");
-}
+import { unpunctuated } from "./support/unpunctuated-text.js";
 
 const NEEDLE = "harbour commissioner aldous vane announced tariff cuts for fishing boats";
 const QUESTION = "What did harbour commissioner Aldous Vane announce about tariffs?";

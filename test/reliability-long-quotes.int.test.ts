@@ -16,21 +16,7 @@ import { createSilentLogger } from "../src/log.js";
 import type { DiscordEmulator, Payload } from "./support/discord-emulator.js";
 import { createFakeCliIo } from "./support/fake-cli-io.js";
 import { callsFor, messageCalls, startBotOnEmulator, type BotOnEmulator } from "./support/reliability-bot.js";
-
-/** Lower-case words and no punctuation, from a fixed seed: a feed dump in which no sentence ever ends. */
-function unpunctuated(chars: number, seed: number): string {
-  const vocabulary = "river market bridge morning council road school water garden train station quiet evening field office paper window yellow simple number".split(" ");
-  let state = seed;
-  const words: string[] = [];
-  let length = 0;
-  while (length < chars) {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    const word = vocabulary[state % vocabulary.length]!;
-    words.push(word);
-    length += word.length + 1;
-  }
-  return words.join(" ");
-}
+import { unpunctuated } from "./support/unpunctuated-text.js";
 
 const CASES = {
   txt: {
