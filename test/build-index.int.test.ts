@@ -93,6 +93,19 @@ async function sourcesFound(query: string): Promise<string[]> {
 }
 
 describe("incremental index build", () => {
+  it("GIVEN a file that grew past the size limit THEN its old passages leave the index, while a file unreadable for a moment keeps them", async () => {
+    await build(countingEmbedder().embedder);
+    expect(await sourcesFound("Kamynin adhere")).toContain("moscow.txt");
+    const failingOnce = (lasting: boolean): CorpusReader<{ source: string; path: string }> => ({
+      ...txtReader,
+      readFile: async (file) => (file.source === "moscow.txt" ? { skipped: { source: file.source, reason: "unreadable" }, lasting } : txtReader.readFile(file)),
+    });
+    await buildIndex({ corpusDir, indexDir, corpus: failingOnce(false), embedder: new LocalHashEmbeddings(), embedderId: "test-embedder", writeExtras: writeLexicalIndex });
+    expect(await sourcesFound("Kamynin adhere")).toContain("moscow.txt");
+    await buildIndex({ corpusDir, indexDir, corpus: failingOnce(true), embedder: new LocalHashEmbeddings(), embedderId: "test-embedder", writeExtras: writeLexicalIndex });
+    expect(await sourcesFound("Kamynin adhere")).not.toContain("moscow.txt");
+  });
+
   it("GIVEN no changes THEN a second build embeds nothing and keeps the same generation", async () => {
     const { embedder, counter } = countingEmbedder();
     const first = await build(embedder);

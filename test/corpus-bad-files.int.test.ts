@@ -188,7 +188,7 @@ describe("reading files", () => {
     const { files } = await listCorpusFiles(dir);
     const huge = files.find((f) => f.source === "bad/huge.md")!;
     const read = await readCorpusFile(huge);
-    expect(read).toEqual({ skipped: { source: "bad/huge.md", reason: "too large to index as one file (50.0 MB; the limit is 20.0 MB)" } });
+    expect(read).toEqual({ skipped: { source: "bad/huge.md", reason: "too large to index as one file (50.0 MB; the limit is 20.0 MB)" }, lasting: true });
     expect(HUGE_BYTES).toBeGreaterThan(MAX_ARTICLE_FILE_BYTES);
   });
 
@@ -196,7 +196,7 @@ describe("reading files", () => {
     const { files } = await listCorpusFiles(dir);
     const plain = files.find((f) => f.source === "good/plain.txt")!;
     const read = await readCorpusFile(plain, { maxBytes: 10 });
-    expect(read).toEqual({ skipped: { source: "good/plain.txt", reason: expect.stringMatching(/^too large/) } });
+    expect(read).toEqual({ skipped: { source: "good/plain.txt", reason: expect.stringMatching(/^too large/) }, lasting: true });
   });
 
   it("GIVEN a file that vanishes between listing and reading THEN it is skipped with a reason", async () => {

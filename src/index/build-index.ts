@@ -34,7 +34,8 @@ import { graphFileName } from "./sharded-graph.js";
 export interface CorpusReader<File extends { source: string }> {
   /** `skipFolders`: folders never read as corpus even when inside it (the index's own folder). */
   listFiles(dir: string, options?: { skipFolders?: string[] }): Promise<{ files: File[]; skipped: Skipped[] }>;
-  readFile(file: File): Promise<{ bytes: Uint8Array } | { skipped: Skipped }>;
+  /** `lasting`: the file can no longer be indexed (over the size limit), so its old passages go too. */
+  readFile(file: File): Promise<{ bytes: Uint8Array } | { skipped: Skipped; lasting?: boolean }>;
   parseFile(source: string, bytes: Uint8Array): { articles: Article[]; skipped: Skipped[] };
 }
 
@@ -143,7 +144,8 @@ async function buildLocked<File extends { source: string }>(
       if ("skipped" in read) {
         skipped.push(read.skipped);
         // A file that could not be read this time keeps what it had: nothing is lost to a transient error.
-        if (before) files[file.source] = before;
+        // One that grew past the limit does not: its old passages would be cited at lines that moved.
+        if (before && !read.lasting) files[file.source] = before;
         continue;
       }
       const hash = sha256(read.bytes);
