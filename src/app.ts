@@ -56,7 +56,8 @@ export async function isIndexStale(config: Config, loaded: LoadedIndex): Promise
   const { files } = await corpusReader.listFiles(config.CORPUS_DIR);
   const indexed = loaded.manifest.files;
   if (files.length !== Object.keys(indexed).length) return true;
-  const builtAt = Date.parse(loaded.manifest.builtAt);
+  // From the build's start: a file edited while the build ran may have been read before the edit.
+  const builtAt = Date.parse(loaded.manifest.startedAt ?? loaded.manifest.builtAt);
   for (const file of files) {
     if (!indexed[file.source]) return true;
     const { mtimeMs } = await stat(path.join(config.CORPUS_DIR, file.source)).catch(() => ({ mtimeMs: Infinity }));

@@ -8,7 +8,7 @@ import { buildIndex, type CorpusReader } from "../src/index/build-index.js";
 import { NewsdeskVectorStore } from "../src/langchain/newsdesk-vector-store.js";
 import { createIndexSearcher } from "../src/index/create-index-searcher.js";
 import { writeLexicalIndex } from "../src/index/lexical-file.js";
-import { withPipeline } from "../src/app.js";
+import { isIndexStale, withPipeline } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { acquireBuildLock, IndexError, OutdatedIndexError, readCurrentGeneration } from "../src/index/index-layout.js";
 import { computeManifestChecksum, MANIFEST_VERSION } from "../src/index/manifest.js";
@@ -93,6 +93,22 @@ async function sourcesFound(query: string): Promise<string[]> {
 }
 
 describe("incremental index build", () => {
+  it("GIVEN a file edited while the build runs, after it was read THEN the index counts as stale", async () => {
+    const editing: CorpusReader<{ source: string; path: string }> = {
+      ...txtReader,
+      async readFile(file) {
+        const read = await txtReader.readFile(file);
+        if (file.source === "moscow.txt") await writeFile(file.path, "Kamynin spoke again on Friday.\n");
+        return read;
+      },
+    };
+    await buildIndex({ corpusDir, indexDir, corpus: editing, embedder: new LocalHashEmbeddings(), embedderId: "test-embedder", writeExtras: writeLexicalIndex });
+    const loaded = await openIndexGeneration(indexDir, { expectedEmbedderId: "test-embedder" });
+    const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+    expect(await isIndexStale(config, loaded!)).toBe(true);
+    await loaded!.close();
+  });
+
   it("GIVEN a file that grew past the size limit THEN its old passages leave the index, while a file unreadable for a moment keeps them", async () => {
     await build(countingEmbedder().embedder);
     expect(await sourcesFound("Kamynin adhere")).toContain("moscow.txt");

@@ -219,6 +219,7 @@ async function buildLocked<File extends { source: string }>(
       fileSizes,
       checksums,
       builtAt: new Date().toISOString(),
+      startedAt: new Date(performance.timeOrigin + started).toISOString(),
     };
     manifest.checksum = computeManifestChecksum(manifest);
     await writeJsonFile(path.join(generationDir, MANIFEST_FILE), manifest);
