@@ -132,6 +132,23 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(run.stdout()).toContain("Kamynin");
   });
 
+  it("GIVEN an INDEX_DIR that cannot be created THEN index says which folder and what to do, not \"Unexpected error\"", async () => {
+    const blocker = path.join(root, "not-a-folder");
+    await writeFile(blocker, "a file where a folder should be\n");
+    const run = createFakeCliIo({ ...env, INDEX_DIR: path.join(blocker, "index") });
+    expect(await runIndex([], run.io)).toBe(1);
+    expect(run.stderr()).toContain(`Cannot write the index folder ${path.join(blocker, "index")}`);
+    expect(run.stderr()).toContain("Set INDEX_DIR");
+    expect(run.stderr()).not.toContain("Unexpected error");
+  });
+
+  it("GIVEN a CORPUS_DIR that does not exist THEN index names it and says what to set, not \"Unexpected error\"", async () => {
+    const run = createFakeCliIo({ ...env, CORPUS_DIR: path.join(root, "no-such-corpus"), INDEX_DIR: path.join(root, "index-nocorpus") });
+    expect(await runIndex([], run.io)).toBe(1);
+    expect(run.stderr()).toMatch(/no-such-corpus.*CORPUS_DIR/);
+    expect(run.stderr()).not.toContain("Unexpected error");
+  });
+
   it("GIVEN npm run index --json THEN the summary follows the contract and a second run embeds nothing", async () => {
     const first = fakeIo();
     expect(await runIndex(["--json"], first.io)).toBe(0);

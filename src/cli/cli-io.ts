@@ -11,6 +11,7 @@ import type { AskResult, SearchResult } from "../core/ports.js";
 import { QuestionError } from "../core/normalize-question.js";
 import { checkFilters } from "../core/match-filters.js";
 import type { SearchFilters } from "../core/types.js";
+import { CorpusFolderError } from "../corpus/list-corpus-files.js";
 import { IndexError } from "../index/index-layout.js";
 
 export interface CliIo {
@@ -175,7 +176,7 @@ export async function runCli(io: CliIo, main: () => Promise<number>): Promise<nu
   try {
     return await main();
   } catch (error) {
-    const known = [ConfigError, IndexError, QuestionError, UsageError].some((E) => error instanceof E);
+    const known = [ConfigError, CorpusFolderError, IndexError, QuestionError, UsageError].some((E) => error instanceof E);
     const message = redactSecrets(error instanceof Error ? error.message : String(error));
     io.stderr.write(known ? `${message}\n` : `Unexpected error: ${message}\n`);
     if (!known && io.env.DEBUG && error instanceof Error) io.stderr.write(`${redactSecrets(error.stack ?? "")}\n`);

@@ -95,12 +95,36 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
  * files are re-chunked and only passages whose text is new are embedded, deleted files' passages leave the
  * index. A run that changes nothing writes nothing.
  */
+const UNWRITABLE: Record<string, string> = {
+  EROFS: "it is on a read-only file system",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOTDIR: "a file stands where a folder of its path should be",
+  ENOSPC: "the disk is full",
+  ENOENT: "a folder on its path cannot be created",
+};
+
+/**
+ * Creates INDEX_DIR and takes the build lock. A folder that cannot be written is an IndexError that names it
+ * and what to do, not an "Unexpected error" with an errno.
+ */
+async function prepareIndexFolder(indexDir: string): Promise<() => Promise<void>> {
+  try {
+    await mkdir(indexDir, { recursive: true });
+    return await acquireBuildLock(indexDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const why = code ? UNWRITABLE[code] : undefined;
+    if (!why) throw error;
+    throw new IndexError(`Cannot write the index folder ${indexDir}: ${why} (${code}). Set INDEX_DIR to a folder you can write, such as data/index.`);
+  }
+}
+
 export async function buildIndex<File extends { source: string }>(options: BuildOptions<File>): Promise<BuildSummary> {
   const started = performance.now();
   const chunking = options.chunking ?? DEFAULT_CHUNKING;
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
-  await mkdir(options.indexDir, { recursive: true });
-  const release = await acquireBuildLock(options.indexDir);
+  const release = await prepareIndexFolder(options.indexDir);
   try {
     return await buildLocked(options, chunking, hnsw, started);
   } finally {
