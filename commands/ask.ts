@@ -1,22 +1,14 @@
 // /ask: an answer with [n] citations from the indexed articles.
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from "discord.js";
+import { checkFilters } from "../src/core/match-filters.js";
 import type { SearchFilters } from "../src/core/types.js";
 import { admitQuestion, answerQuestion, MAX_QUESTION_LENGTH, NO_PINGS } from "../src/discord/answer-question.js";
 import type { Command } from "../src/discord/command.js";
 import { editReplyWith } from "../src/discord/send-rendered.js";
 import { createStreamPreview } from "../src/discord/stream-preview.js";
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A "since" option that is a real calendar date, or why not. */
-export function checkSince(since: string | null): string | undefined {
-  if (since === null) return undefined;
-  const date = new Date(`${since}T00:00:00Z`);
-  if (!ISO_DATE.test(since) || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== since) {
-    return `\`since\` must be a date written YYYY-MM-DD, such as 2006-02-01.`;
-  }
-  return undefined;
-}
+/** Filter options as this command names them, for messages that say what to fix. */
+const OPTION_NAMES = { source: "`sources`", since: "`since`", until: "`until`" };
 
 export default {
   data: new SlashCommandBuilder()
@@ -32,15 +24,15 @@ export default {
     const source = interaction.options.getString("sources")?.trim() || undefined;
     const since = interaction.options.getString("since")?.trim() || null;
     const isPrivate = interaction.options.getBoolean("private") ?? false;
-    const badSince = checkSince(since);
-    const admission = badSince === undefined ? admitQuestion(interaction.options.getString("question", true), interaction.user.id, context) : { refusal: badSince };
+    const filters: SearchFilters = { ...(source ? { source } : {}), ...(since ? { since } : {}) };
+    const badFilter = checkFilters(filters, OPTION_NAMES);
+    const admission = badFilter === undefined ? admitQuestion(interaction.options.getString("question", true), interaction.user.id, context) : { refusal: `${badFilter}.` };
     if (admission.refusal !== undefined) {
       await interaction.reply({ content: admission.refusal, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
       return;
     }
     const question = admission.question;
     await interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {});
-    const filters: SearchFilters = { ...(source ? { source } : {}), ...(since ? { since } : {}) };
     const preview = createStreamPreview({
       edit: (content) => interaction.editReply({ content, allowedMentions: NO_PINGS }),
       onError: (error) => context.log.warn({ err: error, interaction_id: interaction.id }, "streaming preview edit failed"),

@@ -1,13 +1,34 @@
 // npm run deploy-commands [-- --dry-run]: registers the slash commands (guild when DISCORD_GUILD_ID is set).
 import "dotenv/config";
+import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../src/config.js";
 import { describeMissingDiscordSettings } from "../src/discord/check-discord-settings.js";
 import { deployCommands } from "../src/discord/deploy-commands.js";
 import { COMMANDS_DIR, loadCommands } from "../src/discord/load-commands.js";
 import { createLogger } from "../src/log.js";
 
+const USAGE = `Usage: npm run deploy-commands [-- --dry-run]
+
+Registers the slash commands in commands/ with Discord: for the guild DISCORD_GUILD_ID when set (available at
+once), else globally. Needs DISCORD_TOKEN and DISCORD_CLIENT_ID.
+
+  --dry-run   print what would be sent, send nothing
+  --help      show this help`;
+
 async function main(): Promise<number> {
-  const dryRun = process.argv.includes("--dry-run");
+  let dryRun: boolean;
+  try {
+    // Strict: a typo such as --dryrun must not deploy for real.
+    const { values } = parseArgs({ args: process.argv.slice(2), options: { "dry-run": { type: "boolean" }, help: { type: "boolean" } } });
+    if (values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    dryRun = values["dry-run"] ?? false;
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}\n`);
+    return 2;
+  }
   const config = loadConfig();
   const log = createLogger(config.LOG_LEVEL);
   if (!dryRun) {

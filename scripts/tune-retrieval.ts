@@ -37,7 +37,7 @@ const { values } = parseArgs({
 if (!values.qa) throw new Error("--qa FILE is required");
 const config = configFor({ env: process.env } as never, values.corpus);
 const { embedder, id } = await createEmbedder(config);
-const loaded = await openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id, ef: config.HNSW_EF });
+const loaded = await openIndexGeneration(config.INDEX_DIR, { expectedEmbedderId: id, ef: config.HNSW_EF });
 if (!loaded) throw new Error(`No index in ${config.INDEX_DIR}: run npm run eval (or npm run index) with this corpus first.`);
 const searcher = await createIndexSearcher(loaded, embedder);
 const lexical = loaded.lexical;

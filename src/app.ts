@@ -11,7 +11,7 @@ import type { Answerer, AskOptions, Pipeline, TextEmbedder } from "./core/ports.
 import { retrieveHybrid } from "./core/retrieve.js";
 import { corpusReader } from "./corpus/corpus-reader.js";
 import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
-import { createIndexSearcher, summarizeArticles } from "./index/create-index-searcher.js";
+import { createIndexSearcher, summarizeArticles, type IndexSearcher } from "./index/create-index-searcher.js";
 import { writeLexicalIndex } from "./index/lexical-file.js";
 import { IndexError, OutdatedIndexError, readCurrentGeneration } from "./index/index-layout.js";
 import { openIndexGeneration, type LoadedIndex } from "./index/load-index.js";
@@ -56,7 +56,8 @@ export async function isIndexStale(config: Config, loaded: LoadedIndex): Promise
   const { files } = await corpusReader.listFiles(config.CORPUS_DIR);
   const indexed = loaded.manifest.files;
   if (files.length !== Object.keys(indexed).length) return true;
-  const builtAt = Date.parse(loaded.manifest.builtAt);
+  // From the build's start: a file edited while the build ran may have been read before the edit.
+  const builtAt = Date.parse(loaded.manifest.startedAt ?? loaded.manifest.builtAt);
   for (const file of files) {
     if (!indexed[file.source]) return true;
     const { mtimeMs } = await stat(path.join(config.CORPUS_DIR, file.source)).catch(() => ({ mtimeMs: Infinity }));
@@ -79,7 +80,7 @@ async function createAnswering(config: Config, log: Logger, stats: CorpusStatist
   const extractive: Answerer = async (question, ranked) => answerExtractively(question, ranked, DEFAULT_EXTRACTIVE, stats);
   if (override || config.LLM_PROVIDER === "none") return { answer: override ?? extractive };
   const { createChatModel } = await import("./providers/chat-model.js");
-  const model = createChatModel(config);
+  const model = await createChatModel(config);
   if (override || !model) return { answer: override ?? extractive };
   const answer = createLlmAnswerer({ chat: model.chat, modelName: model.modelName, fallback: extractive, timeoutMs: config.LLM_TIMEOUT_MS, log });
   const condense = (question: string, options: AskOptions) =>
@@ -90,12 +91,15 @@ async function createAnswering(config: Config, log: Logger, stats: CorpusStatist
 export interface OpenedPipeline {
   pipeline: Pipeline;
   loaded: LoadedIndex;
+  /** The index's two channels (for the LangChain VectorStore over the same graph). */
+  searcher: IndexSearcher;
+  embedder: TextEmbedder;
 }
 
 export async function openPipelineWithIndex(config: Config, log: Logger, options: OpenPipelineOptions = {}): Promise<OpenedPipeline> {
   const notice = options.notice ?? ((message: string) => log.warn(message));
   const { embedder, id } = await createEmbedder(config);
-  const open = () => openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id, ef: config.HNSW_EF });
+  const open = () => openIndexGeneration(config.INDEX_DIR, { expectedEmbedderId: id, ef: config.HNSW_EF });
   const mayBuild = options.buildIfMissing !== false;
   let outdated = false;
   let opened = await openConsistently(config.INDEX_DIR, open, embedder).catch((error: unknown) => {
@@ -128,7 +132,7 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
     articles: () => articles,
     getPassage: (passageId) => loaded.passages.passageById(passageId),
   });
-  return { pipeline, loaded };
+  return { pipeline, loaded, searcher, embedder };
 }
 
 /** Opens the pipeline, runs `use` with it, and releases the index's files afterwards. */
@@ -149,12 +153,12 @@ async function openConsistently(
   indexDir: string,
   open: () => Promise<LoadedIndex | null>,
   embedder: TextEmbedder,
-): Promise<{ loaded: LoadedIndex; searcher: Awaited<ReturnType<typeof createIndexSearcher>> } | null> {
+): Promise<{ loaded: LoadedIndex; searcher: IndexSearcher } | null> {
   for (let attempt = 1; ; attempt++) {
     const before = await readCurrentGeneration(indexDir).catch(() => null);
     try {
       const loaded = await open();
-      return loaded && { loaded, searcher: await createIndexSearcher(loaded, embedder) };
+      return loaded && { loaded, searcher: createIndexSearcher(loaded, embedder) };
     } catch (error) {
       const after = await readCurrentGeneration(indexDir).catch(() => null);
       if (!(error instanceof IndexError) || before === after || attempt >= 3) throw error;

@@ -1,5 +1,6 @@
 // The environment, parsed once. Every variable is listed in .env.example and README.md.
 import { z } from "zod";
+import { redactSecrets } from "./log.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -65,7 +66,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]) as keyof Config;
       const hint = HOW_TO_FIX[name] ?? issue.message;
-      return `${name}=${JSON.stringify(cleaned[name] ?? "")} is invalid: ${hint}. Fix it in .env or the environment (see .env.example).`;
+      // A value in the wrong variable may be a key or token pasted there: never echo those.
+      const shown = /TOKEN|KEY|SECRET|PASSWORD/.test(name) ? "(hidden)" : redactSecrets(JSON.stringify(cleaned[name] ?? ""));
+      return `${name}=${shown} is invalid: ${redactSecrets(hint)}. Fix it in .env or the environment (see .env.example).`;
     });
     throw new ConfigError(lines.join("\n"));
   }

@@ -6,9 +6,21 @@ export type { Logger };
 // Interaction and webhook tokens ride in Discord URLs (…/webhooks/<app>/<token>/…); errors quote those URLs.
 const URL_TOKEN = /(\/(?:webhooks|interactions)\/\d+\/)[\w.-]{20,}/g;
 
-/** Removes credentials that may sit inside an error's message, stack or request URL. */
+// user:password@ inside any URL (OPENAI_BASE_URL=https://user:pass@host/v1 is echoed by fetch errors).
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+(?::[^\s/@]*)?@/gi;
+// API keys as providers shape them (OpenAI sk-…, sk-proj-…, Anthropic sk-ant-…), which their 401s may echo.
+const API_KEY = /\bsk-[A-Za-z0-9_-]{16,}/g;
+// A Discord bot token: three base64url parts, the first the bot's id.
+const DISCORD_TOKEN_SHAPE = /\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,}/g;
+
+/** Removes credentials that may sit inside an error's message, stack, request URL or a mistyped setting. */
 export function redactSecrets(text: string): string {
-  return text.replace(URL_TOKEN, "$1[redacted]").replace(/(Bot |Bearer )[\w.-]{20,}/g, "$1[redacted]");
+  return text
+    .replace(URL_TOKEN, "$1[redacted]")
+    .replace(/(Bot |Bearer )[\w.-]{20,}/g, "$1[redacted]")
+    .replace(URL_USERINFO, "$1[redacted]@")
+    .replace(API_KEY, "sk-[redacted]")
+    .replace(DISCORD_TOKEN_SHAPE, "[redacted]");
 }
 
 function serializeError(error: Error): Record<string, unknown> {

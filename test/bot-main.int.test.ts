@@ -2,7 +2,7 @@
 // the Discord emulator through DISCORD_API_URL.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
-import { mkdtemp, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -17,6 +17,11 @@ let dir: string;
 beforeAll(async () => {
   emulator = await startDiscordEmulator();
   dir = await mkdtemp(join(tmpdir(), "newsdesk-main-"));
+  // The starting corpus plus a deeply nested article: a source glob is tried against every level.
+  await cp(join(ROOT, "corpus"), join(dir, "corpus"), { recursive: true });
+  const nested = join(dir, "corpus", "feeds", "2006", "02", "10", "world", "mideast", "wire", "late");
+  await mkdir(nested, { recursive: true });
+  await writeFile(join(nested, "story.txt"), "Relief convoys reached the border crossing on Friday.\n");
 });
 afterAll(async () => {
   await emulator?.close();
@@ -57,7 +62,7 @@ describe("npm start (src/main.ts)", () => {
       DISCORD_TOKEN: emulator.token,
       DISCORD_CLIENT_ID: emulator.applicationId,
       DISCORD_API_URL: emulator.apiUrl,
-      CORPUS_DIR: join(ROOT, "corpus"),
+      CORPUS_DIR: join(dir, "corpus"),
       INDEX_DIR: join(dir, "index"),
       DATA_DIR: join(dir, "data"),
     });
@@ -69,6 +74,15 @@ describe("npm start (src/main.ts)", () => {
       const text = JSON.stringify(reply.embeds);
       expect(text).toContain("Russian Foreign Ministry");
       expect(reply.embeds.flatMap((e: Payload) => e.fields ?? []).some((f: Payload) => f.value.includes("000_c0af5a29d12023ff.txt:12"))).toBe(true);
+
+      // A pattern that backtracked for minutes on the main thread (freezing the bot for everyone) is
+      // answered at once, saying no article matches; the next member's question is answered as usual.
+      const hostile = emulator.sendInteraction(emulator.chatInput("ask", { question: "What did the Russian Foreign Ministry say?", sources: "****************!" }));
+      const refused = JSON.stringify(await emulator.waitForOriginal(hostile, undefined, 20_000));
+      expect(refused).toContain("No article matches sources: \\\\*\\\\*");
+      expect(refused).not.toContain("don't answer");
+      const braces = emulator.sendInteraction(emulator.chatInput("ask", { question: "What did the Russian Foreign Ministry say about Hamas?", sources: "{feeds,000_*}" }));
+      expect(JSON.stringify((await emulator.waitForOriginal(braces, undefined, 20_000)).embeds)).toContain("000_c0af5a29d12023ff.txt:12");
       child.kill("SIGTERM");
       expect(await exitCode(child)).toBe(0);
       expect(output()).not.toMatch(/\n\s+at /);

@@ -5,9 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TextEmbedder } from "../src/core/ports.js";
 import type { Article } from "../src/core/types.js";
 import { buildIndex, type CorpusReader } from "../src/index/build-index.js";
+import { NewsdeskVectorStore } from "../src/langchain/newsdesk-vector-store.js";
 import { createIndexSearcher } from "../src/index/create-index-searcher.js";
 import { writeLexicalIndex } from "../src/index/lexical-file.js";
-import { withPipeline } from "../src/app.js";
+import { isIndexStale, withPipeline } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { acquireBuildLock, IndexError, OutdatedIndexError, readCurrentGeneration } from "../src/index/index-layout.js";
 import { computeManifestChecksum, MANIFEST_VERSION } from "../src/index/manifest.js";
@@ -85,13 +86,42 @@ function build(embedder: TextEmbedder, extra: { rebuild?: boolean; workerThresho
 }
 
 async function sourcesFound(query: string): Promise<string[]> {
-  const loaded = await openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+  const loaded = await openIndexGeneration(indexDir, { expectedEmbedderId: "test-embedder" });
   const searcher = await createIndexSearcher(loaded!, new LocalHashEmbeddings());
   const hits = searcher.searchLexical(query, 5);
   return hits.map((h) => searcher.passage(h.label).source);
 }
 
 describe("incremental index build", () => {
+  it("GIVEN a file edited while the build runs, after it was read THEN the index counts as stale", async () => {
+    const editing: CorpusReader<{ source: string; path: string }> = {
+      ...txtReader,
+      async readFile(file) {
+        const read = await txtReader.readFile(file);
+        if (file.source === "moscow.txt") await writeFile(file.path, "Kamynin spoke again on Friday.\n");
+        return read;
+      },
+    };
+    await buildIndex({ corpusDir, indexDir, corpus: editing, embedder: new LocalHashEmbeddings(), embedderId: "test-embedder", writeExtras: writeLexicalIndex });
+    const loaded = await openIndexGeneration(indexDir, { expectedEmbedderId: "test-embedder" });
+    const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
+    expect(await isIndexStale(config, loaded!)).toBe(true);
+    await loaded!.close();
+  });
+
+  it("GIVEN a file that grew past the size limit THEN its old passages leave the index, while a file unreadable for a moment keeps them", async () => {
+    await build(countingEmbedder().embedder);
+    expect(await sourcesFound("Kamynin adhere")).toContain("moscow.txt");
+    const failingOnce = (lasting: boolean): CorpusReader<{ source: string; path: string }> => ({
+      ...txtReader,
+      readFile: async (file) => (file.source === "moscow.txt" ? { skipped: { source: file.source, reason: "unreadable" }, lasting } : txtReader.readFile(file)),
+    });
+    await buildIndex({ corpusDir, indexDir, corpus: failingOnce(false), embedder: new LocalHashEmbeddings(), embedderId: "test-embedder", writeExtras: writeLexicalIndex });
+    expect(await sourcesFound("Kamynin adhere")).toContain("moscow.txt");
+    await buildIndex({ corpusDir, indexDir, corpus: failingOnce(true), embedder: new LocalHashEmbeddings(), embedderId: "test-embedder", writeExtras: writeLexicalIndex });
+    expect(await sourcesFound("Kamynin adhere")).not.toContain("moscow.txt");
+  });
+
   it("GIVEN no changes THEN a second build embeds nothing and keeps the same generation", async () => {
     const { embedder, counter } = countingEmbedder();
     const first = await build(embedder);
@@ -124,7 +154,7 @@ describe("incremental index build", () => {
     const summary = await build(embedder);
     expect(summary).toMatchObject({ files: 2, chunks: 2, removed: 1, embedded: 0 });
     expect(await sourcesFound("Erez crossing soldiers")).toEqual([]);
-    const loaded = await openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+    const loaded = await openIndexGeneration(indexDir, { expectedEmbedderId: "test-embedder" });
     expect(loaded!.passages.labels.map((label) => loaded!.passages.passage(label).source).sort()).toEqual(["madrid.txt", "moscow.txt"]);
     await loaded!.close();
   });
@@ -134,7 +164,7 @@ describe("incremental index build", () => {
     await writeFile(path.join(corpusDir, "moscow-copy.txt"), ARTICLES["moscow.txt"]);
     await build(embedder);
     expect(counter.texts).toBe(3);
-    const loaded = await openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+    const loaded = await openIndexGeneration(indexDir, { expectedEmbedderId: "test-embedder" });
     const moscow = loaded!.passages.labels.map((label) => loaded!.passages.passage(label)).find((p) => p.text.includes("Kamynin"))!;
     await loaded!.close();
     expect([moscow.source, ...(moscow.duplicates ?? []).map((d) => d.source)].sort()).toEqual(["moscow-copy.txt", "moscow.txt"]);
@@ -149,12 +179,17 @@ describe("incremental index build", () => {
     expect(await sourcesFound("Kamynin adhere")).toEqual(["moscow-copy.txt"]);
   });
 
-  it("GIVEN a built index THEN LangChain's HNSWLib over it finds passages as Documents with their provenance", async () => {
+  it("GIVEN a built index THEN a LangChain VectorStore over its graph finds passages as Documents with their provenance, and filters them", async () => {
     await build(countingEmbedder().embedder);
-    const loaded = await openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
-    const [best] = await loaded!.store.similaritySearch("Kamynin the spokesman spoke on Thursday", 1);
+    const embedder = new LocalHashEmbeddings();
+    const loaded = await openIndexGeneration(indexDir, { expectedEmbedderId: "test-embedder" });
+    const store = new NewsdeskVectorStore(embedder, createIndexSearcher(loaded!, embedder));
+    const [best] = await store.similaritySearch("Kamynin the spokesman spoke on Thursday", 1);
     expect(best.pageContent).toContain("Mikhail Kamynin");
-    expect(best.metadata.occurrences).toMatchObject([{ source: "moscow.txt", lines: [1, 2] }]);
+    expect(best.metadata).toMatchObject({ source: "moscow.txt", loc: { lines: { from: 1, to: 2 } } });
+    const elsewhere = await store.similaritySearch("Kamynin the spokesman spoke on Thursday", 3, { source: "gaza.txt" });
+    expect(elsewhere.length).toBeGreaterThan(0);
+    expect(elsewhere.every((doc) => doc.metadata.source === "gaza.txt")).toBe(true);
     await loaded!.close();
   });
 
@@ -162,7 +197,7 @@ describe("incremental index build", () => {
     const inWorker = path.join(path.dirname(indexDir), "index-worker");
     const denseHits = async (dir: string) => {
       const embedder = new LocalHashEmbeddings();
-      const loaded = await openIndexGeneration(dir, embedder, { expectedEmbedderId: "test-embedder" });
+      const loaded = await openIndexGeneration(dir, { expectedEmbedderId: "test-embedder" });
       const searcher = createIndexSearcher(loaded!, embedder);
       const hits = [];
       for (const query of ["Kamynin Foreign Ministry", "Erez crossing", "olive harvests in Seville"]) {
@@ -239,7 +274,7 @@ describe("index safety", () => {
 
   it("GIVEN an index built with another embedder THEN loading names both and the fix", async () => {
     await build(countingEmbedder().embedder);
-    const attempt = openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "other-embedder" });
+    const attempt = openIndexGeneration(indexDir, { expectedEmbedderId: "other-embedder" });
     await expect(attempt).rejects.toThrow(IndexError);
     await expect(attempt).rejects.toThrow(/"test-embedder".*"other-embedder".*--rebuild/s);
   });
@@ -251,7 +286,7 @@ describe("index safety", () => {
     manifest.version = MANIFEST_VERSION - 1;
     manifest.checksum = computeManifestChecksum(manifest);
     await writeFile(file, JSON.stringify(manifest));
-    const attempt = openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+    const attempt = openIndexGeneration(indexDir, { expectedEmbedderId: "test-embedder" });
     await expect(attempt).rejects.toThrow(OutdatedIndexError);
     await expect(attempt).rejects.toThrow(/another version.*--rebuild/);
 
@@ -269,7 +304,7 @@ describe("index safety", () => {
       const file = path.join(dir, name);
       const original = await readFile(file);
       await writeFile(file, original.subarray(0, Math.floor(original.length / 2)));
-      const attempt = openIndexGeneration(indexDir, new LocalHashEmbeddings(), { expectedEmbedderId: "test-embedder" });
+      const attempt = openIndexGeneration(indexDir, { expectedEmbedderId: "test-embedder" });
       await expect(attempt).rejects.toThrow(new RegExp(`${name}.*npm run index -- --rebuild`));
       await writeFile(file, original);
     }

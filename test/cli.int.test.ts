@@ -60,6 +60,22 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(result.answer).not.toContain("US President Donald");
   });
 
+  it("GIVEN sources no article matches THEN it says so, naming the filter, instead of \"The articles don't say\"", async () => {
+    const run = fakeIo();
+    expect(await runQuery("ask", ["--json", "--source", "bbc/**", "What did Russia's Foreign Ministry say?"], run.io)).toBe(0);
+    const result = JSON.parse(run.stdout());
+    expect(result).toMatchObject({ abstained: true, citations: [], answer: expect.stringMatching(/^No article matches sources: bbc\/\*\*\./) });
+  });
+
+  it("GIVEN an impossible date or a range that ends before it starts THEN ask refuses it as eval does", async () => {
+    for (const args of [["--since", "2020-02-31"], ["--since", "2024-05-01", "--until", "2024-01-01"]]) {
+      const run = fakeIo();
+      expect(await runQuery("ask", [...args, "What did Russia's Foreign Ministry say?"], run.io)).not.toBe(0);
+      expect(run.stderr()).toMatch(/--since (must be a real date|2024-05-01 is after --until)/);
+      expect(run.stdout()).toBe("");
+    }
+  });
+
   it("GIVEN the text output THEN it shows the answer and the numbered source with its lines", async () => {
     const run = fakeIo();
     expect(await runQuery("ask", ["What did Russia's Foreign Ministry say?"], run.io)).toBe(0);
@@ -89,11 +105,13 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     }
   });
 
-  it("GIVEN questions piped on stdin THEN it prints one JSON object per line, in order", async () => {
+  it("GIVEN questions piped on stdin, one line blank THEN it prints one JSON object per input line, in order, an error for the blank", async () => {
     const run = fakeIo(["What did Russia's Foreign Ministry say?", "", "Who is Dan Gillerman?"]);
-    expect(await runQuery("ask", [], run.io)).toBe(0);
+    expect(await runQuery("ask", [], run.io)).toBe(1);
     const lines = run.stdout().trim().split("\n").map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.question)).toEqual(["What did Russia's Foreign Ministry say?", "Who is Dan Gillerman?"]);
+    expect(lines.map((l) => l.question)).toEqual(["What did Russia's Foreign Ministry say?", "", "Who is Dan Gillerman?"]);
+    expect(lines[1].error).toMatch(/empty/);
+    expect(lines[2].abstained).toBe(false);
   });
 
   it("GIVEN an empty or over-long question THEN it is refused with a clear message and a non-zero exit", async () => {
@@ -112,6 +130,23 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(await runQuery("ask", ["What did Russia's Foreign Ministry say?"], run.io)).toBe(0);
     expect(run.stderr()).toMatch(/changed since the index was built/);
     expect(run.stdout()).toContain("Kamynin");
+  });
+
+  it("GIVEN an INDEX_DIR that cannot be created THEN index says which folder and what to do, not \"Unexpected error\"", async () => {
+    const blocker = path.join(root, "not-a-folder");
+    await writeFile(blocker, "a file where a folder should be\n");
+    const run = createFakeCliIo({ ...env, INDEX_DIR: path.join(blocker, "index") });
+    expect(await runIndex([], run.io)).toBe(1);
+    expect(run.stderr()).toContain(`Cannot write the index folder ${path.join(blocker, "index")}`);
+    expect(run.stderr()).toContain("Set INDEX_DIR");
+    expect(run.stderr()).not.toContain("Unexpected error");
+  });
+
+  it("GIVEN a CORPUS_DIR that does not exist THEN index names it and says what to set, not \"Unexpected error\"", async () => {
+    const run = createFakeCliIo({ ...env, CORPUS_DIR: path.join(root, "no-such-corpus"), INDEX_DIR: path.join(root, "index-nocorpus") });
+    expect(await runIndex([], run.io)).toBe(1);
+    expect(run.stderr()).toMatch(/no-such-corpus.*CORPUS_DIR/);
+    expect(run.stderr()).not.toContain("Unexpected error");
   });
 
   it("GIVEN npm run index --json THEN the summary follows the contract and a second run embeds nothing", async () => {

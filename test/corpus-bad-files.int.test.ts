@@ -145,12 +145,50 @@ describe("listing a corpus folder", () => {
   });
 });
 
+describe("links to secrets, and the index inside the corpus", () => {
+  it("GIVEN links to a hidden file or into a hidden folder outside the corpus (notes.txt -> ~/.env) THEN neither is read", async () => {
+    const home = await mkdtemp(path.join(os.tmpdir(), "newsdesk-home-"));
+    const corpus = path.join(home, ".config", "newsdesk", "corpus"); // a corpus under a hidden folder still reads
+    try {
+      await mkdir(path.join(home, ".ssh"), { recursive: true });
+      await mkdir(corpus, { recursive: true });
+      await writeFile(path.join(home, ".env"), "OPENAI_API_KEY=sk-secret\n");
+      await writeFile(path.join(home, ".ssh", "id_rsa.txt"), "PRIVATE KEY\n");
+      await writeFile(path.join(corpus, "story.txt"), "A story\n\nThat is read.\n");
+      await symlink(path.join(home, ".env"), path.join(corpus, "notes.txt"));
+      await symlink(path.join(home, ".ssh", "id_rsa.txt"), path.join(corpus, "key.txt"));
+      const { files, skipped } = await listCorpusFiles(corpus);
+      expect(files.map((f) => f.source)).toEqual(["story.txt"]);
+      expect(skipped).toEqual([
+        { source: "key.txt", reason: "symbolic link to a hidden file or folder" },
+        { source: "notes.txt", reason: "symbolic link to a hidden file or folder" },
+      ]);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it("GIVEN INDEX_DIR inside CORPUS_DIR THEN the index's files are not read as articles", async () => {
+    const corpus = await mkdtemp(path.join(os.tmpdir(), "newsdesk-inner-index-"));
+    try {
+      await writeFile(path.join(corpus, "story.txt"), "A story\n\nThat is read.\n");
+      await mkdir(path.join(corpus, "index", "gen-1"), { recursive: true });
+      await writeFile(path.join(corpus, "index", "gen-1", "manifest.json"), '{"text": "not an article"}');
+      const { files, skipped } = await listCorpusFiles(corpus, { skipFolders: [path.join(corpus, "index")] });
+      expect(files.map((f) => f.source)).toEqual(["story.txt"]);
+      expect(skipped).toEqual([{ source: "index", reason: "the index's own folder (INDEX_DIR)" }]);
+    } finally {
+      await rm(corpus, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("reading files", () => {
   it("GIVEN a 50 MB article THEN it is skipped as too large, without reading it", async () => {
     const { files } = await listCorpusFiles(dir);
     const huge = files.find((f) => f.source === "bad/huge.md")!;
     const read = await readCorpusFile(huge);
-    expect(read).toEqual({ skipped: { source: "bad/huge.md", reason: "too large to index as one file (50.0 MB; the limit is 20.0 MB)" } });
+    expect(read).toEqual({ skipped: { source: "bad/huge.md", reason: "too large to index as one file (50.0 MB; the limit is 20.0 MB)" }, lasting: true });
     expect(HUGE_BYTES).toBeGreaterThan(MAX_ARTICLE_FILE_BYTES);
   });
 
@@ -158,7 +196,7 @@ describe("reading files", () => {
     const { files } = await listCorpusFiles(dir);
     const plain = files.find((f) => f.source === "good/plain.txt")!;
     const read = await readCorpusFile(plain, { maxBytes: 10 });
-    expect(read).toEqual({ skipped: { source: "good/plain.txt", reason: expect.stringMatching(/^too large/) } });
+    expect(read).toEqual({ skipped: { source: "good/plain.txt", reason: expect.stringMatching(/^too large/) }, lasting: true });
   });
 
   it("GIVEN a file that vanishes between listing and reading THEN it is skipped with a reason", async () => {

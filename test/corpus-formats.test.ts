@@ -176,6 +176,12 @@ describe("JSON and JSON Lines", () => {
     expect(result.skipped[0].reason).toBe("record at line 2: malformed JSON (never closes)");
   });
 
+  it("GIVEN a record with a duplicate text key THEN it cites the line of the value it quotes (the last, as JSON.parse keeps)", () => {
+    const text = '{"title": "Twice",\n "text": "The first draft.",\n\n "text": "The corrected story."}';
+    const [article] = parse("dup.json", text).articles;
+    expect(article).toMatchObject({ body: "The corrected story.", lineSpans: [[4, 4]] });
+  });
+
   it("GIVEN a single JSON object THEN it is one article", () => {
     const result = parse("one.json", '{"title": "Solo", "url": "https://e.com/s", "publishedAt": 1717200000, "text": "Alone."}');
     expect(result.articles).toEqual([

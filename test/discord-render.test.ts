@@ -4,8 +4,8 @@ import type { SearchResult } from "../src/core/ports.js";
 import type { Answer, Citation, Passage } from "../src/core/types.js";
 import { createAnswerButtons, parseAnswerButtonId } from "../src/discord/answer-buttons.js";
 import { DISCORD_LIMITS, findLimitViolations, type RenderedMessage } from "../src/discord/discord-limits.js";
-import { ABSTAIN_NOTICE, NEAREST_SECTION, renderAnswer } from "../src/discord/render-answer.js";
-import { renderPassages } from "../src/discord/render-passages.js";
+import { ABSTAIN_NOTICE, ANSWER_TEXT_MAX, MORE_SOURCES, NEAREST_SECTION, renderAnswer } from "../src/discord/render-answer.js";
+import { PASSAGE_SHOWN_MAX, renderPassages } from "../src/discord/render-passages.js";
 import { renderSearchResults } from "../src/discord/render-search-results.js";
 import { parseSourcesButtonId, renderSourcesPage, SOURCES_PAGE_SIZE } from "../src/discord/render-sources-page.js";
 import { FIXTURE_PASSAGES } from "./support/discord-fake-pipeline.js";
@@ -71,18 +71,34 @@ describe("renderAnswer", () => {
     expect(field!.value).toContain(`> ${quote}`);
   });
 
-  it("GIVEN an enormous answer (20,000 characters, 40 citations with long quotes and titles) THEN every message fits every limit and nothing is dropped", () => {
+  it("GIVEN an enormous answer (20,000 characters, 40 citations with long quotes and titles) THEN one message: the text cut at a sentence, the sources that fit, the rest named", () => {
     const citations = Array.from({ length: 40 }, (_, i) => citation(i + 1, longText(40), { title: `A very long title ${"x".repeat(400)}` }));
     const text = Array.from({ length: 240 }, (_, i) => `${sentence(i)} [${(i % 40) + 1}]`).join(" ");
     const messages = renderAnswer(answer(text, citations));
     expectAllSendable(messages);
-    expect(messages.length).toBeGreaterThan(1);
-    // Every marker of the text is shown, right after the words of its own sentence.
-    const shown = descriptions(messages);
-    for (let i = 0; i < 240; i++) expect(shown).toContain(`${sentence(i)} [${(i % 40) + 1}]`);
-    // Every citation keeps its field, in order.
+    expect(messages).toHaveLength(1);
+    const [embed] = messages[0]!.embeds;
+    expect(embed!.description!.length).toBeLessThanOrEqual(ANSWER_TEXT_MAX);
+    expect(embed!.description!.endsWith("…")).toBe(true);
+    // What is shown keeps each marker right after the words of its own sentence.
+    const shownSentences = embed!.description!.slice(0, -1).split(/(?<=\]) /);
+    shownSentences.forEach((s, i) => expect(s).toBe(`${sentence(i)} [${(i % 40) + 1}]`));
     const names = allFields(messages).map((f) => f.name);
-    expect(names.map((n) => Number(/^\[(\d+)\]/.exec(n)?.[1]))).toEqual(citations.map((c) => c.n));
+    const shownSources = names.filter((n) => n.startsWith("["));
+    expect(shownSources.length).toBeGreaterThan(0);
+    expect(shownSources.map((n) => Number(/^\[(\d+)\]/.exec(n)?.[1]))).toEqual(citations.slice(0, shownSources.length).map((c) => c.n));
+    expect(names.at(-1)).toBe(MORE_SOURCES);
+    expect(allFields(messages).at(-1)!.value).toContain(`${40 - shownSources.length} more sources`);
+    expect(allFields(messages).at(-1)!.value).toContain("Show passages");
+  });
+
+  it("GIVEN a 200,000-character answer of one unpunctuated sentence THEN one message of at most 2,000 characters of answer", () => {
+    const text = `${"word ".repeat(40_000)}[1]`;
+    const messages = renderAnswer(answer(text, [citation(1, "A short quote.")]));
+    expectAllSendable(messages);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.embeds[0]!.description!.length).toBeLessThanOrEqual(ANSWER_TEXT_MAX);
+    expect(messages[0]!.embeds[0]!.fields!.map((f) => f.name)).toEqual(["[1] Article 1"]);
   });
 
   it("GIVEN quotes with Markdown, masked links and mentions THEN they are shown as text", () => {
@@ -149,15 +165,25 @@ describe("renderSearchResults", () => {
 });
 
 describe("renderPassages", () => {
-  it("GIVEN long cited passages THEN quotes each in full over as many messages as needed", () => {
-    const passages = Array.from({ length: 6 }, (_, i) => ({ ...FIXTURE_PASSAGES[0]!, id: `p${i + 1}`, text: longText(120) }));
+  it("GIVEN cited passages of ordinary length THEN quotes each in full", () => {
+    const passages = Array.from({ length: 6 }, (_, i) => ({ ...FIXTURE_PASSAGES[0]!, id: `p${i + 1}`, text: longText(12) }));
     const citations = passages.map((_, i) => citation(i + 1, "quote"));
     const messages = renderPassages(citations, (id) => passages.find((p) => p.id === id));
     expectAllSendable(messages);
-    expect(messages.length).toBeGreaterThan(1);
     const shown = descriptions(messages);
-    for (let i = 0; i < 120; i++) expect(shown).toContain(sentence(i));
+    for (let i = 0; i < 12; i++) expect(shown).toContain(sentence(i));
     expect(allEmbeds(messages).filter((e) => e.title?.startsWith("[")).map((e) => e.title!.slice(0, 3))).toEqual(["[1]", "[2]", "[3]", "[4]", "[5]", "[6]"]);
+  });
+
+  it("GIVEN a cited passage that is one 5 MB line THEN shows the part around its quote, not hundreds of messages", () => {
+    const text = `${"quiet morning river ".repeat(125_000)}the harbour commissioner announced tariff cuts ${"quiet evening road ".repeat(125_000)}`;
+    const passage = { ...FIXTURE_PASSAGES[0]!, id: "huge", text, lineMap: [[1, 1]] as Array<[number, number]>, lines: [1, 1] as [number, number] };
+    const messages = renderPassages([citation(1, "…the harbour commissioner announced tariff cuts…")], (id) => (id === "p1" ? passage : undefined));
+    expectAllSendable(messages);
+    expect(messages).toHaveLength(1);
+    const shown = descriptions(messages);
+    expect(shown).toContain("harbour commissioner announced tariff cuts");
+    expect(shown.length).toBeLessThanOrEqual(PASSAGE_SHOWN_MAX + 200);
   });
 
   it("GIVEN a passage the index no longer has THEN falls back to the quote", () => {

@@ -146,3 +146,18 @@ describe("the build lock", () => {
     }
   });
 });
+
+describe("a build lock whose pid now belongs to another process", () => {
+  it("GIVEN a lock recording a live pid but another process's start THEN it is taken over as stale; the true holder's is refused", async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), "newsdesk-pid-reuse-"));
+    try {
+      // This test's own pid is alive: the lock of an earlier process that had this pid before a reboot.
+      await writeFile(path.join(dir, LOCK_FILE), `${process.pid} 0b1f2c3d-old-build 00000000-0000-0000-0000-000000000000:1\n`);
+      const release = await acquireBuildLock(dir);
+      await expect(acquireBuildLock(dir)).rejects.toThrow(IndexError);
+      await release();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -21,7 +21,7 @@ const embedder = new LocalHashEmbeddings();
 
 const opened: LoadedIndex[] = [];
 const open = async (): Promise<LoadedIndex> => {
-  const loaded = (await openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: embedder.id }))!;
+  const loaded = (await openIndexGeneration(config.INDEX_DIR, { expectedEmbedderId: embedder.id }))!;
   opened.push(loaded);
   return loaded;
 };

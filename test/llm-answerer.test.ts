@@ -1,3 +1,4 @@
+import { ABSTENTION_TEXT } from "../src/core/answer-extractively.js";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { describe, expect, it } from "vitest";
 import { createLlmAnswerer, FALLBACK_REASONS } from "../src/answer/create-llm-answerer.js";
@@ -27,6 +28,18 @@ describe("createLlmAnswerer", () => {
     expect(result).toMatchObject({ text: "Dock workers in Rotterdam went on strike over pay [1].", abstained: false, model: "openai:fake", fallback: null });
     expect(result.citations.map((c) => c.passageId)).toEqual(["harbour"]);
     expect(fallback.calls).toHaveLength(0);
+  });
+
+  it("GIVEN an abstention carrying a claim or a link THEN only the plain abstention reaches the reader", async () => {
+    for (const reply of [
+      "The articles don't say who won the match, but Kamynin resigned.",
+      "The articles don't say who won; see https://evil.example/login for the result.",
+      "The articles don't say who won, though 71 percent voted.",
+    ]) {
+      const { answer } = answererWith(new FakeListChatModel({ responses: [reply] }));
+      const result = await answer("Who won the match?", rank(RATES, STORM));
+      expect(result).toMatchObject({ abstained: true, citations: [], text: ABSTENTION_TEXT });
+    }
   });
 
   it("GIVEN the model says the articles don't answer THEN abstains with the ranked passages as nearest", async () => {

@@ -103,13 +103,45 @@ describe("verifyCitations", () => {
     expect(result.text).toBe("1. The central bank raised its main interest rate [1].\n3. Dock workers in Rotterdam went on strike [2].");
   });
 
-  it("GIVEN uncited sentences THEN removes them all, framing included", () => {
+  it("GIVEN uncited sentences THEN removes every one, framing and facts alike: only checked sentences reach a reader", () => {
     const result = verifyCitations(
       "Here is what the articles report.\nThe central bank raised its main interest rate [1]. Inflation in Spain hit 9 percent.",
       ranked(rates),
     );
     expect(result.text).toBe("The central bank raised its main interest rate [1].");
     expect(result.removed).toEqual(["Here is what the articles report.", "Inflation in Spain hit 9 percent."]);
+  });
+
+  describe("GIVEN what a model misled by an article, or simply wrong, writes", () => {
+    const ministry = passage(
+      "ministry",
+      "A spokesman for the Russian Foreign Ministry, Mikhail Kamynin, said Russia would adhere to the approach agreed upon in London.",
+      { url: "https://news.example/ministry" },
+    );
+    const turnout = passage("turnout", "Turnout reached 71 percent, the electoral commission said.");
+    const honest = "A spokesman for the Russian Foreign Ministry, Mikhail Kamynin, said Russia would adhere to the approach agreed upon in London [1].";
+
+    it("THEN an invented clause on a true sentence removes the sentence", () => {
+      const invented = honest.replace(" [1].", " and would send troops to fight alongside Hamas [1].");
+      expect(verifyCitations(invented, ranked(ministry)).text).toBe("");
+      expect(verifyCitations(honest, ranked(ministry)).text).toBe(honest);
+    });
+
+    it("THEN a denial the passage does not make removes the sentence", () => {
+      expect(verifyCitations("Turnout did not reach 71 percent [1].", ranked(turnout)).text).toBe("");
+      expect(verifyCitations("Turnout reached 71 percent [1].", ranked(turnout)).text).toBe("Turnout reached 71 percent [1].");
+    });
+
+    it("THEN a name from outside the cited passages removes the sentence", () => {
+      expect(verifyCitations("Mikhail Kamynin said turnout reached 71 percent in Glasgow [1][2].", ranked(ministry, turnout)).text).toBe("");
+    });
+
+    it("THEN an uncited phishing link is removed, and a link keeps only when it is the cited article's own", () => {
+      const reply = `${honest} Read more at https://evil.example/login.\nKamynin said Russia would adhere to the approach agreed upon in London (https://news.example/ministry, https://evil.example/x) [1].`;
+      const { text } = verifyCitations(reply, ranked(ministry));
+      expect(text).not.toContain("evil.example");
+      expect(text).toContain("https://news.example/ministry");
+    });
   });
 
   it("GIVEN an article that asks to be cited as [7] THEN checks citations exactly as for any other text", () => {

@@ -1,9 +1,11 @@
 // An Answerer that has a chat model write the answer from the ranked passages, then keeps only the
 // citations that hold. When the model fails, or nothing it said holds, the fallback answerer answers.
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import { stripReferenceWords } from "../core/cap-quote.js";
+import { ABSTENTION_TEXT } from "../core/answer-extractively.js";
 import { textOfContent } from "../core/condense-question.js";
 import type { Answerer, AskOptions } from "../core/ports.js";
-import { buildAnswerPrompt, toMessageTuples, type PromptMessage } from "../core/prompts.js";
+import { buildAnswerPrompt, isAbstention, toMessageTuples, type PromptMessage } from "../core/prompts.js";
 import type { Answer, Ranked } from "../core/types.js";
 import { verifyCitations } from "../core/verify-citations.js";
 import type { Logger } from "../log.js";
@@ -61,10 +63,11 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
 
     const verified = verifyCitations(reply, ranked, question);
     if (verified.supportedClaims === 0) {
-      if (verified.abstention !== undefined) {
+      if (verified.abstention !== undefined || isAbstention(reply)) {
         return {
           question,
-          text: verified.abstention,
+          // An abstention that carries a claim or a link (not checkable: it cites nothing) becomes the plain one.
+          text: verified.abstention ?? ABSTENTION_TEXT,
           abstained: true,
           citations: [],
           nearest: ranked,
@@ -80,7 +83,8 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
     }
     return {
       question,
-      text: verified.text,
+      // Bracketed reference words the model copied ("[citation needed]") would read as another source's mark.
+      text: stripReferenceWords(verified.text),
       abstained: false,
       citations: verified.citations,
       nearest: [],

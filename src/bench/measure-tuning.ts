@@ -33,7 +33,7 @@ export interface TuningMeasure {
 export async function measureTuning(job: SizeJob, status: (line: string) => void = () => {}): Promise<TuningMeasure> {
   const config = configForJob(job);
   const { embedder, id } = await createEmbedder(config);
-  const loaded = await openIndexGeneration(config.INDEX_DIR, embedder, { expectedEmbedderId: id });
+  const loaded = await openIndexGeneration(config.INDEX_DIR, { expectedEmbedderId: id });
   if (!loaded) throw new Error(`No index in ${config.INDEX_DIR} to tune on.`);
   const source = loaded.graph;
   const points = loaded.passages.labels.map((label) => source.getPoint(label));

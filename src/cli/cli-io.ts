@@ -1,9 +1,17 @@
 // What the command-line front ends share: options, the JSON contract, and the one error boundary.
+import { createHash } from "node:crypto";
+import { realpathSync } from "node:fs";
+import path from "node:path";
+import { StringDecoder } from "node:string_decoder";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "../config.js";
+import { redactSecrets } from "../log.js";
+import { excerptPassage } from "../core/cap-quote.js";
 import type { AskResult, SearchResult } from "../core/ports.js";
 import { QuestionError } from "../core/normalize-question.js";
+import { checkFilters } from "../core/match-filters.js";
 import type { SearchFilters } from "../core/types.js";
+import { CorpusFolderError } from "../corpus/list-corpus-files.js";
 import { IndexError } from "../index/index-layout.js";
 
 export interface CliIo {
@@ -58,10 +66,10 @@ export function parseQueryArgs(argv: string[]): QueryCliOptions {
   }
   const filters: SearchFilters = {};
   if (values.source) filters.source = values.source;
-  const since = checkDate("since", values.since);
-  const until = checkDate("until", values.until);
-  if (since) filters.since = since;
-  if (until) filters.until = until;
+  if (values.since) filters.since = values.since;
+  if (values.until) filters.until = values.until;
+  const problem = checkFilters(filters);
+  if (problem) throw new UsageError(`${problem}.`);
   return {
     json: values.json ?? false,
     k,
@@ -72,12 +80,27 @@ export function parseQueryArgs(argv: string[]): QueryCliOptions {
   };
 }
 
+/**
+ * The index folder of a `--corpus DIR`: readable (the folder name's ASCII letters and digits) and unique (a hash of
+ * the real path), so `新闻` and `ニュース`, or two folders that differ only in accents, never share an index,
+ * while `./news` and `news/` do.
+ */
+export function indexFolderName(corpus: string): string {
+  let real = path.resolve(corpus);
+  try {
+    real = realpathSync(real);
+  } catch {
+    // Not there (yet): the build says so; the name only needs to be stable.
+  }
+  const readable = path.basename(real).replace(/[^\w]+/g, "-").replace(/^-|-$/g, "").slice(-60) || "corpus";
+  return `${readable}-${createHash("sha256").update(real).digest("hex").slice(0, 10)}`;
+}
+
 /** The config for a front end; `--corpus DIR` indexes DIR into its own folder under DATA_DIR. */
 export function configFor(io: CliIo, corpus?: string): Config {
   const config = loadConfig(io.env);
   if (!corpus) return config;
-  const slug = corpus.replace(/[^\w]+/g, "-").replace(/^-|-$/g, "").slice(-60) || "corpus";
-  return { ...config, CORPUS_DIR: corpus, INDEX_DIR: `${config.DATA_DIR}/indexes/${slug}` };
+  return { ...config, CORPUS_DIR: corpus, INDEX_DIR: path.join(config.DATA_DIR, "indexes", indexFolderName(corpus)) };
 }
 
 export function toAskJson(result: AskResult) {
@@ -105,36 +128,46 @@ export function toAskJson(result: AskResult) {
 export function toSearchJson(result: SearchResult) {
   return {
     query: result.query,
-    results: result.results.map(({ passage, score }) => ({
-      source: passage.source,
-      title: passage.title,
-      url: passage.url ?? null,
-      date: passage.date ?? null,
-      lines: passage.lines,
-      text: passage.text,
-      score,
-    })),
+    results: result.results.map(({ passage, score }) => {
+      // A passage can be one whole 5 MB line: the text shown is capped around the query (cap-quote.ts).
+      const excerpt = excerptPassage(passage, result.query);
+      return {
+        source: passage.source,
+        title: passage.title,
+        url: passage.url ?? null,
+        date: passage.date ?? null,
+        lines: excerpt.lines,
+        text: excerpt.text,
+        score,
+      };
+    }),
     timings_ms: result.timings_ms,
   };
 }
 
-/** Questions from the arguments, or one per line from stdin when there are none and stdin is piped. */
+/**
+ * Questions from the arguments, or one per line from stdin when there are none and stdin is piped. Every
+ * line is yielded, a blank one too (it gets an error object), so output line n answers input line n; bytes
+ * are decoded as a stream, so a character split across two chunks stays whole.
+ */
 export async function* readQuestions(io: CliIo, positionals: string[]): AsyncGenerator<string> {
   if (positionals.length > 0) {
     yield positionals.join(" ");
     return;
   }
   if (io.stdin.isTTY) throw new UsageError('Give a question: npm run ask -- "What did Russia\'s Foreign Ministry say?"');
+  const decoder = new StringDecoder("utf8");
   let buffered = "";
   for await (const chunk of io.stdin) {
-    buffered += chunk.toString();
+    buffered += typeof chunk === "string" ? chunk : decoder.write(chunk);
     let nl: number;
     while ((nl = buffered.indexOf("\n")) >= 0) {
       const line = buffered.slice(0, nl).trim();
       buffered = buffered.slice(nl + 1);
-      if (line) yield line;
+      yield line;
     }
   }
+  buffered += decoder.end();
   if (buffered.trim()) yield buffered.trim();
 }
 
@@ -143,10 +176,10 @@ export async function runCli(io: CliIo, main: () => Promise<number>): Promise<nu
   try {
     return await main();
   } catch (error) {
-    const known = [ConfigError, IndexError, QuestionError, UsageError].some((E) => error instanceof E);
-    const message = error instanceof Error ? error.message : String(error);
+    const known = [ConfigError, CorpusFolderError, IndexError, QuestionError, UsageError].some((E) => error instanceof E);
+    const message = redactSecrets(error instanceof Error ? error.message : String(error));
     io.stderr.write(known ? `${message}\n` : `Unexpected error: ${message}\n`);
-    if (!known && io.env.DEBUG && error instanceof Error) io.stderr.write(`${error.stack}\n`);
+    if (!known && io.env.DEBUG && error instanceof Error) io.stderr.write(`${redactSecrets(error.stack ?? "")}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }

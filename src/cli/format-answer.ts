@@ -1,12 +1,18 @@
 // Answers and search results as a person reads them in a terminal.
+import { capText, excerptPassage } from "../core/cap-quote.js";
 import type { AskResult, SearchResult } from "../core/ports.js";
 import type { LineRange } from "../core/types.js";
+
+/** Longest answer text a terminal shows; quotes are capped in the core (cap-quote.ts), `--json` has it all. */
+export const ANSWER_TEXT_MAX_CHARS = 2000;
+/** Longest excerpt of a search result in the terminal. */
+const SEARCH_EXCERPT_MAX_CHARS = 300;
 
 const lineLabel = ([first, last]: LineRange) => (first === last ? `${first}` : `${first}-${last}`);
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();
 
 export function formatAnswer(result: AskResult): string {
-  const out = [oneLine(result.text), ""];
+  const out = [capText(oneLine(result.text), ANSWER_TEXT_MAX_CHARS), ""];
   if (result.fallback) out.push(`(Note: ${result.fallback})`, "");
   if (result.abstained) {
     if (result.nearest.length) {
@@ -28,9 +34,8 @@ export function formatSearch(result: SearchResult): string {
   if (result.results.length === 0) return "No passages found.";
   return result.results
     .map(({ passage, score }, i) => {
-      const text = oneLine(passage.text);
-      const excerpt = text.length > 300 ? `${text.slice(0, 297)}...` : text;
-      return `${i + 1}. [${score.toFixed(3)}] ${passage.title} (${passage.source}:${lineLabel(passage.lines)})\n   ${excerpt}`;
+      const excerpt = excerptPassage(passage, result.query, SEARCH_EXCERPT_MAX_CHARS);
+      return `${i + 1}. [${score.toFixed(3)}] ${passage.title} (${passage.source}:${lineLabel(excerpt.lines)})\n   ${oneLine(excerpt.text)}`;
     })
     .join("\n");
 }

@@ -1,6 +1,6 @@
 // The model-free answerer: pick the sentences of the retrieved passages that best answer the question,
 // quote them verbatim with their citations, and abstain when the evidence is too weak.
-import { linesOfSpan } from "./chunk-article.js";
+import { quotePassage } from "./cap-quote.js";
 import { splitSentences } from "./split-sentences.js";
 import { contentTokens, tokenize } from "./tokenize.js";
 import type { Answer, Citation, Ranked } from "./types.js";
@@ -216,14 +216,16 @@ function evidenceTooWeak(terms: Term[], ranked: Ranked[], options: ExtractiveOpt
   });
 }
 
-function toCitation(n: number, c: Candidate): Citation {
+function toCitation(n: number, c: Candidate, question: string): Citation {
   const { passage } = c.ranked;
+  // A "sentence" may be a whole unpunctuated line: the quote is capped around what the question asks.
+  const { quote, lines } = quotePassage(passage, c, { focus: question });
   const citation: Citation = {
     n,
     source: passage.source,
     title: passage.title,
-    lines: linesOfSpan(passage, c.start, c.end),
-    quote: c.text,
+    lines,
+    quote,
     score: c.ranked.score,
     passageId: passage.id,
   };
@@ -260,7 +262,7 @@ export function answerExtractively(
     if (chosen.some((x) => x.ranked.passage.id === c.ranked.passage.id || x.text === c.text)) continue;
     chosen.push(c);
   }
-  const citations = chosen.map((c, i) => toCitation(i + 1, c));
-  const text = chosen.map((c, i) => `${c.text.replace(/\s+/g, " ")} [${i + 1}]`).join(" ");
+  const citations = chosen.map((c, i) => toCitation(i + 1, c, question));
+  const text = citations.map((c) => `${c.quote.replace(/\s+/g, " ")} [${c.n}]`).join(" ");
   return { question, text, abstained: false, citations, nearest: [] };
 }

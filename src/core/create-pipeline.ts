@@ -1,7 +1,8 @@
 // The pipeline every front end talks to: normalize → retrieve → answer, timed. Its parts are parameters.
 import { normalizeQuestion } from "./normalize-question.js";
 import type { Answerer, ArticleSummary, AskOptions, Pipeline, SearchOptions } from "./ports.js";
-import type { Passage, Query, Ranked } from "./types.js";
+import { anyPlaceMatches, describeFilters, hasFilters } from "./match-filters.js";
+import type { Answer, Passage, Query, Ranked, SearchFilters } from "./types.js";
 
 /** Default number of passages retrieved for an answer or a search. */
 export const DEFAULT_K = 8;
@@ -13,6 +14,14 @@ export interface PipelineParts {
   condense?(question: string, options: AskOptions): Promise<string>;
   articles(): ArticleSummary[];
   getPassage(id: string): Passage | undefined;
+}
+
+export const NO_ARTICLE_MATCHES = "No article matches";
+
+/** The answer when the filters leave no article to search: say so, not "The articles don't say". */
+export function noArticleMatches(question: string, filters: SearchFilters): Answer {
+  const text = `${NO_ARTICLE_MATCHES} ${describeFilters(filters)}. Nothing was searched: widen or remove the filter.`;
+  return { question, text, abstained: true, citations: [], nearest: [] };
 }
 
 const elapsed = (since: number) => Math.round((performance.now() - since) * 10) / 10;
@@ -34,6 +43,9 @@ export function createTurnTaker(): () => Promise<void> {
 
 export function createPipeline(parts: PipelineParts): Pipeline {
   const yieldToEventLoop = createTurnTaker();
+  // Only an empty result is checked against the article list: the scan is over every article.
+  const excludesEveryArticle = (ranked: Ranked[], filters: SearchFilters | undefined): filters is SearchFilters =>
+    ranked.length === 0 && hasFilters(filters) && !parts.articles().some((article) => anyPlaceMatches([article], filters));
   return {
     async ask(rawQuestion, options = {}) {
       await yieldToEventLoop();
@@ -44,7 +56,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       const retrieveMs = elapsed(started);
       await yieldToEventLoop();
       const retrieved = performance.now();
-      const answer = await parts.answer(question, ranked, options);
+      const answer = excludesEveryArticle(ranked, options.filters) ? noArticleMatches(question, options.filters) : await parts.answer(question, ranked, options);
       return {
         ...answer,
         question,

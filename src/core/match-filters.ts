@@ -1,43 +1,33 @@
 // Search filters over passages: a source glob and an inclusive date range.
+import { compileGlob, GlobError, matchesCompiledGlob, type CompiledGlob } from "./match-glob.js";
 import type { Occurrence, Passage, SearchFilters } from "./types.js";
 
-const globCache = new Map<string, RegExp>();
+// Compiled globs, most recently used last; bounded, since every member of a server can send new ones.
+const GLOB_CACHE_SIZE = 64;
+const globCache = new Map<string, CompiledGlob>();
 
-function escapeRegExp(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? `\\${ch}` : ch;
+function compiled(glob: string): CompiledGlob {
+  let hit = globCache.get(glob);
+  if (hit) globCache.delete(glob);
+  else hit = compileGlob(glob);
+  globCache.set(glob, hit);
+  if (globCache.size > GLOB_CACHE_SIZE) globCache.delete(globCache.keys().next().value as string);
+  return hit;
+}
+
+/** The number of compiled globs kept (for tests of the bound). */
+export function cachedGlobCount(): number {
+  return globCache.size;
 }
 
 /**
- * A glob as a RegExp over forward-slash paths: `*` is any run within one folder level, `?` one character
- * but "/", `**` any number of levels. A pattern without "/" also matches a file name at any depth
- * ("*.md"), and a pattern that names a folder matches everything under it ("bbc", "bbc/").
+ * Whether a forward-slash path matches a glob: `*` is any run within one folder level, `?` one character
+ * but "/", `**` any number of levels, `{a,b}` and `{1..3}` alternatives, `[0-4]` classes, a leading `!`
+ * negates. A pattern without "/" also matches a file name at any depth ("*.md"), and a pattern that names
+ * a folder matches everything under it ("bbc", "bbc/"). Case-insensitive.
  */
-export function globToRegExp(glob: string): RegExp {
-  const cached = globCache.get(glob);
-  if (cached) return cached;
-  let pattern = glob.trim().replace(/\\/g, "/").replace(/^\.\//, "");
-  const anyDepth = !pattern.includes("/");
-  if (pattern.endsWith("/")) pattern += "**";
-  let body = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === "*" && pattern[i + 1] === "*") {
-      const slashAfter = pattern[i + 2] === "/";
-      // "**/" also matches no folder at all; a lone "**" matches anything.
-      body += slashAfter ? "(?:.*/)?" : ".*";
-      i += slashAfter ? 2 : 1;
-    } else if (ch === "*") body += "[^/]*";
-    else if (ch === "?") body += "[^/]";
-    else body += escapeRegExp(ch);
-  }
-  const prefix = anyDepth ? "(?:.*/)?" : "";
-  const regexp = new RegExp(`^${prefix}${body}(?:/.*)?$`, "i");
-  globCache.set(glob, regexp);
-  return regexp;
-}
-
 export function matchesGlob(path: string, glob: string): boolean {
-  return globToRegExp(glob).test(path);
+  return matchesCompiledGlob(compiled(glob), path);
 }
 
 /** The YYYY-MM-DD part of an ISO date or timestamp; undefined when it is not one. */
@@ -113,17 +103,55 @@ function lineMapFor(passage: Passage, lines: Occurrence["lines"]): Passage["line
   return passage.lineMap.map(() => [lines[0], lines[1]]);
 }
 
-/** A filter error for a user: a date that is not YYYY-MM-DD, or a range that is empty. */
-export function checkFilters(filters: SearchFilters | undefined): string | undefined {
+/** A real calendar day written YYYY-MM-DD (a timestamp's day part counts); 2020-02-31 is not one. */
+function isCalendarDay(value: string): boolean {
+  const day = isoDay(value);
+  if (!day) return false;
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}
+
+/** Option names as each front end spells them, for messages that say what to fix. */
+export interface FilterOptionNames {
+  source: string;
+  since: string;
+  until: string;
+}
+
+export const CLI_FILTER_NAMES: FilterOptionNames = { source: "--source", since: "--since", until: "--until" };
+
+/**
+ * The one check of search filters for every front end (CLI ask/search/eval, Discord /ask and /search): a
+ * source glob that compiles within its bounds, real calendar days, and a range that is not empty. Returns
+ * what is wrong, in words a person can act on, or undefined.
+ */
+export function checkFilters(filters: SearchFilters | undefined, names: FilterOptionNames = CLI_FILTER_NAMES): string | undefined {
   if (!filters) return undefined;
+  if (filters.source !== undefined) {
+    try {
+      compiled(filters.source);
+    } catch (error) {
+      if (error instanceof GlobError) return `${names.source} "${filters.source.slice(0, 40)}${filters.source.length > 40 ? "…" : ""}" ${error.message}`;
+      throw error;
+    }
+  }
   for (const key of ["since", "until"] as const) {
     const value = filters[key];
-    if (value !== undefined && (!isoDay(value) || Number.isNaN(Date.parse(isoDay(value) as string)))) {
-      return `--${key} must be a date like 2022-06-16 (got "${value}")`;
+    if (value !== undefined && !isCalendarDay(value)) {
+      return `${names[key]} must be a real date written YYYY-MM-DD, such as 2022-06-16 (got "${value}")`;
     }
   }
   if (filters.since && filters.until && isoDay(filters.since)! > isoDay(filters.until)!) {
-    return `--since ${filters.since} is after --until ${filters.until}: no article can match`;
+    return `${names.since} ${filters.since} is after ${names.until} ${filters.until}: no article can match`;
   }
   return undefined;
+}
+
+/** What the filters were, for "no article matches …" answers: "sources: bbc/**, since: 2024-01-01". */
+export function describeFilters(filters: SearchFilters): string {
+  const parts: string[] = [];
+  if (filters.source) parts.push(`sources: ${filters.source}`);
+  if (filters.since) parts.push(`since: ${filters.since}`);
+  if (filters.until) parts.push(`until: ${filters.until}`);
+  return parts.join(", ");
 }

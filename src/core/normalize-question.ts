@@ -12,6 +12,7 @@ export class QuestionError extends Error {
  */
 export function normalizeQuestion(raw: string): string {
   const cleaned = raw
+    .normalize("NFC")
     // Zero-width and bidirectional controls: invisible, and able to make a quoted question read backwards.
     .replace(/[\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\u00AD]/g, "")
     .replace(/[\u0000-\u001F\u007F-\u009F]/g, " ")

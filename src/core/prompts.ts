@@ -1,4 +1,5 @@
 // Every prompt Newsdesk sends to a chat model, in one place, as named constants and plain builders.
+import { stripReferenceMarks } from "./cap-quote.js";
 import type { Turn } from "./ports.js";
 import type { Ranked } from "./types.js";
 
@@ -95,7 +96,8 @@ export function isAbstention(reply: string): boolean {
 function formatPassage({ n, ranked }: NumberedPassage): string {
   const p = ranked.passage;
   const attributes = [`n="${n}"`, `title="${attribute(p.title)}"`, `date="${attribute(p.date ?? "unknown")}"`, `source="${attribute(p.source)}"`];
-  return `<passage ${attributes.join(" ")}>\n${neutralizeTags(p.text)}\n</passage>`;
+  // An article's own "[3]" would read to the model as a passage number to cite.
+  return `<passage ${attributes.join(" ")}>\n${neutralizeTags(stripReferenceMarks(p.text))}\n</passage>`;
 }
 
 /** An article could contain "</passage>" to make its own text look like instructions; defuse the tags. */

@@ -20,7 +20,9 @@ export function decodeText(bytes: Uint8Array): DecodedText | { reason: string } 
   const decoded = decodeBytes(bytes);
   if ("reason" in decoded) return decoded;
   if (decoded.text.trim() === "") return { reason: "empty file (only whitespace)" };
-  return decoded;
+  // One spelling of every accented letter (NFC), as questions get: "Nuñez" typed and "Nun\u0303ez" saved
+  // (macOS, some feeds) are otherwise different words. Composing never adds or removes a line break.
+  return { ...decoded, text: decoded.text.normalize("NFC") };
 }
 
 function decodeBytes(bytes: Uint8Array): DecodedText | { reason: string } {

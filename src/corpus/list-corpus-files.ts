@@ -20,11 +20,14 @@ export class CorpusFolderError extends Error {
 /**
  * Walks the corpus folder recursively and lists the files it can read, sorted by source. Hidden entries
  * (names starting with ".") are reported and not entered; so are unsupported extensions, broken links and
- * special files. Symbolic links are followed, except a folder link that points back into the corpus (a loop,
- * or a second way to the same articles): it is reported instead, so the walk always ends.
+ * special files, and a link whose target is hidden. Symbolic links are followed, except a folder link that
+ * points back into the corpus (a loop, or a second way to the same articles): it is reported instead, so the
+ * walk always ends.
  */
-export async function listCorpusFiles(dir: string): Promise<{ files: CorpusFile[]; skipped: Skipped[] }> {
+export async function listCorpusFiles(dir: string, options: { skipFolders?: string[] } = {}): Promise<{ files: CorpusFile[]; skipped: Skipped[] }> {
   const root = path.resolve(dir);
+  // An INDEX_DIR inside CORPUS_DIR would otherwise be read as articles (its manifest.json first of all).
+  const skipFolders = new Set(await Promise.all((options.skipFolders ?? []).map((folder) => realpath(folder).catch(() => path.resolve(folder)))));
   let rootReal: string;
   try {
     if (!(await stat(root)).isDirectory()) throw new CorpusFolderError(`The corpus folder ${dir} is not a folder. Set CORPUS_DIR to a folder of articles.`);
@@ -68,9 +71,16 @@ export async function listCorpusFiles(dir: string): Promise<{ files: CorpusFile[
         skipped.push({ source, reason });
         return;
       }
+      const real = await realpath(abs).catch(() => abs);
+      // A link to a hidden file or folder (notes.txt -> ~/.env) is as hidden as its target.
+      if (isLink && isHiddenTarget(real, rootReal)) {
+        skipped.push({ source, reason: "symbolic link to a hidden file or folder" });
+        return;
+      }
       if (info.isDirectory()) {
-        const real = await realpath(abs).catch(() => abs);
-        if (ancestors.has(real)) {
+        if (skipFolders.has(real)) {
+          skipped.push({ source, reason: "the index's own folder (INDEX_DIR)" });
+        } else if (ancestors.has(real)) {
           skipped.push({ source, reason: `symbolic link loop: points back to ${real === rootReal ? "the corpus folder" : relativeToRoot(real)}` });
         } else if (isLink && isInsideRoot(real)) {
           skipped.push({ source, reason: `symbolic link to ${relativeToRoot(real)}, which is read there` });
@@ -93,6 +103,18 @@ export async function listCorpusFiles(dir: string): Promise<{ files: CorpusFile[
   await walk(root, "", new Set([rootReal]));
   const bySource = (a: { source: string }, b: { source: string }) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0);
   return { files: files.sort(bySource), skipped: skipped.sort(bySource) };
+}
+
+/**
+ * Whether a link target is hidden: a name starting with "." on its path past the folders it shares with the
+ * corpus (so a corpus that itself lives under ~/.local is not all hidden, but ~/.env and ~/.ssh/id_rsa are).
+ */
+function isHiddenTarget(real: string, rootReal: string): boolean {
+  const target = real.split(path.sep);
+  const root = rootReal.split(path.sep);
+  let shared = 0;
+  while (shared < target.length && shared < root.length && target[shared] === root[shared]) shared++;
+  return target.slice(shared).some((part) => part.startsWith("."));
 }
 
 export function errorCode(error: unknown): string {

@@ -34,9 +34,11 @@ export function maxBytesFor(source: string): number {
  * Reads a listed file whole. A file that vanished, cannot be opened, is over the size limit, or keeps
  * changing while it is read is returned as skipped with a reason; nothing here throws for a bad file.
  */
-export async function readCorpusFile(file: CorpusFile, options: ReadCorpusFileOptions = {}): Promise<CorpusFileBytes | { skipped: Skipped }> {
+export async function readCorpusFile(file: CorpusFile, options: ReadCorpusFileOptions = {}): Promise<CorpusFileBytes | { skipped: Skipped; lasting?: boolean }> {
   const maxBytes = options.maxBytes ?? maxBytesFor(file.source);
   const skip = (reason: string) => ({ skipped: { source: file.source, reason } });
+  // Not a passing failure: what the index held for this file no longer stands (it grew past the limit).
+  const skipForGood = (reason: string) => ({ skipped: { source: file.source, reason }, lasting: true });
   let handle: FileHandle;
   try {
     handle = await open(file.path, OPEN_FLAGS);
@@ -46,10 +48,10 @@ export async function readCorpusFile(file: CorpusFile, options: ReadCorpusFileOp
   try {
     for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
       const before = await handle.stat();
-      if (!before.isFile()) return skip("not a regular file");
-      if (before.size > maxBytes) return skip(tooLarge(before.size, maxBytes));
+      if (!before.isFile()) return skipForGood("not a regular file");
+      if (before.size > maxBytes) return skipForGood(tooLarge(before.size, maxBytes));
       const bytes = await readAll(handle, before.size, maxBytes);
-      if (bytes === undefined) return skip(tooLarge(maxBytes + 1, maxBytes));
+      if (bytes === undefined) return skipForGood(tooLarge(maxBytes + 1, maxBytes));
       const after = await handle.stat();
       // A writer in the middle of saving: read again rather than index half a file.
       if (after.size === before.size && after.mtimeMs === before.mtimeMs && bytes.length === after.size) {

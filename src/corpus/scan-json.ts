@@ -87,7 +87,8 @@ export function locateObjectFields(text: string, object: JsonSlice): Map<string,
     const valueStart = skipWhitespace(text, i + 1);
     const valueEnd = skipValue(text, valueStart);
     if (valueEnd === -1) break;
-    if (!fields.has(key)) fields.set(key, { start: valueStart, end: valueEnd });
+    // The last of duplicate keys, as JSON.parse keeps it: the cited lines must hold the text quoted.
+    fields.set(key, { start: valueStart, end: valueEnd });
     i = skipWhitespace(text, valueEnd);
     if (text[i] !== ",") break;
     i = skipWhitespace(text, i + 1);

@@ -1,4 +1,5 @@
 // /search: ranked passages with their scores, no answer.
+import { excerptPassage } from "../core/cap-quote.js";
 import type { SearchResult } from "../core/ports.js";
 import { DISCORD_LIMITS as L, type RenderedMessage } from "./discord-limits.js";
 import { escapeMarkdownText } from "./escape-markdown.js";
@@ -15,13 +16,14 @@ export function renderSearchResults(result: SearchResult): RenderedMessage[] {
   }
   const section = `Passages for “${query}”`.slice(0, 200);
   const blocks: EmbedBlock[] = result.results.map(({ passage, score }, i) => {
-    const header = formatSourceLine(passage, passage.lines, false);
+    const excerpt = excerptPassage(passage, result.query, PASSAGE_QUOTE_MAX);
+    const header = formatSourceLine(passage, excerpt.lines, false);
     return {
       kind: "field",
       section,
       field: {
         name: `${i + 1}. ${escapeMarkdownText(passage.title || passage.source)} (score ${score.toFixed(3)})`,
-        value: `${header}\n${formatQuote(passage.text, Math.min(PASSAGE_QUOTE_MAX, L.fieldValue - header.length - 1))}`,
+        value: `${header}\n${formatQuote(excerpt.text, Math.min(PASSAGE_QUOTE_MAX, L.fieldValue - header.length - 1))}`,
       },
     };
   });

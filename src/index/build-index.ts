@@ -32,8 +32,10 @@ import { graphFileName } from "./sharded-graph.js";
 
 /** How the builder reaches the corpus; the composition root passes the real readers. */
 export interface CorpusReader<File extends { source: string }> {
-  listFiles(dir: string): Promise<{ files: File[]; skipped: Skipped[] }>;
-  readFile(file: File): Promise<{ bytes: Uint8Array } | { skipped: Skipped }>;
+  /** `skipFolders`: folders never read as corpus even when inside it (the index's own folder). */
+  listFiles(dir: string, options?: { skipFolders?: string[] }): Promise<{ files: File[]; skipped: Skipped[] }>;
+  /** `lasting`: the file can no longer be indexed (over the size limit), so its old passages go too. */
+  readFile(file: File): Promise<{ bytes: Uint8Array } | { skipped: Skipped; lasting?: boolean }>;
   parseFile(source: string, bytes: Uint8Array): { articles: Article[]; skipped: Skipped[] };
 }
 
@@ -93,12 +95,36 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
  * files are re-chunked and only passages whose text is new are embedded, deleted files' passages leave the
  * index. A run that changes nothing writes nothing.
  */
+const UNWRITABLE: Record<string, string> = {
+  EROFS: "it is on a read-only file system",
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOTDIR: "a file stands where a folder of its path should be",
+  ENOSPC: "the disk is full",
+  ENOENT: "a folder on its path cannot be created",
+};
+
+/**
+ * Creates INDEX_DIR and takes the build lock. A folder that cannot be written is an IndexError that names it
+ * and what to do, not an "Unexpected error" with an errno.
+ */
+async function prepareIndexFolder(indexDir: string): Promise<() => Promise<void>> {
+  try {
+    await mkdir(indexDir, { recursive: true });
+    return await acquireBuildLock(indexDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const why = code ? UNWRITABLE[code] : undefined;
+    if (!why) throw error;
+    throw new IndexError(`Cannot write the index folder ${indexDir}: ${why} (${code}). Set INDEX_DIR to a folder you can write, such as data/index.`);
+  }
+}
+
 export async function buildIndex<File extends { source: string }>(options: BuildOptions<File>): Promise<BuildSummary> {
   const started = performance.now();
   const chunking = options.chunking ?? DEFAULT_CHUNKING;
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
-  await mkdir(options.indexDir, { recursive: true });
-  const release = await acquireBuildLock(options.indexDir);
+  const release = await prepareIndexFolder(options.indexDir);
   try {
     return await buildLocked(options, chunking, hnsw, started);
   } finally {
@@ -115,7 +141,7 @@ async function buildLocked<File extends { source: string }>(
   // The manifest alone decides what changed; the previous index is opened only when something did, so
   // a run with no change costs reading and hashing the corpus, not loading the index.
   const prior = options.rebuild ? null : await readPriorManifest(options, chunking, hnsw);
-  const listing = await options.corpus.listFiles(options.corpusDir);
+  const listing = await options.corpus.listFiles(options.corpusDir, { skipFolders: [options.indexDir] });
   const skipped = [...listing.skipped];
   const files: Record<string, FileEntry> = {};
   const changed: Array<{ source: string; passages: Passage[] }> = [];
@@ -142,7 +168,8 @@ async function buildLocked<File extends { source: string }>(
       if ("skipped" in read) {
         skipped.push(read.skipped);
         // A file that could not be read this time keeps what it had: nothing is lost to a transient error.
-        if (before) files[file.source] = before;
+        // One that grew past the limit does not: its old passages would be cited at lines that moved.
+        if (before && !read.lasting) files[file.source] = before;
         continue;
       }
       const hash = sha256(read.bytes);
@@ -216,6 +243,7 @@ async function buildLocked<File extends { source: string }>(
       fileSizes,
       checksums,
       builtAt: new Date().toISOString(),
+      startedAt: new Date(performance.timeOrigin + started).toISOString(),
     };
     manifest.checksum = computeManifestChecksum(manifest);
     await writeJsonFile(path.join(generationDir, MANIFEST_FILE), manifest);

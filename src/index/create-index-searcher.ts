@@ -1,13 +1,15 @@
 // The retrieval adapter over a loaded index: the HNSW dense channel and the BM25 lexical channel, handed to
 // the core's fusion and re-ranking as plain candidate lists.
 import { inverseDocumentFrequency, searchLexical } from "../core/lexical-index.js";
-import type { ArticleSummary, PassageSearcher, TextEmbedder } from "../core/ports.js";
+import type { ArticleSummary, Candidate, PassageSearcher, TextEmbedder } from "../core/ports.js";
 import type { LoadedIndex } from "./load-index.js";
 import type { PassageStore } from "./passage-store.js";
 import type { ShardedGraph } from "./sharded-graph.js";
 
 export interface IndexSearcher extends PassageSearcher {
   size: number;
+  /** Dense search from a vector already embedded (what LangChain's VectorStore asks for). */
+  searchVector(vector: number[], k: number, allow?: (label: number) => boolean): Candidate[];
 }
 
 /**
@@ -33,16 +35,19 @@ export function createIndexSearcher(loaded: LoadedIndex, embedder: TextEmbedder)
   const index = loaded.graph;
   const live = passages.size;
   const needsLiveFilter = !servesEveryLabel(index, passages);
+  const searchVector = (vector: number[], k: number, allow?: (label: number) => boolean): Candidate[] => {
+    if (live === 0) return [];
+    const filter = needsLiveFilter ? (label: number) => passages.has(label) && (!allow || allow(label)) : allow;
+    const result = index.searchKnn(vector, Math.min(k, live), filter);
+    return result.neighbors.map((label, i) => ({ label, score: 1 - result.distances[i] }));
+  };
   return {
     size: live,
     passage: (label) => passages.passage(label),
     places: (label) => passages.articlesOf(label),
+    searchVector,
     async searchDense(text, k, allow) {
-      if (live === 0) return [];
-      const vector = await embedder.embedQuery(text);
-      const filter = needsLiveFilter ? (label: number) => passages.has(label) && (!allow || allow(label)) : allow;
-      const result = index.searchKnn(vector, Math.min(k, live), filter);
-      return result.neighbors.map((label, i) => ({ label, score: 1 - result.distances[i] }));
+      return live === 0 ? [] : searchVector(await embedder.embedQuery(text), k, allow);
     },
     idf: (term) => inverseDocumentFrequency(lexical, term),
     searchLexical(text, k, allow) {

@@ -112,6 +112,30 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Who a process is, beyond its pid, which the system reuses: the boot and the process's start time (Linux
+ * /proc). Null where /proc is missing; then only the pid is checked.
+ */
+async function processIdentity(pid: number): Promise<string | null> {
+  try {
+    const [bootId, stat] = await Promise.all([readFile("/proc/sys/kernel/random/boot_id", "utf8"), readFile(`/proc/${pid}/stat`, "utf8")]);
+    // Field 22 (starttime); fields are counted after the command name, which may hold spaces, in parentheses.
+    const startTime = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+    return startTime ? `${bootId.trim()}:${startTime}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the lock's holder still runs: its pid is alive and, when the lock recorded it, is the same process. */
+async function isHolderAlive(text: string, pid: number): Promise<boolean> {
+  if (!isProcessAlive(pid)) return false;
+  const recorded = text.trim().split(/\s+/)[2];
+  if (!recorded) return true;
+  const current = await processIdentity(pid);
+  return current === null || current === recorded;
+}
+
 /** The pid at the start of a lock file's text (0 when there is none). */
 function lockHolder(text: string | null): number {
   return Number((text ?? "").trim().split(/\s+/)[0]) || 0;
@@ -176,8 +200,10 @@ async function takeOverStaleLock(indexDir: string, lockPath: string, stale: stri
 export async function acquireBuildLock(indexDir: string): Promise<() => Promise<void>> {
   const lockPath = path.join(indexDir, LOCK_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
-    // The token tells this lock from an older one left by a process with the same pid.
-    const token = `${process.pid} ${randomUUID()}\n`;
+    // The token tells this lock from an older one left by a process with the same pid; the identity tells
+    // a live holder from an unrelated process that got its pid after a reboot or a long time.
+    const identity = await processIdentity(process.pid);
+    const token = `${process.pid} ${randomUUID()}${identity ? ` ${identity}` : ""}\n`;
     if (await createExclusive(lockPath, token)) {
       return async () => {
         if ((await readFile(lockPath, "utf8").catch(() => null)) === token) await rm(lockPath, { force: true });
@@ -186,7 +212,7 @@ export async function acquireBuildLock(indexDir: string): Promise<() => Promise<
     const held = await readFile(lockPath, "utf8").catch(() => null);
     if (held === null) continue;
     const holder = lockHolder(held);
-    if (holder && isProcessAlive(holder)) throw lockHeldError(indexDir, lockPath, holder);
+    if (holder && (await isHolderAlive(held, holder))) throw lockHeldError(indexDir, lockPath, holder);
     await takeOverStaleLock(indexDir, lockPath, held);
   }
   throw new IndexError(`Could not take the build lock ${lockPath}; delete it if no build is running.`);

@@ -4,14 +4,11 @@
 // pool) runs while the main thread opens the passages and the lexical index.
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import hnswlib from "hnswlib-node";
 import type { LexicalIndex } from "../core/lexical-index.js";
-import type { TextEmbedder } from "../core/ports.js";
 import { checksumFile, IndexError, MANIFEST_FILE, OutdatedIndexError, readCurrentGeneration } from "./index-layout.js";
 import { LEXICAL_FILE, readLexicalIndex } from "./lexical-file.js";
 import { computeManifestChecksum, MANIFEST_VERSION, type Manifest } from "./manifest.js";
-import { PassageDocstore } from "./passage-docstore.js";
 import { openPassageStore, PASSAGES_FILE, PassageStoreError, type PassageStore } from "./passage-store.js";
 import { createShardedGraph, graphFileName, type ShardedGraph } from "./sharded-graph.js";
 
@@ -23,8 +20,6 @@ export interface LoadedIndex {
   manifest: Manifest;
   /** The generation's HNSW graph: its shards, searched as one. */
   graph: ShardedGraph;
-  /** LangChain's vector store over that graph; its docstore reads passages on demand. */
-  store: HNSWLib;
   passages: PassageStore;
   lexical: LexicalIndex;
   /** Releases the passage file; the index must not be searched afterwards. */
@@ -91,7 +86,7 @@ export async function readManifest(dir: string): Promise<Manifest> {
 }
 
 /** Reads the graph's shards side by side (hnswlib reads each on a thread of libuv's pool). */
-async function readGraph(dir: string, manifest: Manifest): Promise<{ space: "cosine" | "l2" | "ip"; graph: ShardedGraph }> {
+async function readGraph(dir: string, manifest: Manifest): Promise<{ graph: ShardedGraph }> {
   const argsFile = path.join(dir, "args.json");
   const args = await readJson<{ space?: unknown; numDimensions?: unknown; shards?: unknown }>(argsFile);
   const space = args?.space;
@@ -110,7 +105,7 @@ async function readGraph(dir: string, manifest: Manifest): Promise<{ space: "cos
       return index;
     }),
   );
-  return { space, graph: createShardedGraph(shards) };
+  return { graph: createShardedGraph(shards) };
 }
 
 /** Every passage occurrence id of the manifest with its label (for look-ups by id). */
@@ -154,7 +149,6 @@ export async function verifyCurrentGeneration(indexDir: string, expectedEmbedder
 /** Opens the generation CURRENT points to; null when no index has been built in `indexDir`. */
 export async function openIndexGeneration(
   indexDir: string,
-  embedder: TextEmbedder,
   options: OpenOptions,
 ): Promise<LoadedIndex | null> {
   const verified = await verifyCurrentGeneration(indexDir, options.expectedEmbedderId);
@@ -165,7 +159,7 @@ export async function openIndexGeneration(
     if (opened.status === "fulfilled") await opened.value.close();
     throw [graph, opened, read].find((outcome) => outcome.status === "rejected")!.reason;
   }
-  const { space, graph: sharded } = graph.value;
+  const { graph: sharded } = graph.value;
   const passages = opened.value;
   const lexical = read.value;
   if (passages.size !== lexical.liveCount) {
@@ -173,12 +167,5 @@ export async function openIndexGeneration(
     throw damaged(path.join(dir, PASSAGES_FILE), `${passages.size} passages, but the lexical index has ${lexical.liveCount}`);
   }
   sharded.setEf(options.ef ?? DEFAULT_EF);
-  const store = new HNSWLib(embedder as never, {
-    space,
-    numDimensions: manifest.embedder.dimensions,
-    // The sharded graph has every method HNSWLib calls on its index (searchKnn, getCurrentCount).
-    index: sharded as unknown as hnswlib.HierarchicalNSW,
-    docstore: new PassageDocstore(passages),
-  });
-  return { dir, manifest, graph: sharded, store, passages, lexical, close: () => passages.close() };
+  return { dir, manifest, graph: sharded, passages, lexical, close: () => passages.close() };
 }

@@ -48,6 +48,11 @@ export interface Manifest {
    */
   checksums?: Record<string, string>;
   builtAt: string;
+  /**
+   * When the build began (before any file was read). A file modified after it may have changed after it was
+   * read, so the stale check compares with this, not with `builtAt`. Absent in manifests written before.
+   */
+  startedAt?: string;
   /** sha256 of this manifest's JSON without this field, so that a changed byte in the manifest is caught too. */
   checksum?: string;
 }

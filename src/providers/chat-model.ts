@@ -1,8 +1,9 @@
-// Creates the configured LangChain chat model. @langchain/openai is pinned to 1.5.8, the last release that
-// declares Node 20 (1.5.9+ require Node 22); @langchain/anthropic 1.5.11 declares Node >= 20.
-import { ChatAnthropic } from "@langchain/anthropic";
+// Creates the configured LangChain chat model through LangChain's `initChatModel`, which loads the
+// provider's package (@langchain/openai or @langchain/anthropic) by name. @langchain/openai is pinned to
+// 1.5.8, the last release that declares Node 20 (1.5.9+ require Node 22); @langchain/anthropic 1.5.11
+// declares Node >= 20.
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ChatOpenAI } from "@langchain/openai";
+import { initChatModel } from "langchain";
 import type { Config } from "../config.js";
 
 export interface ChatModelHandle {
@@ -21,7 +22,7 @@ const PLACEHOLDER_API_KEY = "not-needed";
  * The chat model for LLM_PROVIDER, or null for "none". Retries are off: a retry after a timeout or a 429
  * would blow the LLM_TIMEOUT_MS budget, and the extractive answer is the better fallback.
  */
-export function createChatModel(config: Config): ChatModelHandle | null {
+export async function createChatModel(config: Config): Promise<ChatModelHandle | null> {
   const common = {
     temperature: config.LLM_TEMPERATURE,
     maxTokens: config.LLM_MAX_TOKENS,
@@ -32,9 +33,9 @@ export function createChatModel(config: Config): ChatModelHandle | null {
       return null;
     case "openai": {
       const model = config.LLM_MODEL ?? DEFAULT_OPENAI_MODEL;
-      const chat = new ChatOpenAI({
+      const chat = await initChatModel(model, {
         ...common,
-        model,
+        modelProvider: "openai",
         apiKey: config.OPENAI_API_KEY ?? PLACEHOLDER_API_KEY,
         timeout: config.LLM_TIMEOUT_MS,
         // Some OpenAI-compatible servers reject `stream_options`; token usage is not needed here.
@@ -45,9 +46,9 @@ export function createChatModel(config: Config): ChatModelHandle | null {
     }
     case "anthropic": {
       const model = config.LLM_MODEL ?? DEFAULT_ANTHROPIC_MODEL;
-      const chat = new ChatAnthropic({
+      const chat = await initChatModel(model, {
         ...common,
-        model,
+        modelProvider: "anthropic",
         apiKey: config.ANTHROPIC_API_KEY,
         clientOptions: { timeout: config.LLM_TIMEOUT_MS, maxRetries: 0 },
       });

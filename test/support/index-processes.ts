@@ -85,7 +85,7 @@ export const STACK_LINE = /^\s+at .+[(:]\d+/m;
 /** Every passage of the served index as "source lines: text", sorted: equal lists mean equal indexes. */
 export async function servedPassages(indexDir: string): Promise<string[]> {
   const embedder = new LocalHashEmbeddings();
-  const loaded = await openIndexGeneration(indexDir, embedder, { expectedEmbedderId: embedder.id });
+  const loaded = await openIndexGeneration(indexDir, { expectedEmbedderId: embedder.id });
   if (!loaded) return [];
   const { passages } = loaded;
   const lines = passages.labels.flatMap((label) =>
