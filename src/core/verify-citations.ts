@@ -12,7 +12,8 @@
 // - Negation matches: a "not", "no", "never" or "n't" in a clause must be in the passage sentence that backs
 //   it, in front of the words the clause negates; a passage sentence that negates what the clause affirms
 //   drops the clause.
-// - No URL reaches an answer unless it is the own link of an article the sentence cites.
+// - No URL reaches an answer unless it is the own link of an article the sentence cites: any other link is
+//   taken out of the sentence (the sentence stays when the rest of it holds).
 // - A sentence without any citation is removed. The one exception is a reply that is a single abstention
 //   ("The articles don't say who won."): it is kept when it names nothing the question does not (no claim,
 //   no number, no link), and it is returned apart, in `abstention`.
@@ -20,6 +21,7 @@
 // - Kept markers are renumbered in order of first use; only cited passages become citations, each quoting
 //   the passage sentence that best supports the sentences citing it.
 import { termMatches } from "./answer-extractively.js";
+import { quotePassage } from "./cap-quote.js";
 import { linesOfSpan } from "./chunk-article.js";
 import { isAbstention, numberPassages } from "./prompts.js";
 import { splitSentences, type Span } from "./split-sentences.js";
@@ -51,6 +53,8 @@ const MARKER = /\[(?:(?:passage|source)\s*)?(\d+(?:\s*[,;–-]\s*\d+)*)\]/gi;
 const LIST_ITEM = /^\s*(?:[-*•]|\d+[.)])\s+/;
 /** A link a chat client would make clickable: a scheme, "www.", or a domain followed by a path. */
 const URL = /\b(?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s<>()[\]"']+|\b(?:[a-z0-9-]+\.)+[a-z]{2,}\/[^\s<>()[\]"']*/gi;
+/** "[read more](https://…)": the label goes with its link. */
+const MARKDOWN_LINK = /\[([^\]]*)\]\(\s*((?:[a-z][a-z0-9+.-]*:\/\/|www\.)[^\s()]*)\s*\)/gi;
 /** Where one claim ends and another starts inside a sentence that cites several passages. */
 const CLAUSE_BREAK = /;|,\s+(?=(?:and|but|while|whereas|although|though)\b)|\s+(?=(?:while|whereas)\s)/i;
 /** The sentence frame of an abstention, whose "not" negates nothing the articles say. */
@@ -103,7 +107,8 @@ export function verifyCitations(answerText: string, ranked: readonly Ranked[], q
         if (!newNumber.has(n)) newNumber.set(n, newNumber.size + 1);
         claimsByPassage.set(n, [...(claimsByPassage.get(n) ?? []), ...words]);
       }
-      kept.push(rewriteMarkers(sentence, new Set(backing.keys()), newNumber));
+      const own = new Set([...backing.keys()].map((n) => evidence[n - 1].url).filter((url): url is string => url !== undefined));
+      kept.push(removeForeignLinks(rewriteMarkers(sentence, new Set(backing.keys()), newNumber), own));
     }
     // A line emptied by removals disappears; a line that was blank (a paragraph break) stays.
     if (kept.length > 0 || line.trim() === "") lines.push(kept.join(" "));
@@ -169,7 +174,15 @@ interface Evidence {
   /** The article's own link: the one URL a sentence citing it may carry. */
   url?: string;
   vocabulary: Vocabulary;
-  sentences: Array<{ span: Span; vocabulary: Vocabulary; negated: Vocabulary; negates: boolean }>;
+  sentences: Array<{
+    span: Span;
+    vocabulary: Vocabulary;
+    /** Words a negator reaches. */
+    negated: Vocabulary;
+    /** Words the sentence only ever negates ("a senior official said … not any senior-level contacts": not "senior"). */
+    onlyNegated: Vocabulary;
+    negates: boolean;
+  }>;
 }
 
 interface Vocabulary {
@@ -184,11 +197,9 @@ interface Vocabulary {
 function backingOf(sentence: string, passageCount: number, evidence: Evidence[], asked: Vocabulary): Map<number, Word[]> | undefined {
   const all = unique(markersIn(sentence).filter((n) => n >= 1 && n <= passageCount));
   if (all.length === 0) return undefined;
-  let claim = sentence.replace(LIST_ITEM, "");
-  for (const url of claim.match(URL) ?? []) {
-    if (!all.some((n) => sameUrl(evidence[n - 1].url, url))) return undefined;
-    claim = claim.replace(url, " ");
-  }
+  const own = new Set(all.map((n) => evidence[n - 1].url).filter((url): url is string => url !== undefined));
+  // A link is no claim of its own: the words around it are checked, and it is kept or taken out by whose it is.
+  const claim = removeForeignLinks(sentence.replace(LIST_ITEM, ""), own).replace(MARKDOWN_LINK, "$1").replace(URL, " ");
   const backing = new Map<number, Word[]>();
   let claims = 0;
   for (const { text, cited } of segmentsOf(claim, all, passageCount)) {
@@ -246,7 +257,7 @@ function negationMatches(source: Evidence, words: Word[], content: Word[]): bool
   return source.sentences.some((s, i) => {
     if (overlaps[i] !== best) return false;
     const affirmed = content.filter((w) => !negated.includes(w));
-    if (affirmed.some((w) => knows(s.negated, w))) return false;
+    if (affirmed.some((w) => knows(s.onlyNegated, w))) return false;
     if (!clauseNegates) return true;
     return s.negates && (negated.length === 0 || negated.some((w) => knows(s.negated, w)));
   });
@@ -310,7 +321,7 @@ function citationFor(n: number, ranked: Ranked, evidence: Evidence, claim: Word[
       bestScore = score;
     }
   }
-  const { quote, lines } = quoteFromPassage(passage, best.start, best.end);
+  const { quote, lines } = quotePassage(passage, best, { focus: claim.map((w) => w.token).join(" ") });
   return {
     n,
     source: passage.source,
@@ -390,15 +401,30 @@ function evidenceOf(passage: Passage): Evidence {
   if (passage.text.includes("%")) extra.push("percent");
   const sentences = splitSentences(passage.text).map((span) => {
     const words = wordsOf(passage.text.slice(span.start, span.end));
+    const negated = new Set(negatedWords(words));
+    const affirmed = new Set(words.filter((w) => !negated.has(w)).map((w) => w.token));
     return {
       span,
       vocabulary: vocabularyOf(words.map((w) => w.token)),
-      negated: vocabularyOf(negatedWords(words).map((w) => w.token)),
+      negated: vocabularyOf([...negated].map((w) => w.token)),
+      onlyNegated: vocabularyOf([...negated].map((w) => w.token).filter((t) => !affirmed.has(t))),
       negates: words.some((w) => w.negator),
     };
   });
   const tokens = [...extra, ...sentences.flatMap((s) => [...s.vocabulary.tokens])];
   return { vocabulary: vocabularyOf(tokens), sentences, ...(passage.url !== undefined ? { url: passage.url } : {}) };
+}
+
+/** Takes out every link that is not one of `own` (a model, or an article that injects one, can write any). */
+function removeForeignLinks(sentence: string, own: Set<string>): string {
+  const isOwn = (url: string) => [...own].some((o) => sameUrl(o, url));
+  return sentence
+    .replace(MARKDOWN_LINK, (link: string, _label: string, url: string) => (isOwn(url) ? link : " "))
+    .replace(URL, (url: string) => (isOwn(url) ? url : (/[.,;:!?]+$/.exec(url)?.[0] ?? " ")))
+    .replace(/\(\s*(?:[,;]\s*)*\)/g, " ")
+    .replace(/\(\s*[,;]\s*/g, "(")
+    .replace(/\s*[,;]\s*\)/g, ")")
+    .replace(/[ \t]{2,}/g, " ");
 }
 
 /** The same link whatever its case, trailing punctuation or slash: "https://x.org/a/" and "https://x.org/a". */
