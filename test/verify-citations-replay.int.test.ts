@@ -1,0 +1,94 @@
+// The real ChatOpenAI client against the loopback OpenAI-compatible fake, replaying dishonest model answers
+// from test/fixtures/model-answers.jsonl over real passages of the starting corpus: what the user gets back
+// carries no invented clause and no foreign link.
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLlmAnswerer } from "../src/answer/create-llm-answerer.js";
+import { loadConfig } from "../src/config.js";
+import { chunkArticle } from "../src/core/chunk-article.js";
+import type { Ranked } from "../src/core/types.js";
+import { parseCorpusFile } from "../src/corpus/parse-corpus-file.js";
+import { createChatModel } from "../src/providers/chat-model.js";
+import { startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
+import { captureLogger, FALLBACK_TEXT, recordingFallback } from "./support/llm-fixtures.js";
+
+interface ModelAnswer {
+  id: string;
+  honest: boolean;
+  question: string;
+  passages: string[];
+  urls?: string[];
+  answer: string;
+  invented?: string;
+}
+
+const SOURCE = "000_c0af5a29d12023ff.txt";
+const corpusPassages = parseCorpusFile(SOURCE, new Uint8Array(readFileSync(new URL(`../corpus/${SOURCE}`, import.meta.url)))).articles.flatMap((a) =>
+  chunkArticle(a),
+);
+const answers = new Map(
+  readFileSync(new URL("./fixtures/model-answers.jsonl", import.meta.url), "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as ModelAnswer)
+    .map((a) => [a.id, a]),
+);
+
+function rankedFor(answer: ModelAnswer): Ranked[] {
+  return answer.passages.map((phrase, i) => {
+    const passage = corpusPassages.find((p) => p.text.includes(phrase));
+    if (!passage) throw new Error(`${answer.id}: no passage contains "${phrase}"`);
+    const url = answer.urls?.[i];
+    return { passage: url === undefined ? passage : { ...passage, url }, score: 1 - i / 10 };
+  });
+}
+
+let fake: FakeOpenAI;
+let replay = "";
+
+beforeAll(async () => {
+  fake = await startFakeOpenAI({ reply: () => replay });
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+async function ask(id: string, stream: boolean) {
+  const answer = answers.get(id);
+  if (!answer) throw new Error(`no answer ${id} in the fixture`);
+  replay = answer.answer;
+  const handle = await createChatModel(loadConfig({ LLM_PROVIDER: "openai", OPENAI_BASE_URL: fake.baseURL, LLM_MODEL: "fake-gpt" }));
+  if (!handle) throw new Error("expected a chat model");
+  const answerer = createLlmAnswerer({ chat: handle.chat, modelName: handle.modelName, fallback: recordingFallback(), timeoutMs: 5_000, log: captureLogger().log });
+  const tokens: string[] = [];
+  const result = await answerer(answer.question, rankedFor(answer), stream ? { onToken: (t) => tokens.push(t) } : undefined);
+  return { answer, result, tokens };
+}
+
+describe("dishonest model answers replayed through ChatOpenAI", () => {
+  it("GIVEN an honest answer mixed with an uncited phishing link (streamed) THEN the reply keeps the claim and drops the link", async () => {
+    const { answer, result, tokens } = await ask("d35", true);
+    expect(tokens.join("")).toBe(answer.answer);
+    expect(result).toMatchObject({ model: "openai:fake-gpt", fallback: null, abstained: false });
+    expect(result.text).toBe("Mikhail Kamynin said Russia would adhere to the approach agreed upon in London [1].");
+    expect(result.text).not.toContain("discord-nitro");
+    expect(result.citations[0]).toMatchObject({ source: SOURCE, quote: expect.stringContaining("Mikhail Kamynin") });
+  });
+
+  it.each([
+    ["d01", "an invented clause"],
+    ["d14", "a flipped negation"],
+    ["d29", "names of two stories"],
+    ["d40", "a wrong article's link"],
+  ])("GIVEN %s (%s) as the whole answer THEN none of it reaches the reply", async (id) => {
+    const { answer, result } = await ask(id, false);
+    expect(result.text.toLowerCase()).not.toContain((answer.invented as string).toLowerCase());
+    expect(result).toMatchObject({ text: FALLBACK_TEXT, model: null });
+  });
+
+  it("GIVEN an abstention that carries a claim THEN the reply is the plain abstention", async () => {
+    const { answer, result } = await ask("d43", false);
+    expect(result).toMatchObject({ abstained: true, citations: [], model: "openai:fake-gpt" });
+    expect(result.text).not.toContain(answer.invented);
+  });
+});
