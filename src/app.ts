@@ -13,7 +13,7 @@ import { corpusReader } from "./corpus/corpus-reader.js";
 import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
 import { createIndexSearcher, summarizeArticles, type IndexSearcher } from "./index/create-index-searcher.js";
 import { writeLexicalIndex } from "./index/lexical-file.js";
-import { IndexError, OutdatedIndexError, readCurrentGeneration } from "./index/index-layout.js";
+import { IndexError, LockHeldError, OutdatedIndexError, readCurrentGeneration, waitForBuildLock } from "./index/index-layout.js";
 import { openIndexGeneration, type LoadedIndex } from "./index/load-index.js";
 import type { Logger } from "./log.js";
 import { LocalHashEmbeddings } from "./providers/local-embeddings.js";
@@ -73,6 +73,33 @@ export interface OpenPipelineOptions {
   checkStale?: boolean;
   notice?: (message: string) => void;
   answerer?: Answerer;
+  /** How long a first use waits for another process's build of the missing index. Default 10 minutes. */
+  lockWaitMs?: number;
+}
+
+const DEFAULT_LOCK_WAIT_MS = 10 * 60_000;
+
+/**
+ * Builds the missing index, or, when another process is already building it (parallel first `ask`s), waits
+ * for that build and opens what it published; builds itself once more if that build left nothing.
+ */
+async function buildOrWaitForBuild<T>(config: Config, log: Logger, notice: (message: string) => void, waitMs: number, open: () => Promise<T | null>): Promise<T | null> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const summary = await buildConfiguredIndex(config);
+      log.info({ ...summary, skipped: summary.skipped.length }, "index built");
+      return await open();
+    } catch (error) {
+      if (!(error instanceof LockHeldError) || attempt > 0) throw error;
+      const seconds = Math.round(waitMs / 1000);
+      notice(`Another process (${error.holder}) is building the index in ${config.INDEX_DIR}: waiting for it (at most ${seconds} s).`);
+      if (!(await waitForBuildLock(config.INDEX_DIR, waitMs))) {
+        throw new IndexError(`The index build of process ${error.holder} in ${config.INDEX_DIR} did not finish in ${seconds} s. Try again when it has, or run \`npm run index\`.`);
+      }
+      const opened = await open().catch(() => null);
+      if (opened) return opened;
+    }
+  }
 }
 
 /** The extractive answerer, or a configured chat model with the extractive answer as its fallback. */
@@ -81,7 +108,7 @@ async function createAnswering(config: Config, log: Logger, stats: CorpusStatist
   if (override || config.LLM_PROVIDER === "none") return { answer: override ?? extractive };
   const { createChatModel } = await import("./providers/chat-model.js");
   const model = await createChatModel(config);
-  if (override || !model) return { answer: override ?? extractive };
+  if (!model) return { answer: extractive };
   const answer = createLlmAnswerer({ chat: model.chat, modelName: model.modelName, fallback: extractive, timeoutMs: config.LLM_TIMEOUT_MS, log });
   const condense = (question: string, options: AskOptions) =>
     condenseQuestion({ chat: model.chat, history: options.history ?? [], question, onError: (error) => log.warn({ err: error }, "condensing the follow-up failed") });
@@ -114,9 +141,8 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
         ? `The index in ${config.INDEX_DIR} was written by an older version of Newsdesk: building it again from ${config.CORPUS_DIR} first.`
         : `No index in ${config.INDEX_DIR} yet: building it from ${config.CORPUS_DIR} first.`,
     );
-    const summary = await buildConfiguredIndex(config);
-    log.info({ ...summary, skipped: summary.skipped.length }, "index built");
-    opened = await openConsistently(config.INDEX_DIR, open, embedder);
+    const waitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
+    opened = await buildOrWaitForBuild(config, log, notice, waitMs, () => openConsistently(config.INDEX_DIR, open, embedder));
   }
   if (!opened) throw new IndexError(`No index in ${config.INDEX_DIR}. Run \`npm run index\` first.`);
   const { loaded, searcher } = opened;

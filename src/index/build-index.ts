@@ -1,6 +1,6 @@
 // Corpus → passages → vectors → a new index generation, incrementally and atomically.
 import { createHash } from "node:crypto";
-import { mkdir, stat } from "node:fs/promises";
+import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { chunkArticle, DEFAULT_CHUNKING, type ChunkOptions } from "../core/chunk-article.js";
 import type { TextEmbedder } from "../core/ports.js";
@@ -14,9 +14,10 @@ import {
   publishGeneration,
   readCurrentGeneration,
   removeStaleGenerations,
-  writeJsonFile,
   type PublishPhase,
+  type WriteFile,
 } from "./index-layout.js";
+import { describeFreeSpace } from "./describe-free-space.js";
 import { createIndexDraft, type DraftProgress } from "./index-draft.js";
 import { openPassages, readManifest, verifyCurrentGeneration } from "./load-index.js";
 import {
@@ -73,6 +74,8 @@ export interface BuildOptions<File extends { source: string }> {
   workerThreshold?: number;
   /** Awaited at each BuildPhase; tests use it to kill or hold a build at an exact point. Default: nothing. */
   onPhase?: (phase: BuildPhase) => void | Promise<void>;
+  /** Writes the build's small files (lock, manifest); tests pass one that fails as a full disk does. */
+  writeFile?: WriteFile;
 }
 
 export interface BuildSummary {
@@ -90,11 +93,6 @@ export interface BuildSummary {
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-/**
- * Brings the index in `indexDir` up to date with the corpus: unchanged files keep their vectors, changed
- * files are re-chunked and only passages whose text is new are embedded, deleted files' passages leave the
- * index. A run that changes nothing writes nothing.
- */
 const UNWRITABLE: Record<string, string> = {
   EROFS: "it is on a read-only file system",
   EACCES: "permission denied",
@@ -108,25 +106,46 @@ const UNWRITABLE: Record<string, string> = {
  * Creates INDEX_DIR and takes the build lock. A folder that cannot be written is an IndexError that names it
  * and what to do, not an "Unexpected error" with an errno.
  */
-async function prepareIndexFolder(indexDir: string): Promise<() => Promise<void>> {
+async function prepareIndexFolder(indexDir: string, write?: WriteFile): Promise<() => Promise<void>> {
   try {
     await mkdir(indexDir, { recursive: true });
-    return await acquireBuildLock(indexDir);
+    return await acquireBuildLock(indexDir, write);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const why = code ? UNWRITABLE[code] : undefined;
     if (!why) throw error;
+    if (code === "ENOSPC") throw await diskFullError(indexDir);
     throw new IndexError(`Cannot write the index folder ${indexDir}: ${why} (${code}). Set INDEX_DIR to a folder you can write, such as data/index.`);
   }
 }
 
+async function diskFullError(indexDir: string): Promise<IndexError> {
+  return new IndexError(
+    `The disk is full while building the index in INDEX_DIR (${indexDir}): ${await describeFreeSpace(indexDir)}. ` +
+      "What this build wrote was removed and the previous index is still served. Free some space on that disk, " +
+      "or set INDEX_DIR to a folder on a larger one, then run `npm run index` again.",
+  );
+}
+
+/**
+ * Brings the index in `indexDir` up to date with the corpus: unchanged files keep their vectors, changed
+ * files are re-chunked and only passages whose text is new are embedded, deleted files' passages leave the
+ * index. A run that changes nothing writes nothing. A run that fails removes what it wrote.
+ */
 export async function buildIndex<File extends { source: string }>(options: BuildOptions<File>): Promise<BuildSummary> {
   const started = performance.now();
   const chunking = options.chunking ?? DEFAULT_CHUNKING;
   const hnsw = options.hnsw ?? DEFAULT_HNSW;
-  const release = await prepareIndexFolder(options.indexDir);
+  const release = await prepareIndexFolder(options.indexDir, options.writeFile);
   try {
+    // Generations of builds that died (killed, or out of disk) are garbage now that this build holds the
+    // lock: freeing their space first lets a build succeed where the last one ran out of it.
+    await removeStaleGenerations(options.indexDir, "");
     return await buildLocked(options, chunking, hnsw, started);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === "ENOSPC" || code === "EDQUOT") throw await diskFullError(options.indexDir);
+    throw error;
   } finally {
     await release();
   }
@@ -220,6 +239,17 @@ async function buildLocked<File extends { source: string }>(
     await draft!.flush();
     progress({ phase: "writing", files: filesRead, passages: passagesRead });
     const generationDir = path.join(options.indexDir, newGenerationName());
+    try {
+      return await writeGeneration(generationDir, removed);
+    } catch (error) {
+      await removeUnpublished(options.indexDir, generationDir);
+      throw error;
+    }
+  } finally {
+    await draft?.close();
+  }
+
+  async function writeGeneration(generationDir: string, removed: number): Promise<BuildSummary> {
     await mkdir(generationDir, { recursive: true });
     const written = await draft!.write(generationDir, {
       writeExtras: options.writeExtras ?? (async () => []),
@@ -246,12 +276,18 @@ async function buildLocked<File extends { source: string }>(
       startedAt: new Date(performance.timeOrigin + started).toISOString(),
     };
     manifest.checksum = computeManifestChecksum(manifest);
-    await writeJsonFile(path.join(generationDir, MANIFEST_FILE), manifest);
+    await (options.writeFile ?? writeFile)(path.join(generationDir, MANIFEST_FILE), JSON.stringify(manifest));
     await publishGeneration(options.indexDir, generationDir, options.onPhase);
     return summarize({ files, articles, reused, embedded: written.embedded, removed, skipped, started, changed: true });
-  } finally {
-    await draft?.close();
   }
+}
+
+/** After a failed write: the generation and CURRENT.tmp go, unless the swap already made it the served one. */
+async function removeUnpublished(indexDir: string, generationDir: string): Promise<void> {
+  const served = await readCurrentGeneration(indexDir).catch(() => null);
+  if (served === generationDir) return;
+  await rm(generationDir, { recursive: true, force: true }).catch(() => {});
+  await rm(path.join(indexDir, "CURRENT.tmp"), { force: true }).catch(() => {});
 }
 
 /** Files read at once ahead of the one being processed: a re-index mostly waits on thousands of small reads. */

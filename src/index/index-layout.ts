@@ -15,6 +15,20 @@ export class IndexError extends Error {
   override name = "IndexError";
 }
 
+/** The build lock is held by a live process: a first-use `ask` waits for it (waitForBuildLock) instead of failing. */
+export class LockHeldError extends IndexError {
+  override name = "LockHeldError";
+  constructor(
+    message: string,
+    readonly holder: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Writes a small file whole; the build takes one so tests can fail it as a full disk does. */
+export type WriteFile = (file: string, data: string) => Promise<void>;
+
 /** An index written by another version of Newsdesk: readable only by building it again. */
 export class OutdatedIndexError extends IndexError {
   override name = "OutdatedIndexError";
@@ -145,10 +159,11 @@ function lockHolder(text: string | null): number {
  * Creates `file` with `content` unless it exists. The file appears complete (hard link of a finished
  * temporary file), so a reader never sees an empty lock and mistakes it for a dead one.
  */
-async function createExclusive(file: string, content: string): Promise<boolean> {
+async function createExclusive(file: string, content: string, write: WriteFile = writeFile): Promise<boolean> {
   const tmp = `${file}.${process.pid}-${randomUUID()}.tmp`;
-  await writeFile(tmp, content);
   try {
+    // Inside the try: a write that fails half way (a full disk) must not leave its temporary file behind.
+    await write(tmp, content);
     await link(tmp, file);
     return true;
   } catch (error) {
@@ -165,10 +180,11 @@ async function createExclusive(file: string, content: string): Promise<boolean> 
   }
 }
 
-function lockHeldError(indexDir: string, lockPath: string, holder: number, what = "is running"): IndexError {
-  return new IndexError(
+function lockHeldError(indexDir: string, lockPath: string, holder: number, what = "is running"): LockHeldError {
+  return new LockHeldError(
     `Another index build (process ${holder}) ${what} on ${indexDir}. Wait for it to finish; ` +
       `if no build is running, delete ${lockPath}.`,
+    holder,
   );
 }
 
@@ -197,14 +213,15 @@ async function takeOverStaleLock(indexDir: string, lockPath: string, stale: stri
  * Takes the build lock or throws an IndexError naming the process that holds it. A lock left by a
  * process that no longer exists (a killed build) is taken over.
  */
-export async function acquireBuildLock(indexDir: string): Promise<() => Promise<void>> {
+export async function acquireBuildLock(indexDir: string, write: WriteFile = writeFile): Promise<() => Promise<void>> {
   const lockPath = path.join(indexDir, LOCK_FILE);
   for (let attempt = 0; attempt < 3; attempt++) {
     // The token tells this lock from an older one left by a process with the same pid; the identity tells
     // a live holder from an unrelated process that got its pid after a reboot or a long time.
     const identity = await processIdentity(process.pid);
     const token = `${process.pid} ${randomUUID()}${identity ? ` ${identity}` : ""}\n`;
-    if (await createExclusive(lockPath, token)) {
+    if (await createExclusive(lockPath, token, write)) {
+      await removeDeadLockTemporaries(indexDir);
       return async () => {
         if ((await readFile(lockPath, "utf8").catch(() => null)) === token) await rm(lockPath, { force: true });
       };
@@ -216,6 +233,31 @@ export async function acquireBuildLock(indexDir: string): Promise<() => Promise<
     await takeOverStaleLock(indexDir, lockPath, held);
   }
   throw new IndexError(`Could not take the build lock ${lockPath}; delete it if no build is running.`);
+}
+
+/** Temporary lock files (`build.lock.<pid>-<uuid>.tmp`) of processes that died before removing them. */
+async function removeDeadLockTemporaries(indexDir: string): Promise<void> {
+  const names = await readdir(indexDir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(/^build\.lock(?:\.takeover)?\.(\d+)-[\w-]+\.tmp$/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && !isProcessAlive(pid)) await rm(path.join(indexDir, name), { force: true });
+  }
+}
+
+/**
+ * Waits until no live process holds the build lock of `indexDir`: true when it was released (or its holder
+ * died), false after `timeoutMs`. Parallel first uses wait for one build instead of failing on its lock.
+ */
+export async function waitForBuildLock(indexDir: string, timeoutMs: number, pollMs = 200): Promise<boolean> {
+  const lockPath = path.join(indexDir, LOCK_FILE);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const held = await readFile(lockPath, "utf8").catch(() => null);
+    const holder = lockHolder(held);
+    if (held === null || !holder || !(await isHolderAlive(held, holder))) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
 }
 
 /**
@@ -237,8 +279,4 @@ export async function checksumFile(file: string): Promise<string> {
   } finally {
     await handle.close();
   }
-}
-
-export async function writeJsonFile(file: string, value: unknown): Promise<void> {
-  await writeFile(file, JSON.stringify(value));
 }
