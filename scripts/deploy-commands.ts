@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from "../src/config.js";
 import { describeMissingDiscordSettings } from "../src/discord/check-discord-settings.js";
 import { deployCommands } from "../src/discord/deploy-commands.js";
 import { COMMANDS_DIR, loadCommands } from "../src/discord/load-commands.js";
-import { createLogger } from "../src/log.js";
+import { createLogger, redactSecrets, secretsIn } from "../src/log.js";
 
 const USAGE = `Usage: npm run deploy-commands [-- --dry-run]
 
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, undefined, secretsIn(process.env));
   if (!dryRun) {
     const missing = describeMissingDiscordSettings(config);
     if (missing) {
@@ -60,7 +60,7 @@ main().then(
   (error: unknown) => {
     // The person running this needs the reason, not a stack trace.
     const reason = error instanceof ConfigError ? error.message : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`;
-    process.stderr.write(`${reason}\n`);
+    process.stderr.write(`${redactSecrets(reason, secretsIn(process.env))}\n`);
     process.exit(1);
   },
 );

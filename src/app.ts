@@ -9,7 +9,7 @@ import { answerExtractively, DEFAULT_EXTRACTIVE, type CorpusStatistics } from ".
 import { createPipeline } from "./core/create-pipeline.js";
 import type { Answerer, AskOptions, Pipeline, TextEmbedder } from "./core/ports.js";
 import { retrieveHybrid } from "./core/retrieve.js";
-import { corpusReader } from "./corpus/corpus-reader.js";
+import { createConfiguredCorpusReader } from "./corpus/corpus-reader.js";
 import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
 import { createIndexSearcher, summarizeArticles, type IndexSearcher } from "./index/create-index-searcher.js";
 import { writeLexicalIndex } from "./index/lexical-file.js";
@@ -42,7 +42,7 @@ export async function buildConfiguredIndex(config: Config, options: IndexBuildOp
   return buildIndex({
     corpusDir: config.CORPUS_DIR,
     indexDir: config.INDEX_DIR,
-    corpus: corpusReader,
+    corpus: createConfiguredCorpusReader(config),
     embedder,
     embedderId: id,
     batchSize: config.EMBEDDINGS_BATCH_SIZE,
@@ -53,7 +53,7 @@ export async function buildConfiguredIndex(config: Config, options: IndexBuildOp
 
 /** True when corpus files were added, removed or modified since the index was built. */
 export async function isIndexStale(config: Config, loaded: LoadedIndex): Promise<boolean> {
-  const { files } = await corpusReader.listFiles(config.CORPUS_DIR);
+  const { files } = await createConfiguredCorpusReader(config).listFiles(config.CORPUS_DIR);
   const indexed = loaded.manifest.files;
   if (files.length !== Object.keys(indexed).length) return true;
   // From the build's start: a file edited while the build ran may have been read before the edit.

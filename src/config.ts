@@ -1,6 +1,6 @@
 // The environment, parsed once. Every variable is listed in .env.example and README.md.
 import { z } from "zod";
-import { redactSecrets } from "./log.js";
+import { redactSecrets, secretsIn } from "./redact-secrets.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -11,14 +11,17 @@ const optionalString = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
 
+const optionalUrl = optionalString.refine((v) => v === undefined || isHttpUrl(v), { message: "not an http:// or https:// URL" });
+
 const schema = z.object({
   CORPUS_DIR: z.string().default("corpus"),
   INDEX_DIR: z.string().default("data/index"),
   DATA_DIR: z.string().default("data"),
+  CORPUS_FOLLOW_LINKS_OUTSIDE: bool.default("false"),
   EMBEDDINGS_PROVIDER: z.enum(["local", "openai"]).default("local"),
   EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
   EMBEDDINGS_BATCH_SIZE: int(1).default(256),
-  OPENAI_BASE_URL: optionalString,
+  OPENAI_BASE_URL: optionalUrl,
   OPENAI_API_KEY: optionalString,
   LLM_PROVIDER: z.enum(["none", "openai", "anthropic"]).default("none"),
   LLM_MODEL: optionalString,
@@ -30,7 +33,7 @@ const schema = z.object({
   DISCORD_TOKEN: optionalString,
   DISCORD_CLIENT_ID: optionalString,
   DISCORD_GUILD_ID: optionalString,
-  DISCORD_API_URL: optionalString,
+  DISCORD_API_URL: optionalUrl,
   MESSAGE_CONTENT_INTENT: bool.default("false"),
   RATE_LIMIT_PER_MINUTE: int(1).default(6),
   MAX_CONCURRENT_ANSWERS: int(1).default(4),
@@ -51,6 +54,8 @@ const HOW_TO_FIX: Partial<Record<keyof Config, string>> = {
   EMBEDDINGS_PROVIDER: "use 'local' (offline, the default) or 'openai' (any OpenAI-compatible /v1/embeddings server)",
   LLM_PROVIDER: "use 'none' (extractive answers, the default), 'openai' or 'anthropic'",
   LOG_LEVEL: "use one of fatal, error, warn, info, debug, trace, silent",
+  OPENAI_BASE_URL: "use the server's base URL, e.g. http://127.0.0.1:11434/v1, or leave it empty for OpenAI itself",
+  DISCORD_API_URL: "use the REST proxy's base URL (http:// or https://), or leave it empty for Discord itself",
 };
 
 export class ConfigError extends Error {
@@ -63,12 +68,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
+    const secrets = secretsIn(cleaned);
     const lines = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]) as keyof Config;
       const hint = HOW_TO_FIX[name] ?? issue.message;
-      // A value in the wrong variable may be a key or token pasted there: never echo those.
-      const shown = /TOKEN|KEY|SECRET|PASSWORD/.test(name) ? "(hidden)" : redactSecrets(JSON.stringify(cleaned[name] ?? ""));
-      return `${name}=${shown} is invalid: ${redactSecrets(hint)}. Fix it in .env or the environment (see .env.example).`;
+      return `${describeSetting(name, cleaned[name] ?? "", secrets)} is invalid: ${redactSecrets(hint, secrets)}. Fix it in .env or the environment (see .env.example).`;
     });
     throw new ConfigError(lines.join("\n"));
   }
@@ -87,4 +91,26 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     );
   }
   return config;
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
+}
+
+// A token or key pasted into the wrong variable: one long word of token characters, letters and digits mixed.
+// URLs, names and numbers (what the other variables take) have a ":" or "/", or are short, or are one kind.
+const CREDENTIAL_LIKE = /^(?=.*\d)(?=.*[a-z])[\w.~+=-]{24,}$/i;
+
+/** `NAME="value"` for a config error; the value is shown only when it cannot be a secret. */
+function describeSetting(name: string, value: string, secrets: readonly string[]): string {
+  const trimmed = value.trim();
+  if (/TOKEN|KEY|SECRET|PASSWORD/.test(name) || secrets.includes(trimmed) || CREDENTIAL_LIKE.test(trimmed)) {
+    return `${name} (its value looks like a key or token, so it is not shown)`;
+  }
+  return `${name}=${JSON.stringify(redactSecrets(value, secrets))}`;
 }

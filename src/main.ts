@@ -3,11 +3,11 @@
 import "dotenv/config";
 import { ConfigError, loadConfig, type Config } from "./config.js";
 import { describeMissingDiscordSettings } from "./discord/check-discord-settings.js";
-import { createLogger, type Logger } from "./log.js";
+import { createLogger, redactSecrets, secretsIn, type Logger } from "./log.js";
 
 /** Exits with a message meant for the person starting the bot: no stack trace. */
 function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${redactSecrets(message, secretsIn(process.env))}\n`);
   process.exit(1);
 }
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     import("./discord/create-bot.js"),
     import("./discord/load-commands.js"),
   ]);
-  const log: Logger = createLogger(config.LOG_LEVEL);
+  const log: Logger = createLogger(config.LOG_LEVEL, undefined, secretsIn(process.env));
   const ops = createOperations({ config, log });
   // /healthz answers 503 ("index not loaded") during a first build, rather than refusing connections.
   await ops.startHealthServer();

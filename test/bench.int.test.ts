@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,12 +7,12 @@ import { formatPerformanceDoc, NOTES_END, NOTES_START } from "../src/bench/forma
 import { percentile } from "../src/bench/bench-stats.js";
 import { makeBenchCorpus, originalSourceOf } from "../src/bench/make-bench-corpus.js";
 import { runBenchmark, type BenchReport } from "../src/bench/run-benchmark.js";
-import { runBench } from "../src/cli/run-bench.js";
+import { findProjectRoot, resolveDatasetDir, runBench } from "../src/cli/run-bench.js";
 import { chunkArticle } from "../src/core/chunk-article.js";
 import { parseCorpusFile } from "../src/corpus/parse-corpus-file.js";
 import { listCorpusFiles } from "../src/corpus/list-corpus-files.js";
 
-const DATASET = path.resolve(import.meta.dirname, "../../shared/datasets/news-eval");
+const DATASET = resolveDatasetDir(findProjectRoot());
 
 let tmp: string;
 beforeAll(async () => {
@@ -151,6 +151,23 @@ describe("benchmark corpora beyond the dataset", () => {
     const again = await makeBenchCorpus({ datasetDir: dataset, dir: path.join(tmp, "corpus-again"), targetPassages: 20 });
     const edition = files.find((f) => f.source.startsWith("editions/"))!;
     expect(await readFile(path.join(again.dir, edition.source), "utf8")).toBe(await readFile(edition.path, "utf8"));
+  });
+});
+
+describe("finding the dataset", () => {
+  it("GIVEN ../shared as a symbolic link to the data THEN the bench and its test resolve the same real folder, and its gold articles are listed", async () => {
+    const data = path.join(tmp, "data", "shared");
+    await mkdir(path.join(data, "datasets", "news-eval", "articles"), { recursive: true });
+    await writeFile(path.join(data, "datasets", "news-eval", "articles", "a.md"), "---\ntitle: A\n---\nThe harbour reopened on Monday.\n");
+    await writeFile(path.join(data, "datasets", "news-eval", "qa-dev.jsonl"), `${JSON.stringify({ id: "q", question: "When did the harbour reopen?", gold: [{ source: "articles/a.md" }] })}\n`);
+    const project = path.join(tmp, "work", "newsdesk");
+    await mkdir(project, { recursive: true });
+    await writeFile(path.join(project, "package.json"), "{}");
+    await symlink(data, path.join(tmp, "work", "shared"), "dir");
+    const datasetDir = resolveDatasetDir(findProjectRoot(path.join(project, "src", "cli", "run-bench.ts")));
+    expect(datasetDir).toBe(await realpath(path.join(data, "datasets", "news-eval")));
+    const corpus = await makeBenchCorpus({ datasetDir, dir: path.join(tmp, "linked-corpus"), targetPassages: 1 });
+    expect(corpus.probeSource).toBe("articles/a.md");
   });
 });
 

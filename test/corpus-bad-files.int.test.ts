@@ -12,6 +12,8 @@ import {
   readCorpusFile,
   type CorpusFile,
 } from "../src/corpus/index.js";
+import { createConfiguredCorpusReader } from "../src/corpus/corpus-reader.js";
+import { LINK_OUTSIDE_REASON } from "../src/corpus/list-corpus-files.js";
 
 // A corpus folder full of the files a long-running bot meets, generated here. Every bad one must be skipped
 // or handled with a reason, and every good one read.
@@ -128,18 +130,36 @@ describe("listing a corpus folder", () => {
     await expect(listCorpusFiles(path.join(dir, "nope"))).rejects.toThrow(/nope.*CORPUS_DIR/);
   });
 
-  it("GIVEN a symbolic link to a folder outside the corpus THEN its articles are read through the link", async () => {
+  it("GIVEN links outside the corpus THEN they are skipped and reported unless CORPUS_FOLLOW_LINKS_OUTSIDE allows them", async () => {
     const outside = await mkdtemp(path.join(os.tmpdir(), "newsdesk-outside-"));
     const corpus = await mkdtemp(path.join(os.tmpdir(), "newsdesk-linked-"));
     try {
       await writeFile(path.join(outside, "wire.txt"), "Wire story\n\nFrom the shared drive.\n");
       await symlink(outside, path.join(corpus, "shared"), "dir");
       await symlink(outside, path.join(corpus, "shared-again"), "dir");
-      const { files, skipped } = await listCorpusFiles(corpus);
-      expect(files.map((f) => f.source)).toEqual(["shared/wire.txt"]);
-      expect(skipped).toEqual([{ source: "shared-again", reason: "same folder as shared, already read" }]);
+      await symlink(path.join(outside, "wire.txt"), path.join(corpus, "wire.txt"));
+      const refused = await listCorpusFiles(corpus);
+      expect(refused.files).toEqual([]);
+      expect(refused.skipped).toEqual(["shared", "shared-again", "wire.txt"].map((source) => ({ source, reason: LINK_OUTSIDE_REASON })));
+      const allowed = await listCorpusFiles(corpus, { followLinksOutside: true });
+      expect(allowed.files.map((f) => f.source)).toEqual(["shared/wire.txt", "wire.txt"]);
+      expect(allowed.skipped).toEqual([{ source: "shared-again", reason: "same folder as shared, already read" }]);
     } finally {
       await rm(outside, { recursive: true, force: true });
+      await rm(corpus, { recursive: true, force: true });
+    }
+  });
+
+  it("GIVEN a link to a file inside the corpus THEN it is read with the default settings", async () => {
+    const corpus = await mkdtemp(path.join(os.tmpdir(), "newsdesk-inner-link-"));
+    try {
+      await mkdir(path.join(corpus, "wires"));
+      await writeFile(path.join(corpus, "wires", "wire.txt"), "Wire story\n\nFrom inside.\n");
+      await symlink(path.join(corpus, "wires", "wire.txt"), path.join(corpus, "latest.txt"));
+      const { files, skipped } = await listCorpusFiles(corpus);
+      expect(files.map((f) => f.source)).toEqual(["latest.txt", "wires/wire.txt"]);
+      expect(skipped).toEqual([]);
+    } finally {
       await rm(corpus, { recursive: true, force: true });
     }
   });
@@ -168,15 +188,19 @@ describe("links to secrets, and the index inside the corpus", () => {
     }
   });
 
-  it("GIVEN INDEX_DIR inside CORPUS_DIR THEN the index's files are not read as articles", async () => {
+  it("GIVEN INDEX_DIR and DATA_DIR inside CORPUS_DIR THEN neither is read as articles", async () => {
     const corpus = await mkdtemp(path.join(os.tmpdir(), "newsdesk-inner-index-"));
     try {
       await writeFile(path.join(corpus, "story.txt"), "A story\n\nThat is read.\n");
-      await mkdir(path.join(corpus, "index", "gen-1"), { recursive: true });
-      await writeFile(path.join(corpus, "index", "gen-1", "manifest.json"), '{"text": "not an article"}');
-      const { files, skipped } = await listCorpusFiles(corpus, { skipFolders: [path.join(corpus, "index")] });
+      await mkdir(path.join(corpus, "data", "index", "gen-1"), { recursive: true });
+      await writeFile(path.join(corpus, "data", "index", "gen-1", "manifest.json"), '{"text": "not an article"}');
+      await writeFile(path.join(corpus, "data", "feedback.jsonl"), '{"text": "a member\'s feedback"}\n');
+      const reader = createConfiguredCorpusReader({ DATA_DIR: path.join(corpus, "data"), INDEX_DIR: path.join(corpus, "data", "index"), CORPUS_FOLLOW_LINKS_OUTSIDE: false });
+      const { files, skipped } = await reader.listFiles(corpus);
       expect(files.map((f) => f.source)).toEqual(["story.txt"]);
-      expect(skipped).toEqual([{ source: "index", reason: "the index's own folder (INDEX_DIR)" }]);
+      expect(skipped).toEqual([{ source: "data", reason: "Newsdesk's own folder (INDEX_DIR or DATA_DIR)" }]);
+      const indexOnly = await listCorpusFiles(corpus, { skipFolders: [path.join(corpus, "data", "index")] });
+      expect(indexOnly.files.map((f) => f.source)).toEqual(["data/feedback.jsonl", "story.txt"]);
     } finally {
       await rm(corpus, { recursive: true, force: true });
     }

@@ -5,7 +5,7 @@ import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, type Config } from "../config.js";
-import { redactSecrets } from "../log.js";
+import { redactSecrets, secretsIn } from "../redact-secrets.js";
 import { excerptPassage } from "../core/cap-quote.js";
 import type { AskResult, SearchResult } from "../core/ports.js";
 import { QuestionError } from "../core/normalize-question.js";
@@ -177,9 +177,10 @@ export async function runCli(io: CliIo, main: () => Promise<number>): Promise<nu
     return await main();
   } catch (error) {
     const known = [ConfigError, CorpusFolderError, IndexError, QuestionError, UsageError].some((E) => error instanceof E);
-    const message = redactSecrets(error instanceof Error ? error.message : String(error));
+    const secrets = secretsIn(io.env);
+    const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
     io.stderr.write(known ? `${message}\n` : `Unexpected error: ${message}\n`);
-    if (!known && io.env.DEBUG && error instanceof Error) io.stderr.write(`${redactSecrets(error.stack ?? "")}\n`);
+    if (!known && io.env.DEBUG && error instanceof Error) io.stderr.write(`${redactSecrets(error.stack ?? "", secrets)}\n`);
     return error instanceof UsageError ? 2 : 1;
   }
 }

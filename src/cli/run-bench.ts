@@ -1,7 +1,7 @@
 // `npm run bench [-- --sizes 1000,10000,100000] [--queries 200] [--repeat 3] [--json] [--no-doc] [--no-cold-start]
 // [--tune 10000 [--tune-m 16,32] [--tune-efc 100] [--tune-ef 128,256] [--tune-batch 64]]`: the performance
 // benchmark, side by side with the plain LangChain recipe; writes docs/performance.md.
-import { existsSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,20 @@ export function findProjectRoot(from: string = fileURLToPath(import.meta.url)): 
     dir = parent;
   }
   return dir;
+}
+
+/**
+ * The news-eval folder, `given` or ../shared/datasets/news-eval beside the project, with every symbolic link
+ * resolved: the bench and its test (which skips when the folder is absent) both take the path from here, so
+ * a ../shared that is a link to the data is read the same way on both sides. Unresolved when it is missing.
+ */
+export function resolveDatasetDir(root: string, given?: string): string {
+  const dir = path.resolve(root, given ?? "../shared/datasets/news-eval");
+  try {
+    return realpathSync(dir);
+  } catch {
+    return dir;
+  }
 }
 
 function parseCount(name: string, value: string, min: number): number {
@@ -63,7 +77,7 @@ export function runBench(argv: string[], io: CliIo): Promise<number> {
       ...(values["tune-batch"] && { batchSizes: list("tune-batch", values["tune-batch"]) }),
     };
     const root = findProjectRoot();
-    const datasetDir = path.resolve(root, values.dataset ?? "../shared/datasets/news-eval");
+    const datasetDir = resolveDatasetDir(root, values.dataset);
     if (!existsSync(datasetDir)) {
       io.stderr.write(`The news-eval dataset is not at ${datasetDir}: nothing to benchmark. Pass --dataset DIR to point at it.\n`);
       return 0;

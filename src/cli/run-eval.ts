@@ -14,7 +14,7 @@ import {
 import { checkFilters, isoDay } from "../core/match-filters.js";
 import type { Pipeline } from "../core/ports.js";
 import type { SearchFilters } from "../core/types.js";
-import { createLogger, type Logger } from "../log.js";
+import { createLogger, secretsIn, type Logger } from "../log.js";
 import { configFor, runCli, UsageError, type CliIo } from "./cli-io.js";
 
 export const EVAL_USAGE =
@@ -173,7 +173,7 @@ export function runEval(argv: string[], io: CliIo, deps: EvalDeps = {}): Promise
     for (const error of errors) io.stderr.write(`${options.qa} ${error} (skipped)\n`);
     if (questions.length === 0) throw new UsageError(`${options.qa} holds no valid question.`);
     const config = configFor(io, options.corpus);
-    const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL);
+    const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, undefined, secretsIn(io.env));
     const open = deps.open ?? openPipelineWithIndex;
     const { pipeline } = await open(config, log, { notice: (message) => io.stderr.write(`${message}\n`) });
     const outcomes = await evaluatePipeline(pipeline, questions, options, log);

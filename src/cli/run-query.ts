@@ -1,6 +1,6 @@
 // `npm run ask` and `npm run search`: one question from the arguments, or one per stdin line (batch mode).
 import { withPipeline } from "../app.js";
-import { createLogger } from "../log.js";
+import { createLogger, secretsIn } from "../log.js";
 import { QuestionError } from "../core/normalize-question.js";
 import type { Pipeline } from "../core/ports.js";
 import { configFor, parseQueryArgs, readQuestions, runCli, toAskJson, toSearchJson, type CliIo, type QueryCliOptions } from "./cli-io.js";
@@ -25,7 +25,7 @@ export function runQuery(mode: Mode, argv: string[], io: CliIo): Promise<number>
   return runCli(io, async () => {
     const options = parseQueryArgs(argv);
     const config = configFor(io, options.corpus);
-    const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL);
+    const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, undefined, secretsIn(io.env));
     const questions = readQuestions(io, options.positionals);
     const first = await questions.next();
     if (first.done) return 0;

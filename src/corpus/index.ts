@@ -6,7 +6,7 @@
 export type { ParsedFile, BodyLine } from "./build-article.js";
 export { titleFromFileName } from "./build-article.js";
 export { decodeText, type DecodedText } from "./decode-text.js";
-export { CorpusFolderError, listCorpusFiles, type CorpusFile } from "./list-corpus-files.js";
+export { CorpusFolderError, listCorpusFiles, type CorpusFile, type ListCorpusOptions } from "./list-corpus-files.js";
 export { normalizeDate } from "./normalize-date.js";
 export { extensionOf, formatOf, parseCorpusFile, SUPPORTED_EXTENSIONS, type CorpusFormat } from "./parse-corpus-file.js";
 export {

@@ -17,16 +17,25 @@ export class CorpusFolderError extends Error {
   override name = "CorpusFolderError";
 }
 
+export interface ListCorpusOptions {
+  /** Folders never read as corpus even when inside it: Newsdesk's own (INDEX_DIR, DATA_DIR). */
+  skipFolders?: readonly string[];
+  /** Follow symbolic links whose target lies outside the corpus folder (CORPUS_FOLLOW_LINKS_OUTSIDE). Default false. */
+  followLinksOutside?: boolean;
+}
+
+export const LINK_OUTSIDE_REASON = "symbolic link to outside the corpus folder, not followed (set CORPUS_FOLLOW_LINKS_OUTSIDE=true to read it)";
+
 /**
  * Walks the corpus folder recursively and lists the files it can read, sorted by source. Hidden entries
  * (names starting with ".") are reported and not entered; so are unsupported extensions, broken links and
- * special files, and a link whose target is hidden. Symbolic links are followed, except a folder link that
- * points back into the corpus (a loop, or a second way to the same articles): it is reported instead, so the
- * walk always ends.
+ * special files, a link whose target is hidden, and (unless `followLinksOutside`) a link whose target is
+ * outside the corpus: a corpus link must not publish a file of the host. A folder link that points back into
+ * the corpus (a loop, or a second way to the same articles) is reported instead of followed, so the walk ends.
  */
-export async function listCorpusFiles(dir: string, options: { skipFolders?: string[] } = {}): Promise<{ files: CorpusFile[]; skipped: Skipped[] }> {
+export async function listCorpusFiles(dir: string, options: ListCorpusOptions = {}): Promise<{ files: CorpusFile[]; skipped: Skipped[] }> {
   const root = path.resolve(dir);
-  // An INDEX_DIR inside CORPUS_DIR would otherwise be read as articles (its manifest.json first of all).
+  // An INDEX_DIR or DATA_DIR inside CORPUS_DIR would otherwise be read as articles (a manifest, the feedback log).
   const skipFolders = new Set(await Promise.all((options.skipFolders ?? []).map((folder) => realpath(folder).catch(() => path.resolve(folder)))));
   let rootReal: string;
   try {
@@ -77,9 +86,13 @@ export async function listCorpusFiles(dir: string, options: { skipFolders?: stri
         skipped.push({ source, reason: "symbolic link to a hidden file or folder" });
         return;
       }
+      if (isLink && !isInsideRoot(real) && !options.followLinksOutside) {
+        skipped.push({ source, reason: LINK_OUTSIDE_REASON });
+        return;
+      }
       if (info.isDirectory()) {
         if (skipFolders.has(real)) {
-          skipped.push({ source, reason: "the index's own folder (INDEX_DIR)" });
+          skipped.push({ source, reason: "Newsdesk's own folder (INDEX_DIR or DATA_DIR)" });
         } else if (ancestors.has(real)) {
           skipped.push({ source, reason: `symbolic link loop: points back to ${real === rootReal ? "the corpus folder" : relativeToRoot(real)}` });
         } else if (isLink && isInsideRoot(real)) {

@@ -4,8 +4,12 @@ import { createHash } from "node:crypto";
 import type { ChunkOptions } from "../core/chunk-article.js";
 import type { Passage, Skipped } from "../core/types.js";
 
-/** 2: passages in passages.bin (was docstore.json), CRC-32 checksums (were sha256). */
-export const MANIFEST_VERSION = 2;
+/**
+ * 2: passages in passages.bin (was docstore.json), CRC-32 checksums (were sha256).
+ * 3: text composed to NFC and split at story boundaries: passages of unchanged files differ, so an index of
+ *    version 2 is rebuilt whole instead of reusing them.
+ */
+export const MANIFEST_VERSION = 3;
 
 export interface HnswParams {
   m: number;

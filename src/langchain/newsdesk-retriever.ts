@@ -3,6 +3,7 @@
 import type { CallbackManagerForRetrieverRun } from "@langchain/core/callbacks/manager";
 import type { Document } from "@langchain/core/documents";
 import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrievers";
+import { checkFilters } from "../core/match-filters.js";
 import type { Pipeline } from "../core/ports.js";
 import type { SearchFilters } from "../core/types.js";
 import { toPassageDocument, type PassageMetadata } from "./passage-document.js";
@@ -28,8 +29,11 @@ export class NewsdeskRetriever extends BaseRetriever<PassageMetadata> {
   readonly filters?: SearchFilters;
   readonly asOf?: string;
 
+  /** Throws a RangeError naming the filter when `filters` can never be used (a glob past its bounds, a bad date). */
   constructor(fields: NewsdeskRetrieverInput) {
     super(fields);
+    const problem = checkFilters(fields.filters, { source: "filters.source", since: "filters.since", until: "filters.until" });
+    if (problem) throw new RangeError(`NewsdeskRetriever: ${problem}`);
     this.pipeline = fields.pipeline;
     this.k = fields.k;
     this.filters = fields.filters;

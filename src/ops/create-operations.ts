@@ -54,6 +54,7 @@ export function buildEnvironment(config: Config, base: Record<string, string | u
   set("CORPUS_DIR", resolve(config.CORPUS_DIR));
   set("INDEX_DIR", resolve(config.INDEX_DIR));
   set("DATA_DIR", resolve(config.DATA_DIR));
+  set("CORPUS_FOLLOW_LINKS_OUTSIDE", String(config.CORPUS_FOLLOW_LINKS_OUTSIDE));
   set("EMBEDDINGS_PROVIDER", config.EMBEDDINGS_PROVIDER);
   set("EMBEDDINGS_MODEL", config.EMBEDDINGS_MODEL);
   set("EMBEDDINGS_BATCH_SIZE", config.EMBEDDINGS_BATCH_SIZE);

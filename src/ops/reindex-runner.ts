@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import type { BuildProgress, BuildSummary } from "../index/build-index.js";
 import type { Logger } from "../log.js";
+import { redactSecrets } from "../redact-secrets.js";
 
 export type ReindexProgress = BuildProgress & { seconds: number; rate: number };
 
@@ -69,7 +70,7 @@ export function createReindexRunner(options: ReindexRunnerOptions): ReindexRunne
   const secrets = (options.secrets ?? []).filter((s): s is string => typeof s === "string" && s.length >= 4);
   let active: { startedAt: number; requestedBy: string; child: ChildProcess; done: Promise<unknown> } | null = null;
 
-  const redact = (text: string) => secrets.reduce((t, secret) => t.split(secret).join("[redacted]"), text);
+  const redact = (text: string) => redactSecrets(text, secrets);
 
   const run = (request: ReindexRun): Promise<ReindexOutcome> => {
     if (active) return Promise.resolve({ status: "busy", startedAt: active.startedAt, requestedBy: active.requestedBy });
