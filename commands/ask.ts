@@ -1,6 +1,6 @@
 // /ask: an answer with [n] citations from the indexed articles.
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from "discord.js";
-import { checkFilters } from "../src/core/match-filters.js";
+import { checkFilters } from "../src/core/retrieval/match-filters.js";
 import type { SearchFilters } from "../src/core/types.js";
 import { admitQuestion, answerQuestion, MAX_QUESTION_LENGTH, NO_PINGS } from "../src/discord/answer-question.js";
 import type { Command } from "../src/discord/command.js";

@@ -4,8 +4,8 @@ import { InteractionContextType, MessageFlags, SlashCommandBuilder } from "disco
 import { ADMIN_PERMISSION } from "../src/discord/admin-gate.js";
 import { NO_PINGS } from "../src/discord/answer-question.js";
 import type { Command } from "../src/discord/command.js";
-import { createProgressEditor } from "../src/ops/progress-editor.js";
-import { OPERATIONS_DISABLED, renderReindexProgress, renderReindexReport } from "../src/ops/render-ops.js";
+import { createThrottledEdit } from "../src/discord/throttled-edit.js";
+import { OPERATIONS_DISABLED, renderReindexProgress, renderReindexReport } from "../src/discord/render-admin-reports.js";
 
 export default {
   data: new SlashCommandBuilder()
@@ -24,7 +24,7 @@ export default {
     }
     const rebuild = interaction.options.getBoolean("rebuild") ?? false;
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-    const progress = createProgressEditor({
+    const progress = createThrottledEdit({
       edit: (content) => interaction.editReply({ content, allowedMentions: NO_PINGS }),
       onError: (error) => context.log.warn({ err: error, interaction_id: interaction.id }, "reindex progress edit failed"),
     });

@@ -2,7 +2,7 @@
 import { InteractionContextType, SlashCommandBuilder } from "discord.js";
 import { ADMIN_PERMISSION } from "../src/discord/admin-gate.js";
 import type { Command } from "../src/discord/command.js";
-import { renderStats, replyWithOpsReport } from "../src/ops/render-ops.js";
+import { renderStats, replyWithOpsReport } from "../src/discord/render-admin-reports.js";
 
 export default {
   data: new SlashCommandBuilder()

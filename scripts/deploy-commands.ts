@@ -1,11 +1,11 @@
 // npm run deploy-commands [-- --dry-run]: registers the slash commands (guild when DISCORD_GUILD_ID is set).
 import "dotenv/config";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../src/config.js";
+import { ConfigError, loadConfig } from "../src/base/config.js";
 import { describeMissingDiscordSettings } from "../src/discord/check-discord-settings.js";
 import { deployCommands } from "../src/discord/deploy-commands.js";
 import { COMMANDS_DIR, loadCommands } from "../src/discord/load-commands.js";
-import { createLogger, redactSecrets, secretsIn } from "../src/log.js";
+import { createLogger, redactSecrets, secretsIn } from "../src/base/log.js";
 
 const USAGE = `Usage: npm run deploy-commands [-- --dry-run]
 

@@ -1,15 +1,15 @@
 // Fits the re-ranker's weights on an eval file, over the real index (build it first: `npm run eval` does).
 //   npx tsx scripts/tune-retrieval.ts --qa FILE --corpus DIR [--no-dates] [--folds 4]
 // Prints each single-channel baseline, the weights fitted on all questions (paste them into
-// src/core/retrieval-settings.ts), a k-fold cross-validated estimate (the honest number), and an
+// src/core/retrieval/retrieval-settings.ts), a k-fold cross-validated estimate (the honest number), and an
 // ablation of each feature. Article-level ranks unless the gold names lines.
 import "dotenv/config";
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { createEmbedder } from "../src/app.js";
+import { createEmbedder } from "../src/app/open-pipeline.js";
 import { configFor } from "../src/cli/cli-io.js";
-import { firstHitRank, parseEvalQuestions } from "../src/core/eval-metrics.js";
-import { inverseDocumentFrequency } from "../src/core/lexical-index.js";
+import { firstHitRank, parseEvalQuestions } from "../src/eval/eval-metrics.js";
+import { inverseDocumentFrequency } from "../src/core/lexical/lexical-index.js";
 import {
   DEFAULT_RETRIEVAL,
   diversify,
@@ -18,7 +18,7 @@ import {
   profileQuery,
   rerank,
   type RerankWeights,
-} from "../src/core/retrieve.js";
+} from "../src/core/retrieval/retrieve.js";
 import { createIndexSearcher } from "../src/index/create-index-searcher.js";
 import { openIndexGeneration } from "../src/index/load-index.js";
 

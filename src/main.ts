@@ -1,9 +1,9 @@
 // npm start: the bot's composition root. Config → logger → operations (health, the reloadable pipeline, logs)
 // → commands → bot.
 import "dotenv/config";
-import { ConfigError, loadConfig, type Config } from "./config.js";
+import { ConfigError, loadConfig, type Config } from "./base/config.js";
 import { describeMissingDiscordSettings } from "./discord/check-discord-settings.js";
-import { createLogger, redactSecrets, secretsIn, type Logger } from "./log.js";
+import { createLogger, redactSecrets, secretsIn, type Logger } from "./base/log.js";
 
 /** Exits with a message meant for the person starting the bot: no stack trace. */
 function fail(message: string): never {
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   // The pipeline and discord.js load only once the settings are known to be there: a missing token is
   // reported at once instead of after seconds of imports.
   const [{ createOperations }, { createBot }, { COMMANDS_DIR, loadCommands }] = await Promise.all([
-    import("./ops/create-operations.js"),
+    import("./create-operations.js"),
     import("./discord/create-bot.js"),
     import("./discord/load-commands.js"),
   ]);

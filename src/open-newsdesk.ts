@@ -1,12 +1,12 @@
 // Newsdesk as a library: `import { openNewsdesk } from "newsdesk"`. The same composition root as the CLI and
 // the bot (config from the environment, the index in INDEX_DIR, built on first use), with LangChain faces.
-import { openPipelineWithIndex, type OpenPipelineOptions } from "./app.js";
-import { loadConfig, type Config } from "./config.js";
+import { openPipelineWithIndex, type OpenPipelineOptions } from "./app/open-pipeline.js";
+import { loadConfig, type Config } from "./base/config.js";
 import type { AskOptions, AskResult, Pipeline, SearchOptions, SearchResult } from "./core/ports.js";
 import type { SearchFilters } from "./core/types.js";
 import { NewsdeskRetriever } from "./langchain/newsdesk-retriever.js";
 import { NewsdeskVectorStore } from "./langchain/newsdesk-vector-store.js";
-import { createSilentLogger, type Logger } from "./log.js";
+import { createSilentLogger, type Logger } from "./base/log.js";
 
 export { NewsdeskRetriever } from "./langchain/newsdesk-retriever.js";
 export { NewsdeskVectorStore } from "./langchain/newsdesk-vector-store.js";

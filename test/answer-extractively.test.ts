@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { answerExtractively, classifyQuestion, speakerOf } from "../src/core/answer-extractively.js";
-import { chunkArticle } from "../src/core/chunk-article.js";
+import { answerExtractively, classifyQuestion, speakerOf } from "../src/core/answer/answer-extractively.js";
+import { chunkArticle } from "../src/core/ingest/chunk-article.js";
 import type { Article, Ranked } from "../src/core/types.js";
 
 const LINES = [

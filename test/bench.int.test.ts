@@ -8,7 +8,7 @@ import { percentile } from "../src/bench/bench-stats.js";
 import { makeBenchCorpus, originalSourceOf } from "../src/bench/make-bench-corpus.js";
 import { runBenchmark, type BenchReport } from "../src/bench/run-benchmark.js";
 import { findProjectRoot, resolveDatasetDir, runBench } from "../src/cli/run-bench.js";
-import { chunkArticle } from "../src/core/chunk-article.js";
+import { chunkArticle } from "../src/core/ingest/chunk-article.js";
 import { parseCorpusFile } from "../src/corpus/parse-corpus-file.js";
 import { listCorpusFiles } from "../src/corpus/list-corpus-files.js";
 

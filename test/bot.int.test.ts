@@ -10,12 +10,13 @@ import type { Answer } from "../src/core/types.js";
 import type { Command } from "../src/discord/command.js";
 import { createBot, type Bot } from "../src/discord/create-bot.js";
 import { deployCommands } from "../src/discord/deploy-commands.js";
-import type { FeedbackRecord } from "../src/discord/feedback-store.js";
 import { FAILURE_MESSAGE } from "../src/discord/interaction-router.js";
 import { COMMANDS_DIR, loadCommands } from "../src/discord/load-commands.js";
 import { ABSTAIN_NOTICE, ANSWER_TEXT_MAX, MORE_SOURCES } from "../src/discord/render-answer.js";
 import { computePings, messagePayloadOf, NO_PINGS, startDiscordEmulator, type DiscordEmulator, type Payload, type RecordedCall, type SentInteraction } from "./support/discord-emulator.js";
 import { createFakePipeline, type FakePipeline } from "./support/discord-fake-pipeline.js";
+import type { FeedbackRecord } from "../src/discord/bot-ports.js";
+import { createFeedbackStore } from "../src/ops/feedback-store.js";
 
 const RATE = 3;
 const MINISTRY_QUESTION = "What did the Russian Foreign Ministry say about Hamas?";
@@ -44,9 +45,9 @@ beforeAll(async () => {
       MESSAGE_CONTENT_INTENT: false,
       RATE_LIMIT_PER_MINUTE: RATE,
       MAX_CONCURRENT_ANSWERS: 2,
-      DATA_DIR: dataDir,
       LOG_QUESTIONS: false,
     },
+    feedback: createFeedbackStore(join(dataDir, "feedback.jsonl")),
   });
   await bot.start(emulator.token);
 });
@@ -393,7 +394,8 @@ describe("with the Message Content intent", () => {
       pipeline: ownPipeline,
       log: pino({ level: "silent" }),
       commands,
-      config: { DISCORD_API_URL: own.apiUrl, MESSAGE_CONTENT_INTENT: true, RATE_LIMIT_PER_MINUTE: 6, MAX_CONCURRENT_ANSWERS: 1, DATA_DIR: ownDir, LOG_QUESTIONS: false },
+      config: { DISCORD_API_URL: own.apiUrl, MESSAGE_CONTENT_INTENT: true, RATE_LIMIT_PER_MINUTE: 6, MAX_CONCURRENT_ANSWERS: 1, LOG_QUESTIONS: false },
+      feedback: createFeedbackStore(join(ownDir, "feedback.jsonl")),
     });
     try {
       await ownBot.start(own.token);

@@ -8,11 +8,11 @@ import { buildIndex, type CorpusReader } from "../src/index/build-index.js";
 import { NewsdeskVectorStore } from "../src/langchain/newsdesk-vector-store.js";
 import { createIndexSearcher } from "../src/index/create-index-searcher.js";
 import { writeLexicalIndex } from "../src/index/lexical-file.js";
-import { isIndexStale, withPipeline } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
+import { isIndexStale, withPipeline } from "../src/app/open-pipeline.js";
+import { loadConfig } from "../src/base/config.js";
 import { acquireBuildLock, IndexError, OutdatedIndexError, readCurrentGeneration } from "../src/index/index-layout.js";
 import { computeManifestChecksum, MANIFEST_VERSION } from "../src/index/manifest.js";
-import { createSilentLogger } from "../src/log.js";
+import { createSilentLogger } from "../src/base/log.js";
 import { openIndexGeneration } from "../src/index/load-index.js";
 import { LocalHashEmbeddings } from "../src/providers/local-embeddings.js";
 

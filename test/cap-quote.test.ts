@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { answerExtractively } from "../src/core/answer-extractively.js";
-import { capQuote, capText, ELLIPSIS, excerptPassage, isQuoteOf, QUOTE_MAX_CHARS, stripReferenceMarks, stripReferenceWords } from "../src/core/cap-quote.js";
-import { chunkArticle } from "../src/core/chunk-article.js";
-import { buildAnswerPrompt } from "../src/core/prompts.js";
+import { answerExtractively } from "../src/core/answer/answer-extractively.js";
+import { capQuote, capText, ELLIPSIS, excerptPassage, isQuoteOf, QUOTE_MAX_CHARS, stripReferenceMarks, stripReferenceWords } from "../src/core/answer/cap-quote.js";
+import { chunkArticle } from "../src/core/ingest/chunk-article.js";
+import { buildAnswerPrompt } from "../src/core/answer/prompts.js";
 import type { Article, Ranked } from "../src/core/types.js";
-import { verifyCitations } from "../src/core/verify-citations.js";
+import { verifyCitations } from "../src/core/answer/verify-citations.js";
 import { unpunctuated } from "./support/unpunctuated-text.js";
 
 const NEEDLE = "harbour commissioner aldous vane announced tariff cuts for fishing boats";

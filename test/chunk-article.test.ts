@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { chunkArticle, linesOfSpan, type ChunkOptions } from "../src/core/chunk-article.js";
-import { splitSentences } from "../src/core/split-sentences.js";
+import { chunkArticle, linesOfSpan, type ChunkOptions } from "../src/core/ingest/chunk-article.js";
+import { splitSentences } from "../src/core/text/split-sentences.js";
 import type { Article } from "../src/core/types.js";
 
 function articleFromLines(lines: string[], firstLine = 1): Article {

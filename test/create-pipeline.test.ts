@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTurnTaker } from "../src/core/create-pipeline.js";
+import { createTurnTaker } from "../src/core/pipeline/create-pipeline.js";
 
 describe("createTurnTaker", () => {
   it("GIVEN several callers at once THEN each runs in its own event-loop turn, letting other work in between", async () => {

@@ -2,7 +2,8 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFeedbackStore, type FeedbackRecord } from "../src/discord/feedback-store.js";
+import { createFeedbackStore } from "../src/ops/feedback-store.js";
+import type { FeedbackRecord } from "../src/discord/bot-ports.js";
 
 let dir: string;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Turn } from "../src/core/ports.js";
-import { resolveFollowUp } from "../src/core/resolve-follow-up.js";
+import { resolveFollowUp } from "../src/core/pipeline/resolve-follow-up.js";
 import type { Citation } from "../src/core/types.js";
 import { FIXTURE_PASSAGES } from "./support/discord-fake-pipeline.js";
 

@@ -9,7 +9,7 @@ import {
   summarizeOutcomes,
   type EvalQuestion,
   type Located,
-} from "../src/core/eval-metrics.js";
+} from "../src/eval/eval-metrics.js";
 
 const at = (source: string, first: number, last = first, duplicates?: Located["duplicates"]): Located => ({
   source,

@@ -2,10 +2,10 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/pr
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildConfiguredIndex, withPipeline } from "../src/app.js";
-import { loadConfig, type Config } from "../src/config.js";
+import { buildConfiguredIndex, withPipeline } from "../src/app/open-pipeline.js";
+import { loadConfig, type Config } from "../src/base/config.js";
 import { LOCK_FILE } from "../src/index/index-layout.js";
-import { createSilentLogger } from "../src/log.js";
+import { createSilentLogger } from "../src/base/log.js";
 import { REPO_ROOT, servedPassages, startBuild } from "./support/index-processes.js";
 
 // An index build killed with SIGKILL at each point of its work, in a real process: the index it was replacing

@@ -11,7 +11,7 @@ import {
   searchLexical,
   serializeLexicalIndex,
   type LexicalDoc,
-} from "../src/core/lexical-index.js";
+} from "../src/core/lexical/lexical-index.js";
 
 const DOCS: LexicalDoc[] = [
   { id: "ministry", title: "Russia and Hamas", text: "A spokesman for the Russian Foreign Ministry said Russia would adhere to the approach agreed upon in London." },

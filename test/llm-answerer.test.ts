@@ -1,7 +1,7 @@
-import { ABSTENTION_TEXT } from "../src/core/answer-extractively.js";
+import { ABSTENTION_TEXT } from "../src/core/answer/answer-extractively.js";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { describe, expect, it } from "vitest";
-import { createLlmAnswerer, FALLBACK_REASONS } from "../src/answer/create-llm-answerer.js";
+import { createLlmAnswerer, FALLBACK_REASONS } from "../src/providers/create-llm-answerer.js";
 import { FALLBACK_TEXT, HARBOUR, RATES, STORM, captureLogger, rank, recordingFallback } from "./support/llm-fixtures.js";
 
 class FailingChatModel extends FakeListChatModel {

@@ -1,7 +1,7 @@
 // The real OpenAIEmbeddings (via createOpenAIEmbeddings) against the loopback fake.
 import { OpenAIEmbeddings } from "@langchain/openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/base/config.js";
 import { createOpenAIEmbeddings } from "../src/providers/openai-embeddings.js";
 import { fakeEmbedding, startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
 

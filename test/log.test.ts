@@ -1,6 +1,6 @@
 import { Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { createLogger, redactSecrets, secretsIn } from "../src/log.js";
+import { createLogger, redactSecrets, secretsIn } from "../src/base/log.js";
 
 describe("logging", () => {
   it("GIVEN an error that quotes an interaction URL THEN the token in it is not logged", () => {
@@ -32,7 +32,7 @@ describe("redactSecrets", () => {
   });
 
   it("GIVEN a secret pasted into the wrong variable THEN the config error names the variable without the value", async () => {
-    const { loadConfig } = await import("../src/config.js");
+    const { loadConfig } = await import("../src/base/config.js");
     expect(() => loadConfig({ LLM_PROVIDER: KEY })).toThrow(/LLM_PROVIDER \(its value looks like a key or token, so it is not shown\) is invalid/);
     let message = "";
     try {
@@ -62,7 +62,7 @@ describe("redactSecrets", () => {
   });
 
   it("GIVEN a URL setting that is not an http(s) URL, or is a token pasted there THEN the config error says what to set and never echoes a token", async () => {
-    const { loadConfig } = await import("../src/config.js");
+    const { loadConfig } = await import("../src/base/config.js");
     expect(() => loadConfig({ OPENAI_BASE_URL: "127.0.0.1:11434/v1" })).toThrow(/OPENAI_BASE_URL="127.0.0.1:11434\/v1" is invalid: use the server's base URL/);
     expect(() => loadConfig({ DISCORD_API_URL: "ftp://proxy.example" })).toThrow(/DISCORD_API_URL="ftp:\/\/proxy.example" is invalid/);
     let message = "";

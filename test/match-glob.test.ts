@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cachedGlobCount, checkFilters, matchesGlob } from "../src/core/match-filters.js";
-import { GlobError, MAX_GLOB_LENGTH, compileGlob } from "../src/core/match-glob.js";
+import { cachedGlobCount, checkFilters, matchesGlob } from "../src/core/retrieval/match-filters.js";
+import { GlobError, MAX_GLOB_LENGTH, compileGlob } from "../src/core/retrieval/match-glob.js";
 
 const DEEP = `${"a/".repeat(30)}${"a".repeat(250)}.txt`;
 

@@ -1,7 +1,7 @@
 // Statistics, knowledge gaps and metrics from plain records: no files, no Discord.
 import { describe, expect, it } from "vitest";
 import { createMetrics, LATENCY_BUCKETS_SECONDS } from "../src/ops/metrics.js";
-import { renderGaps, renderReindexReport, renderStats } from "../src/ops/render-ops.js";
+import { renderGaps, renderReindexReport, renderStats } from "../src/discord/render-admin-reports.js";
 import { DAY_MS, gapKey, percentile, summarizeActivity, summarizeGaps, type AnswerRecord, type GapRecord } from "../src/ops/summarize-activity.js";
 import { findLimitViolations } from "../src/discord/discord-limits.js";
 

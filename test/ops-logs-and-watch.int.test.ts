@@ -4,11 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createFeedbackStore, type FeedbackRecord } from "../src/discord/feedback-store.js";
+import { createFeedbackStore } from "../src/ops/feedback-store.js";
 import { createActivityLog } from "../src/ops/activity-log.js";
 import { createJsonLinesFile } from "../src/ops/json-lines-file.js";
 import { createMetrics } from "../src/ops/metrics.js";
-import { watchIndexPointer } from "../src/ops/watch-index-pointer.js";
+import { watchIndexPointer } from "../src/serving/watch-index-pointer.js";
+import type { FeedbackRecord } from "../src/discord/bot-ports.js";
 
 const silent = pino({ level: "silent" });
 let dir: string;

@@ -1,7 +1,8 @@
 // The /reindex runner against stand-in child processes (node -e scripts): progress parsing, failures, secrets.
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
-import { createReindexRunner, resolveIndexCommand, type ReindexProgress } from "../src/ops/reindex-runner.js";
+import { createReindexRunner, resolveIndexCommand } from "../src/serving/reindex-runner.js";
+import type { ReindexProgress } from "../src/discord/bot-ports.js";
 
 const silent = pino({ level: "silent" });
 const SECRET = "sk-test-0123456789abcdef";
@@ -12,13 +13,13 @@ const runnerFor = (script: string) =>
 
 describe("resolveIndexCommand", () => {
   it("GIVEN the compiled bot THEN runs dist/scripts/index.js with plain node", () => {
-    const { command, args } = resolveIndexCommand("file:///srv/newsdesk/dist/src/ops/reindex-runner.js");
+    const { command, args } = resolveIndexCommand("file:///srv/newsdesk/dist/src/serving/reindex-runner.js");
     expect(command).toBe(process.execPath);
     expect(args).toEqual(["/srv/newsdesk/dist/scripts/index.js"]);
   });
 
   it("GIVEN the TypeScript sources THEN runs scripts/index.ts through tsx's loader", () => {
-    const { args } = resolveIndexCommand(new URL("../src/ops/reindex-runner.ts", import.meta.url).href);
+    const { args } = resolveIndexCommand(new URL("../src/serving/reindex-runner.ts", import.meta.url).href);
     expect(args[0]).toBe("--import");
     expect(args[1]).toMatch(/^file:\/\/.*\/node_modules\/tsx\/.*loader\.mjs$/);
     expect(args[2]).toMatch(/\/scripts\/index\.ts$/);

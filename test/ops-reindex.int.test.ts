@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { MessageFlags } from "discord.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ABSTAIN_NOTICE } from "../src/discord/render-answer.js";
-import { buildEnvironment } from "../src/ops/create-operations.js";
-import { resolveIndexCommand } from "../src/ops/reindex-runner.js";
+import { buildEnvironment } from "../src/create-operations.js";
+import { resolveIndexCommand } from "../src/serving/reindex-runner.js";
 import { computePings, messagePayloadOf, NO_PINGS, type Payload, type SentInteraction } from "./support/discord-emulator.js";
 import { startOpsBot, type OpsBot } from "./support/ops-bot.js";
 

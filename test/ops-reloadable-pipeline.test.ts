@@ -2,7 +2,7 @@
 import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { AskResult, Pipeline } from "../src/core/ports.js";
-import { createReloadablePipeline, NOT_LOADED_MESSAGE, type IndexedPipeline } from "../src/ops/reloadable-pipeline.js";
+import { createReloadablePipeline, NOT_LOADED_MESSAGE, type IndexedPipeline } from "../src/serving/reloadable-pipeline.js";
 
 const silent = pino({ level: "silent" });
 

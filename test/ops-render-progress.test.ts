@@ -1,7 +1,7 @@
 // What /reindex shows while a build runs: a fresh build embeds while it reads, so its progress is its files.
 import { describe, expect, it } from "vitest";
-import type { ReindexProgress } from "../src/ops/reindex-runner.js";
-import { renderReindexProgress } from "../src/ops/render-ops.js";
+import { renderReindexProgress } from "../src/discord/render-admin-reports.js";
+import type { ReindexProgress } from "../src/discord/bot-ports.js";
 
 const at = (progress: Partial<ReindexProgress> & Pick<ReindexProgress, "phase">): ReindexProgress => ({
   files: 0,

@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { MessageFlags } from "discord.js";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadConfig } from "../src/config.js";
+import { loadConfig } from "../src/base/config.js";
 import { ADMIN_ONLY_MESSAGE } from "../src/discord/admin-gate.js";
-import { createOperations } from "../src/ops/create-operations.js";
+import { createOperations } from "../src/create-operations.js";
 import type { Payload, SentInteraction } from "./support/discord-emulator.js";
 import { startOpsBot, type OpsBot } from "./support/ops-bot.js";
 

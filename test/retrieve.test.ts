@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { buildLexicalIndex, inverseDocumentFrequency, searchLexical } from "../src/core/lexical-index.js";
-import { matchesFilters, matchesGlob, viewThroughFilters } from "../src/core/match-filters.js";
+import { buildLexicalIndex, inverseDocumentFrequency, searchLexical } from "../src/core/lexical/lexical-index.js";
+import { matchesFilters, matchesGlob, viewThroughFilters } from "../src/core/retrieval/match-filters.js";
 import type { Candidate, PassageSearcher } from "../src/core/ports.js";
-import { recencyFit, resolveRecency } from "../src/core/resolve-recency.js";
+import { recencyFit, resolveRecency } from "../src/core/retrieval/resolve-recency.js";
 import {
   DEFAULT_RETRIEVAL,
   diversify,
@@ -15,7 +15,7 @@ import {
   retrieveHybrid,
   retrievePassages,
   type RerankWeights,
-} from "../src/core/retrieve.js";
+} from "../src/core/retrieval/retrieve.js";
 import type { Passage, Ranked } from "../src/core/types.js";
 
 function passage(id: string, text: string, extra: Partial<Passage> = {}): Passage {

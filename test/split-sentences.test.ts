@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { chunkArticle, linesOfSpan } from "../src/core/chunk-article.js";
-import { splitSentences } from "../src/core/split-sentences.js";
+import { chunkArticle, linesOfSpan } from "../src/core/ingest/chunk-article.js";
+import { splitSentences } from "../src/core/text/split-sentences.js";
 import type { Article } from "../src/core/types.js";
 import { parseCorpusFile } from "../src/corpus/index.js";
 

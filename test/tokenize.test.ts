@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentTokens, tokenize } from "../src/core/tokenize.js";
+import { contentTokens, tokenize } from "../src/core/text/tokenize.js";
 
 /** The tokenizer's definition as a regex: the hand-written scanner must split exactly like it. */
 function tokenizeByRegex(text: string): string[] {

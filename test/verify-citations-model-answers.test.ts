@@ -3,9 +3,9 @@
 // made strict (docs/reliability.md has the figures).
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { chunkArticle } from "../src/core/chunk-article.js";
+import { chunkArticle } from "../src/core/ingest/chunk-article.js";
 import type { Passage, Ranked } from "../src/core/types.js";
-import { verifyCitations, type VerifiedAnswer } from "../src/core/verify-citations.js";
+import { verifyCitations, type VerifiedAnswer } from "../src/core/answer/verify-citations.js";
 import { parseCorpusFile } from "../src/corpus/parse-corpus-file.js";
 
 interface ModelAnswer {

@@ -3,9 +3,9 @@
 // carries no invented clause and no foreign link.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createLlmAnswerer } from "../src/answer/create-llm-answerer.js";
-import { loadConfig } from "../src/config.js";
-import { chunkArticle } from "../src/core/chunk-article.js";
+import { createLlmAnswerer } from "../src/providers/create-llm-answerer.js";
+import { loadConfig } from "../src/base/config.js";
+import { chunkArticle } from "../src/core/ingest/chunk-article.js";
 import type { Ranked } from "../src/core/types.js";
 import { parseCorpusFile } from "../src/corpus/parse-corpus-file.js";
 import { createChatModel } from "../src/providers/chat-model.js";

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Passage, Ranked } from "../src/core/types.js";
 import { makePassage } from "./support/llm-fixtures.js";
-import { splitSentences } from "../src/core/split-sentences.js";
-import { quoteFromPassage, verifyCitations } from "../src/core/verify-citations.js";
+import { splitSentences } from "../src/core/text/split-sentences.js";
+import { quoteFromPassage, verifyCitations } from "../src/core/answer/verify-citations.js";
 
 const passage = (id: string, text: string, extra: Partial<Passage> = {}, firstLine = 10) => makePassage(id, text, extra, firstLine);
 

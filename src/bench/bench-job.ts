@@ -1,5 +1,5 @@
 // What one benchmark size hands to each measured phase (plain data: it crosses a process boundary).
-import { loadConfig, type Config } from "../config.js";
+import { loadConfig, type Config } from "../base/config.js";
 import type { QaItem } from "./make-bench-corpus.js";
 
 export interface TuningGrid {

@@ -5,8 +5,8 @@
 // words, while lengths and vocabulary keep the statistics of real news.
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { chunkArticle } from "../core/chunk-article.js";
-import { splitSentences } from "../core/split-sentences.js";
+import { chunkArticle } from "../core/ingest/chunk-article.js";
+import { splitSentences } from "../core/text/split-sentences.js";
 import type { Article } from "../core/types.js";
 import { parseCorpusFile } from "../corpus/parse-corpus-file.js";
 

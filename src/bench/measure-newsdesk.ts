@@ -3,10 +3,10 @@
 import { appendFile } from "node:fs/promises";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { buildConfiguredIndex, createEmbedder, openPipelineWithIndex } from "../app.js";
+import { buildConfiguredIndex, createEmbedder, openPipelineWithIndex } from "../app/open-pipeline.js";
 import type { BuildProgress } from "../index/build-index.js";
 import { readCurrentGeneration } from "../index/index-layout.js";
-import { createSilentLogger } from "../log.js";
+import { createSilentLogger } from "../base/log.js";
 import { configForJob, type SizeJob } from "./bench-job.js";
 import { directoryBytes, peakRssMb, roundTo, summarizeLatencies, timeAsync, type LatencySummary } from "./bench-stats.js";
 import { originalSourceOf, type QaItem } from "./make-bench-corpus.js";
@@ -61,7 +61,7 @@ export interface ReindexMeasure {
 }
 
 const WARM_UP_QUERIES = 10;
-/** How many candidates the dense channel asks HNSW for (DEFAULT_RETRIEVAL.channelDepth in src/core/retrieval-settings.ts). */
+/** How many candidates the dense channel asks HNSW for (DEFAULT_RETRIEVAL.channelDepth in src/core/retrieval/retrieval-settings.ts). */
 const DENSE_CANDIDATES = 50;
 
 

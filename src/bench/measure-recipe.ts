@@ -6,7 +6,7 @@ import { DirectoryLoader } from "@langchain/classic/document_loaders/fs/director
 import { TextLoader } from "@langchain/classic/document_loaders/fs/text";
 import { HNSWLib } from "@langchain/community/vectorstores/hnswlib";
 import { RecursiveCharacterTextSplitter } from "@langchain/textsplitters";
-import { createEmbedder } from "../app.js";
+import { createEmbedder } from "../app/open-pipeline.js";
 import type { TextEmbedder } from "../core/ports.js";
 import { configForJob, type SizeJob } from "./bench-job.js";
 import { directoryBytes, peakRssMb, roundTo, summarizeLatencies, type LatencySummary } from "./bench-stats.js";

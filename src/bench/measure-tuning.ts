@@ -1,7 +1,7 @@
 // HNSW parameters and embedding batch sizes, measured on an index already built: its vectors are read back
 // and re-inserted into fresh graphs, so every choice sees the same data.
 import hnswlib from "hnswlib-node";
-import { createEmbedder } from "../app.js";
+import { createEmbedder } from "../app/open-pipeline.js";
 import { openIndexGeneration } from "../index/load-index.js";
 import { configForJob, type SizeJob, type TuningGrid } from "./bench-job.js";
 import { roundTo, summarizeLatencies } from "./bench-stats.js";

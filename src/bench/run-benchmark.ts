@@ -3,9 +3,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { createEmbedder } from "../app.js";
-import { loadConfig } from "../config.js";
-import { DEFAULT_CHUNKING } from "../core/chunk-article.js";
+import { createEmbedder } from "../app/open-pipeline.js";
+import { loadConfig } from "../base/config.js";
+import { DEFAULT_CHUNKING } from "../core/ingest/chunk-article.js";
 import { DEFAULT_HNSW } from "../index/manifest.js";
 import type { SizeJob, TuningGrid } from "./bench-job.js";
 import { roundTo } from "./bench-stats.js";

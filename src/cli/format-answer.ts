@@ -1,5 +1,5 @@
 // Answers and search results as a person reads them in a terminal.
-import { capText, excerptPassage } from "../core/cap-quote.js";
+import { capText, excerptPassage } from "../core/answer/cap-quote.js";
 import type { AskResult, SearchResult } from "../core/ports.js";
 import type { LineRange } from "../core/types.js";
 

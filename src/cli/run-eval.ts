@@ -1,8 +1,8 @@
 // `npm run eval`: every question of an eval file through search and ask, judged against its gold.
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { openPipelineWithIndex, type OpenPipelineOptions } from "../app.js";
-import type { Config } from "../config.js";
+import { openPipelineWithIndex, type OpenPipelineOptions } from "../app/open-pipeline.js";
+import type { Config } from "../base/config.js";
 import {
   judgeQuestion,
   parseEvalQuestions,
@@ -10,11 +10,11 @@ import {
   type EvalMetrics,
   type EvalQuestion,
   type QuestionOutcome,
-} from "../core/eval-metrics.js";
-import { checkFilters, isoDay } from "../core/match-filters.js";
+} from "../eval/eval-metrics.js";
+import { checkFilters, isoDay } from "../core/retrieval/match-filters.js";
 import type { Pipeline } from "../core/ports.js";
 import type { SearchFilters } from "../core/types.js";
-import { createLogger, secretsIn, type Logger } from "../log.js";
+import { createLogger, secretsIn, type Logger } from "../base/log.js";
 import { configFor, runCli, UsageError, type CliIo } from "./cli-io.js";
 
 export const EVAL_USAGE =

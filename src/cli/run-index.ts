@@ -1,7 +1,7 @@
 // `npm run index [-- --rebuild] [--json] [--strict] [--progress-json]`: build or refresh the index, with
 // progress on a terminal, or as JSON lines on stderr for a program watching the build (the bot's /reindex).
 import { parseArgs } from "node:util";
-import { buildConfiguredIndex } from "../app.js";
+import { buildConfiguredIndex } from "../app/open-pipeline.js";
 import type { BuildProgress, BuildSummary } from "../index/build-index.js";
 import { configFor, runCli, type CliIo } from "./cli-io.js";
 

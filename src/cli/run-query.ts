@@ -1,7 +1,7 @@
 // `npm run ask` and `npm run search`: one question from the arguments, or one per stdin line (batch mode).
-import { withPipeline } from "../app.js";
-import { createLogger, secretsIn } from "../log.js";
-import { QuestionError } from "../core/normalize-question.js";
+import { withPipeline } from "../app/open-pipeline.js";
+import { createLogger, secretsIn } from "../base/log.js";
+import { QuestionError } from "../core/pipeline/normalize-question.js";
 import type { Pipeline } from "../core/ports.js";
 import { configFor, parseQueryArgs, readQuestions, runCli, toAskJson, toSearchJson, type CliIo, type QueryCliOptions } from "./cli-io.js";
 import { formatAnswer, formatSearch } from "./format-answer.js";

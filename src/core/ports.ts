@@ -1,6 +1,5 @@
 // The interfaces that adapters implement and front ends (CLI, Discord) consume.
-import type { Place } from "./match-filters.js";
-import type { Answer, Passage, Ranked, SearchFilters, Timings } from "./types.js";
+import type { Answer, Passage, Place, Ranked, SearchFilters, Timings } from "./types.js";
 
 /** Structurally the same as LangChain's `Embeddings`, so any LangChain embedder fits. */
 export interface TextEmbedder {

@@ -35,6 +35,9 @@ export interface Occurrence {
   lines: LineRange;
 }
 
+/** What a search filter looks at: an occurrence's source and date. */
+export type Place = Pick<Occurrence, "source" | "date">;
+
 /**
  * A retrievable unit of text. `text` is a verbatim slice of its article's body; `lineMap[i]` is the
  * file line range of the i-th "\n"-separated line of `text`, so any quote inside it can be located.

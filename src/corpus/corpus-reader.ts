@@ -1,5 +1,5 @@
 // The corpus adapter as the index build sees it (its CorpusReader port).
-import type { Config } from "../config.js";
+import type { Config } from "../base/config.js";
 import type { CorpusReader } from "../index/build-index.js";
 import { listCorpusFiles, parseCorpusFile, readCorpusFile, type CorpusFile, type ListCorpusOptions } from "./index.js";
 

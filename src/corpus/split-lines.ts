@@ -1,4 +1,4 @@
-import { lineIndexAt, lineStartOffsets } from "../core/chunk-article.js";
+import { lineIndexAt, lineStartOffsets } from "../core/ingest/chunk-article.js";
 
 /**
  * Splits text into file lines the way `sed -n Np` and `wc -l` count them: only "\n" ends a line, and a

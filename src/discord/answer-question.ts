@@ -1,8 +1,8 @@
 // One way to answer, whether the question came from /ask, a mention or a thread: admit, queue, ask, render.
 import type { MessageMentionOptions } from "discord.js";
 import type { AskOptions, Turn } from "../core/ports.js";
-import { MAX_QUESTION_CHARS, normalizeQuestion, QuestionError } from "../core/normalize-question.js";
-import { resolveFollowUp } from "../core/resolve-follow-up.js";
+import { MAX_QUESTION_CHARS, normalizeQuestion, QuestionError } from "../core/pipeline/normalize-question.js";
+import { resolveFollowUp } from "../core/pipeline/resolve-follow-up.js";
 import type { SearchFilters } from "../core/types.js";
 import { createAnswerButtons } from "./answer-buttons.js";
 import type { BotContext, StoredAnswer } from "./command.js";

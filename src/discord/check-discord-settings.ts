@@ -1,5 +1,5 @@
 // Before connecting: are the Discord settings there? If not, say how to get them.
-import type { Config } from "../config.js";
+import type { Config } from "../base/config.js";
 
 export const PORTAL = "https://discord.com/developers/applications";
 

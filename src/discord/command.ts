@@ -2,14 +2,12 @@
 import type { ButtonInteraction, ChatInputCommandInteraction, RESTPostAPIChatInputApplicationCommandsJSONBody } from "discord.js";
 import type { Pipeline, Turn } from "../core/ports.js";
 import type { Answer } from "../core/types.js";
-import type { Logger } from "../log.js";
-import type { OpsServices } from "../ops/ops-services.js";
-import type { BotEvents } from "./bot-events.js";
+import type { Logger } from "../base/log.js";
 import type { BoundedCache } from "./bounded-cache.js";
 import type { ConcurrencyLimit } from "./concurrency-limit.js";
 import type { ConversationMemory } from "./conversation-memory.js";
-import type { FeedbackStore } from "./feedback-store.js";
 import type { RateLimiter } from "./rate-limiter.js";
+import type { BotEvents, FeedbackStore, OpsServices } from "./bot-ports.js";
 
 /** `export default { data, execute } satisfies Command` in each file of commands/. */
 export interface Command {

@@ -1,22 +1,19 @@
 // The bot: a discord.js client wired to the pipeline. Everything it needs comes in as a parameter.
 import { randomBytes } from "node:crypto";
-import { join } from "node:path";
 import { Client, Events, GatewayIntentBits, Status } from "discord.js";
-import type { Config } from "../config.js";
+import type { Config } from "../base/config.js";
 import type { Pipeline } from "../core/ports.js";
-import type { Logger } from "../log.js";
-import type { OpsServices } from "../ops/ops-services.js";
+import type { Logger } from "../base/log.js";
 import { NO_PINGS } from "./answer-question.js";
-import type { BotEvents } from "./bot-events.js";
 import { createBoundedCache } from "./bounded-cache.js";
 import type { BotContext, Command, StoredAnswer } from "./command.js";
 import { createConcurrencyLimit } from "./concurrency-limit.js";
 import { createConversationMemory, type ConversationMemory } from "./conversation-memory.js";
 import { describeGatewayClose } from "./describe-gateway-close.js";
-import { createFeedbackStore, type FeedbackStore } from "./feedback-store.js";
 import { routeInteraction } from "./interaction-router.js";
 import { routeMessage } from "./message-router.js";
 import { createRateLimiter } from "./rate-limiter.js";
+import type { BotEvents, FeedbackStore, OpsServices } from "./bot-ports.js";
 
 /** Answers stay clickable this long (buttons on older answers say so). */
 const ANSWER_TTL_MS = 24 * 60 * 60 * 1000;
@@ -24,7 +21,7 @@ const ANSWERS_KEPT = 2000;
 
 export type BotConfig = Pick<
   Config,
-  "DISCORD_API_URL" | "MESSAGE_CONTENT_INTENT" | "RATE_LIMIT_PER_MINUTE" | "MAX_CONCURRENT_ANSWERS" | "DATA_DIR" | "LOG_QUESTIONS"
+  "DISCORD_API_URL" | "MESSAGE_CONTENT_INTENT" | "RATE_LIMIT_PER_MINUTE" | "MAX_CONCURRENT_ANSWERS" | "LOG_QUESTIONS"
 > &
   Partial<Pick<Config, "ADMIN_ROLE_IDS">>;
 
@@ -33,11 +30,11 @@ export interface BotDeps {
   log: Logger;
   config: BotConfig;
   commands: ReadonlyMap<string, Command>;
-  /** Defaults to `${DATA_DIR}/feedback.jsonl`. */
-  feedback?: FeedbackStore;
+  /** Where 👍/👎 go (the composition root passes `${DATA_DIR}/feedback.jsonl`). */
+  feedback: FeedbackStore;
   conversations?: ConversationMemory;
   now?: () => number;
-  /** Metrics and the answers log (src/ops/create-operations.ts). */
+  /** Metrics and the answers log (src/create-operations.ts). */
   events?: BotEvents;
   /** What /reindex, /stats and /gaps need; without it they say they are not enabled. */
   ops?: OpsServices;
@@ -87,7 +84,7 @@ export function createBot(deps: BotDeps): Bot {
     answering: createConcurrencyLimit(config.MAX_CONCURRENT_ANSWERS),
     answers: createBoundedCache<StoredAnswer>({ maxEntries: ANSWERS_KEPT, ttlMs: ANSWER_TTL_MS, now }),
     conversations: deps.conversations ?? createConversationMemory({ now }),
-    feedback: deps.feedback ?? createFeedbackStore(join(config.DATA_DIR, "feedback.jsonl")),
+    feedback: deps.feedback,
     now,
     newId: () => randomBytes(6).toString("base64url"),
     ...(deps.events ? { events: deps.events } : {}),

@@ -1,6 +1,6 @@
 // Finds the slash commands: every module in commands/, each checked; a bad one is skipped with a warning.
 import { readdir } from "node:fs/promises";
-import type { Logger } from "../log.js";
+import type { Logger } from "../base/log.js";
 import type { Command } from "./command.js";
 
 /** commands/ next to src/ — the same relative place in the source tree and in dist/. */

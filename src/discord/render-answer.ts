@@ -1,6 +1,6 @@
 // An Answer as one Discord message: the text with [n] markers, then each source with its quote.
-import { excerptPassage } from "../core/cap-quote.js";
-import { NO_ARTICLE_MATCHES } from "../core/create-pipeline.js";
+import { excerptPassage } from "../core/answer/cap-quote.js";
+import { NO_ARTICLE_MATCHES } from "../core/pipeline/create-pipeline.js";
 import type { Answer } from "../core/types.js";
 import { DISCORD_LIMITS as L, type RenderedMessage } from "./discord-limits.js";
 import { escapeMarkdownText } from "./escape-markdown.js";

@@ -1,5 +1,5 @@
 // "Show passages": each cited passage quoted in full, for the member who asked.
-import { quotePassage } from "../core/cap-quote.js";
+import { quotePassage } from "../core/answer/cap-quote.js";
 import type { Citation, Passage } from "../core/types.js";
 import { DISCORD_LIMITS as L, type RenderedMessage } from "./discord-limits.js";
 import { escapeMarkdownText } from "./escape-markdown.js";

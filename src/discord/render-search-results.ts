@@ -1,5 +1,5 @@
 // /search: ranked passages with their scores, no answer.
-import { excerptPassage } from "../core/cap-quote.js";
+import { excerptPassage } from "../core/answer/cap-quote.js";
 import type { SearchResult } from "../core/ports.js";
 import { DISCORD_LIMITS as L, type RenderedMessage } from "./discord-limits.js";
 import { escapeMarkdownText } from "./escape-markdown.js";

@@ -1,6 +1,6 @@
 // Sends rendered messages through discord.js: the first as the reply, the rest after it, never a ping.
 import { MessageFlags, type Message, type RepliableInteraction, type SendableChannels } from "discord.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../base/log.js";
 import { NO_PINGS } from "./answer-question.js";
 import { findLimitViolations, type RenderedMessage } from "./discord-limits.js";
 

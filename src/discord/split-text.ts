@@ -1,5 +1,5 @@
 // Splitting and trimming text for Discord's length limits without separating a claim from its [n] marker.
-import { splitSentences as findSentenceSpans } from "../core/split-sentences.js";
+import { splitSentences as findSentenceSpans } from "../core/text/split-sentences.js";
 
 /**
  * Cuts text into sentences at the core's boundaries (abbreviations such as "U.S." or "Jan. 25" do not end one,

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { mkdir, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { chunkArticle, DEFAULT_CHUNKING, type ChunkOptions } from "../core/chunk-article.js";
+import { chunkArticle, DEFAULT_CHUNKING, type ChunkOptions } from "../core/ingest/chunk-article.js";
 import type { TextEmbedder } from "../core/ports.js";
 import type { Article, Passage, Skipped } from "../core/types.js";
 import {

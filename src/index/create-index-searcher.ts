@@ -1,6 +1,6 @@
 // The retrieval adapter over a loaded index: the HNSW dense channel and the BM25 lexical channel, handed to
 // the core's fusion and re-ranking as plain candidate lists.
-import { inverseDocumentFrequency, searchLexical } from "../core/lexical-index.js";
+import { inverseDocumentFrequency, searchLexical } from "../core/lexical/lexical-index.js";
 import type { ArticleSummary, Candidate, PassageSearcher, TextEmbedder } from "../core/ports.js";
 import type { LoadedIndex } from "./load-index.js";
 import type { PassageStore } from "./passage-store.js";

@@ -5,7 +5,7 @@
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import hnswlib from "hnswlib-node";
-import type { LexicalIndex } from "../core/lexical-index.js";
+import type { LexicalIndex } from "../core/lexical/lexical-index.js";
 import { checksumFile, IndexError, MANIFEST_FILE, OutdatedIndexError, readCurrentGeneration } from "./index-layout.js";
 import { LEXICAL_FILE, readLexicalIndex } from "./lexical-file.js";
 import { computeManifestChecksum, MANIFEST_VERSION, type Manifest } from "./manifest.js";

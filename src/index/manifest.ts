@@ -1,7 +1,7 @@
 // The manifest: what an index generation was built from and with, so that a later build can reuse it and a
 // load can refuse an index that does not match the configured embedder.
 import { createHash } from "node:crypto";
-import type { ChunkOptions } from "../core/chunk-article.js";
+import type { ChunkOptions } from "../core/ingest/chunk-article.js";
 import type { Passage, Skipped } from "../core/types.js";
 
 /**

@@ -3,7 +3,7 @@
 import type { CallbackManagerForRetrieverRun } from "@langchain/core/callbacks/manager";
 import type { Document } from "@langchain/core/documents";
 import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrievers";
-import { checkFilters } from "../core/match-filters.js";
+import { checkFilters } from "../core/retrieval/match-filters.js";
 import type { Pipeline } from "../core/ports.js";
 import type { SearchFilters } from "../core/types.js";
 import { toPassageDocument, type PassageMetadata } from "./passage-document.js";

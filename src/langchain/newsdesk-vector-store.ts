@@ -4,7 +4,7 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Document } from "@langchain/core/documents";
 import { VectorStore } from "@langchain/core/vectorstores";
-import { anyPlaceMatches, hasFilters, viewThroughFilters } from "../core/match-filters.js";
+import { anyPlaceMatches, hasFilters, viewThroughFilters } from "../core/retrieval/match-filters.js";
 import type { SearchFilters } from "../core/types.js";
 import type { IndexSearcher } from "../index/create-index-searcher.js";
 import { toPassageDocument, type PassageMetadata } from "./passage-document.js";

@@ -2,11 +2,11 @@
 // only with LOG_QUESTIONS=true), every unanswered question to `gaps.jsonl` (with its text: that is what the
 // people who run the bot need, to know which articles to add).
 import { join } from "node:path";
-import type { AnsweredEvent, BotEvents } from "../discord/bot-events.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../base/log.js";
 import { createJsonLinesFile, type JsonLinesFile, type JsonLinesFileOptions } from "./json-lines-file.js";
 import type { Metrics } from "./metrics.js";
 import type { AnswerRecord, GapRecord } from "./summarize-activity.js";
+import type { AnsweredEvent, BotEvents } from "../discord/bot-ports.js";
 
 export const ANSWERS_FILE = "answers.jsonl";
 export const GAPS_FILE = "gaps.jsonl";

@@ -1,7 +1,7 @@
 // GET /healthz and GET /metrics over node:http, for a process supervisor or a Prometheus scraper.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger } from "../log.js";
+import type { Logger } from "../base/log.js";
 import { METRICS_CONTENT_TYPE } from "./metrics.js";
 
 export interface HealthReport {

@@ -1,5 +1,5 @@
 // Statistics and knowledge gaps from the answers, gaps and feedback logs: plain functions over plain records.
-import type { FeedbackRecord } from "../discord/feedback-store.js";
+import type { ActivitySummary, FeedbackRecord, GapEntry, GapsSummary } from "../discord/bot-ports.js";
 
 /** One answered question in `answers.jsonl`; the question's text only when LOG_QUESTIONS=true. */
 export interface AnswerRecord {
@@ -25,22 +25,6 @@ export interface GapRecord {
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const WEEK_MS = 7 * DAY_MS;
-
-export interface ActivitySummary {
-  answeredLastDay: number;
-  answeredLastWeek: number;
-  /** Over the last week; null without answers. */
-  medianMs: number | null;
-  p95Ms: number | null;
-  abstainedLastWeek: number;
-  /** abstained / answered over the last week; null without answers. */
-  abstentionRate: number | null;
-  thumbsUpLastWeek: number;
-  thumbsDownLastWeek: number;
-  /** Over every record still kept (the logs are rotated). */
-  thumbsUp: number;
-  thumbsDown: number;
-}
 
 /** The value below which `fraction` of the sorted values lie (nearest rank). */
 export function percentile(sorted: readonly number[], fraction: number): number | null {
@@ -70,24 +54,6 @@ export function summarizeActivity(answers: readonly AnswerRecord[], feedback: re
     thumbsUp: count(feedback, "up"),
     thumbsDown: count(feedback, "down"),
   };
-}
-
-export interface GapEntry {
-  /** The most recent wording of the question. */
-  question: string;
-  count: number;
-  /** Epoch milliseconds of the last time it was asked. */
-  lastAsked: number;
-}
-
-export interface GapsSummary {
-  /** Newest first. */
-  recent: GapEntry[];
-  /** Questions asked more than once, most often first. */
-  frequent: GapEntry[];
-  /** Unanswered questions in the window. */
-  total: number;
-  windowDays: number;
 }
 
 /** Case, spacing and end punctuation do not make a different question. */

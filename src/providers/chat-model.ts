@@ -4,7 +4,7 @@
 // declares Node >= 20.
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { initChatModel } from "langchain";
-import type { Config } from "../config.js";
+import type { Config } from "../base/config.js";
 
 export interface ChatModelHandle {
   chat: BaseChatModel;

@@ -1,7 +1,7 @@
 // The offline default embedder: signed feature hashing of words and word pairs. Nothing to download,
 // deterministic, and fast; the lexical channel and the re-ranker carry most of retrieval quality.
 import { Embeddings } from "@langchain/core/embeddings";
-import { contentTokens } from "../core/tokenize.js";
+import { contentTokens } from "../core/text/tokenize.js";
 
 export const LOCAL_EMBEDDER_DIMENSIONS = 512;
 

@@ -1,6 +1,6 @@
 // Embeddings from any OpenAI-compatible /v1/embeddings server (EMBEDDINGS_PROVIDER=openai).
 import { OpenAIEmbeddings } from "@langchain/openai";
-import type { Config } from "../config.js";
+import type { Config } from "../base/config.js";
 
 const PLACEHOLDER_API_KEY = "not-needed";
 

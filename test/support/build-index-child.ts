@@ -7,9 +7,9 @@
 // vectors-written, before-swap, after-swap). It builds through buildConfiguredIndex with the hooks; the summary
 // goes to stdout as JSON, an error through the CLI's error boundary (a message on stderr, exit code 1).
 import { createInterface } from "node:readline";
-import { buildConfiguredIndex } from "../../src/app.js";
+import { buildConfiguredIndex } from "../../src/app/open-pipeline.js";
 import { runCli } from "../../src/cli/cli-io.js";
-import { loadConfig } from "../../src/config.js";
+import { loadConfig } from "../../src/base/config.js";
 
 const [killPoint, killCount] = (process.env.BUILD_KILL_AT ?? "").split("@");
 const killAfter = Number(killCount ?? 1);

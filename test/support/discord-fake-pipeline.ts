@@ -1,7 +1,7 @@
 // A plain Pipeline for the bot's tests: real passages from corpus/, a small word-overlap retriever, and
 // extractive answers with real citations. It records every call so tests can check what the bot asked.
 import type { ArticleSummary, AskOptions, Pipeline, SearchOptions, SearchResult } from "../../src/core/ports.js";
-import { normalizeQuestion } from "../../src/core/normalize-question.js";
+import { normalizeQuestion } from "../../src/core/pipeline/normalize-question.js";
 import type { Citation, Passage, Ranked } from "../../src/core/types.js";
 
 const SOURCE = "000_c0af5a29d12023ff.txt";

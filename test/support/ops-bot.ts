@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
 import { pino } from "pino";
-import { loadConfig, type Config } from "../../src/config.js";
+import { loadConfig, type Config } from "../../src/base/config.js";
 import { createBot, type Bot } from "../../src/discord/create-bot.js";
 import { deployCommands } from "../../src/discord/deploy-commands.js";
 import { COMMANDS_DIR, loadCommands } from "../../src/discord/load-commands.js";
-import { createOperations, type Operations, type OperationsOptions } from "../../src/ops/create-operations.js";
+import { createOperations, type Operations, type OperationsOptions } from "../../src/create-operations.js";
 import { startDiscordEmulator, type DiscordEmulator, type Payload } from "./discord-emulator.js";
 
 export interface OpsBot {

@@ -9,7 +9,8 @@ import type { Command } from "../../src/discord/command.js";
 import { createBot, type Bot, type BotDeps } from "../../src/discord/create-bot.js";
 import { deployCommands } from "../../src/discord/deploy-commands.js";
 import { COMMANDS_DIR, loadCommands } from "../../src/discord/load-commands.js";
-import type { Logger } from "../../src/log.js";
+import { createFeedbackStore } from "../../src/ops/feedback-store.js";
+import type { Logger } from "../../src/base/log.js";
 import { computePings, messagePayloadOf, startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type Payload, type RecordedCall, type SentInteraction } from "./discord-emulator.js";
 
 export interface BotOnEmulator {
@@ -53,9 +54,9 @@ export async function startBotOnEmulator(options: BotOnEmulatorOptions): Promise
       MESSAGE_CONTENT_INTENT: false,
       RATE_LIMIT_PER_MINUTE: options.ratePerMinute ?? 6,
       MAX_CONCURRENT_ANSWERS: options.maxConcurrent ?? 4,
-      DATA_DIR: dataDir,
       LOG_QUESTIONS: false,
     },
+    feedback: createFeedbackStore(join(dataDir, "feedback.jsonl")),
     ...(options.onFatalDisconnect ? { onFatalDisconnect: options.onFatalDisconnect } : {}),
   });
   await bot.start(emulator.token);

@@ -1,4 +1,4 @@
-// The one place secrets are recognised and hidden. Every log line (log.ts), every error a front end shows
+// The one place secrets are recognised and hidden. Every log line (base/log.ts), every error a front end shows
 // (the CLI's error boundary, npm start, deploy-commands, /reindex's child output) and every config error
 // passes through here. Two nets: the values this process knows to be secrets, and the shapes credentials take.
 

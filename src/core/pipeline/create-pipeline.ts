@@ -1,8 +1,8 @@
 // The pipeline every front end talks to: normalize → retrieve → answer, timed. Its parts are parameters.
 import { normalizeQuestion } from "./normalize-question.js";
-import type { Answerer, ArticleSummary, AskOptions, Pipeline, SearchOptions } from "./ports.js";
-import { anyPlaceMatches, describeFilters, hasFilters } from "./match-filters.js";
-import type { Answer, Passage, Query, Ranked, SearchFilters } from "./types.js";
+import type { Answerer, ArticleSummary, AskOptions, Pipeline, SearchOptions } from "../ports.js";
+import { anyPlaceMatches, describeFilters, hasFilters } from "../retrieval/match-filters.js";
+import type { Answer, Passage, Query, Ranked, SearchFilters } from "../types.js";
 
 /** Default number of passages retrieved for an answer or a search. */
 export const DEFAULT_K = 8;

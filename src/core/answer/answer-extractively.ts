@@ -1,9 +1,9 @@
 // The model-free answerer: pick the sentences of the retrieved passages that best answer the question,
 // quote them verbatim with their citations, and abstain when the evidence is too weak.
 import { quotePassage } from "./cap-quote.js";
-import { splitSentences } from "./split-sentences.js";
-import { contentTokens, tokenize } from "./tokenize.js";
-import type { Answer, Citation, Ranked } from "./types.js";
+import { splitSentences } from "../text/split-sentences.js";
+import { contentTokens, tokenize } from "../text/tokenize.js";
+import type { Answer, Citation, Ranked } from "../types.js";
 
 export interface ExtractiveOptions {
   /** Most sentences in an answer. */

@@ -1,7 +1,7 @@
 // Articles → passages that remember exactly where they came from.
 import { createHash } from "node:crypto";
-import { splitSentences, type Span } from "./split-sentences.js";
-import type { Article, LineRange, Passage } from "./types.js";
+import { splitSentences, type Span } from "../text/split-sentences.js";
+import type { Article, LineRange, Passage } from "../types.js";
 
 export interface ChunkOptions {
   /** A passage closes at the first paragraph end once it is at least this long. */

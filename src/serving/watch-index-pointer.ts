@@ -5,7 +5,7 @@
 import { watch, type FSWatcher } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Logger } from "../log.js";
+import type { Logger } from "../base/log.js";
 import { CURRENT_FILE } from "../index/index-layout.js";
 
 export const DEFAULT_POLL_MS = 15_000;

@@ -1,7 +1,7 @@
 // Every prompt Newsdesk sends to a chat model, in one place, as named constants and plain builders.
 import { stripReferenceMarks } from "./cap-quote.js";
-import type { Turn } from "./ports.js";
-import type { Ranked } from "./types.js";
+import type { Turn } from "../ports.js";
+import type { Ranked } from "../types.js";
 
 /** A chat message as plain data. */
 export interface PromptMessage {

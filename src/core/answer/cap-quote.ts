@@ -7,10 +7,10 @@
 // A quote stays checkable against its lines: remove the reference marks from the cited lines (with
 // `stripReferenceMarks`), and every piece of the quote between "…" marks is a verbatim part of that text
 // (whitespace aside). `isQuoteOf` is that check.
-import { linesOfSpan } from "./chunk-article.js";
-import { splitSentences, type Span } from "./split-sentences.js";
-import { contentTokens, tokenize } from "./tokenize.js";
-import type { LineRange, Passage } from "./types.js";
+import { linesOfSpan } from "../ingest/chunk-article.js";
+import { splitSentences, type Span } from "../text/split-sentences.js";
+import { contentTokens, tokenize } from "../text/tokenize.js";
+import type { LineRange, Passage } from "../types.js";
 
 /** Longest quote of a citation, ellipses included: two or three news sentences. */
 export const QUOTE_MAX_CHARS = 400;

@@ -1,7 +1,7 @@
 // A BM25 inverted index kept as plain data: built incrementally with the HNSW index, stored beside it as
 // one binary blob, and searched without any library. Pure: no fs; the only module state is scoring scratch
 // memory reused between searches, which never shows in a result.
-import { contentTokens } from "./tokenize.js";
+import { contentTokens } from "../text/tokenize.js";
 
 export interface Bm25Params {
   /** Term-frequency saturation. */

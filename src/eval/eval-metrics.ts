@@ -1,6 +1,6 @@
 // Evaluation as pure functions: parse questions in the eval format, judge each question's search results
 // and answer against its gold, and summarize. The eval command (src/cli/run-eval.ts) only does the I/O.
-import type { LineRange } from "./types.js";
+import type { LineRange } from "../core/types.js";
 
 export interface GoldRef {
   /** Path relative to the corpus folder. */

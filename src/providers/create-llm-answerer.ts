@@ -1,14 +1,14 @@
 // An Answerer that has a chat model write the answer from the ranked passages, then keeps only the
 // citations that hold. When the model fails, or nothing it said holds, the fallback answerer answers.
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { stripReferenceWords } from "../core/cap-quote.js";
-import { ABSTENTION_TEXT } from "../core/answer-extractively.js";
-import { textOfContent } from "../core/condense-question.js";
+import { stripReferenceWords } from "../core/answer/cap-quote.js";
+import { ABSTENTION_TEXT } from "../core/answer/answer-extractively.js";
+import { textOfContent } from "../core/pipeline/condense-question.js";
 import type { Answerer, AskOptions } from "../core/ports.js";
-import { buildAnswerPrompt, isAbstention, toMessageTuples, type PromptMessage } from "../core/prompts.js";
+import { buildAnswerPrompt, isAbstention, toMessageTuples, type PromptMessage } from "../core/answer/prompts.js";
 import type { Answer, Ranked } from "../core/types.js";
-import { verifyCitations } from "../core/verify-citations.js";
-import type { Logger } from "../log.js";
+import { verifyCitations } from "../core/answer/verify-citations.js";
+import type { Logger } from "../base/log.js";
 
 export interface LlmAnswererDeps {
   chat: BaseChatModel;

@@ -1,7 +1,7 @@
 // Turns a follow-up in a conversation ("tell me more about [2]", "and what did Israel say?") into a question
 // that retrieval can answer on its own, using the earlier turns. Plain function, no model needed.
-import type { Turn } from "./ports.js";
-import type { Citation } from "./types.js";
+import type { Turn } from "../ports.js";
+import type { Citation } from "../types.js";
 
 export interface ResolvedFollowUp {
   /** What to retrieve and answer with. */

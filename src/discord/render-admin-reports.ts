@@ -1,14 +1,11 @@
 // What /reindex, /stats and /gaps show: plain RenderedMessages, within Discord's limits, article and question
 // text escaped (it is data, never formatting).
 import { MessageFlags, type ChatInputCommandInteraction } from "discord.js";
-import { NO_PINGS } from "../discord/answer-question.js";
-import type { RenderedMessage } from "../discord/discord-limits.js";
-import { DISCORD_LIMITS } from "../discord/discord-limits.js";
-import { escapeMarkdownText } from "../discord/escape-markdown.js";
-import type { OpsServices, ReindexReport, StatsReport } from "./ops-services.js";
-import type { ReindexProgress } from "./reindex-runner.js";
-import type { ServedIndex } from "./reloadable-pipeline.js";
-import type { GapEntry, GapsSummary } from "./summarize-activity.js";
+import { NO_PINGS } from "./answer-question.js";
+import type { RenderedMessage } from "./discord-limits.js";
+import { DISCORD_LIMITS } from "./discord-limits.js";
+import { escapeMarkdownText } from "./escape-markdown.js";
+import type { GapEntry, GapsSummary, OpsServices, ReindexProgress, ReindexReport, ServedIndex, StatsReport } from "./bot-ports.js";
 
 const SKIPPED_SHOWN = 15;
 const QUESTION_SHOWN = 150;

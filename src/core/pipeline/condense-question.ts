@@ -1,7 +1,7 @@
 // Turns a follow-up in a conversation ("and what did she say next?") into a standalone question before
 // retrieval. The chat model is passed in; any failure leaves the question as the user wrote it.
-import type { Turn } from "./ports.js";
-import { buildCondensePrompt, toMessageTuples, type MessageTuple } from "./prompts.js";
+import type { Turn } from "../ports.js";
+import { buildCondensePrompt, toMessageTuples, type MessageTuple } from "../answer/prompts.js";
 
 /** The one thing condensing needs from a chat model; LangChain's chat models fit it structurally. */
 export interface MessageCompleter {

@@ -22,11 +22,11 @@
 //   the passage sentence that best supports the sentences citing it.
 import { termMatches } from "./answer-extractively.js";
 import { quotePassage } from "./cap-quote.js";
-import { linesOfSpan } from "./chunk-article.js";
+import { linesOfSpan } from "../ingest/chunk-article.js";
 import { isAbstention, numberPassages } from "./prompts.js";
-import { splitSentences, type Span } from "./split-sentences.js";
-import { STOPWORDS, tokenize } from "./tokenize.js";
-import type { Citation, LineRange, Passage, Ranked } from "./types.js";
+import { splitSentences, type Span } from "../text/split-sentences.js";
+import { STOPWORDS, tokenize } from "../text/tokenize.js";
+import type { Citation, LineRange, Passage, Ranked } from "../types.js";
 
 export interface VerifiedAnswer {
   /** The answer with unsupported sentences removed and markers renumbered 1..citations.length. */

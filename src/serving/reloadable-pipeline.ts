@@ -4,31 +4,14 @@
 import path from "node:path";
 import type { Pipeline } from "../core/ports.js";
 import type { Manifest } from "../index/manifest.js";
-import type { Logger } from "../log.js";
+import type { Logger } from "../base/log.js";
+import type { ReloadOutcome, ServedIndex } from "../discord/bot-ports.js";
 
 /** What `openPipelineWithIndex` returns, narrowed to what the swap needs. */
 export interface IndexedPipeline {
   pipeline: Pipeline;
   loaded: { dir: string; manifest: Pick<Manifest, "builtAt" | "embedder" | "files">; close?(): Promise<void> };
 }
-
-export interface ServedIndex {
-  /** The generation folder's name (gen-…). */
-  generation: string;
-  dir: string;
-  builtAt: string;
-  embedder: string;
-  files: number;
-  articles: number;
-  passages: number;
-  /** Epoch milliseconds when this process started serving it. */
-  loadedAt: number;
-}
-
-export type ReloadOutcome =
-  | { status: "reloaded"; served: ServedIndex }
-  | { status: "unchanged"; served: ServedIndex }
-  | { status: "failed"; message: string; served: ServedIndex | null };
 
 export interface ReloadablePipeline extends Pipeline {
   /** The index being served, or null before the first successful load. */

@@ -1,6 +1,6 @@
 // Search filters over passages: a source glob and an inclusive date range.
 import { compileGlob, GlobError, matchesCompiledGlob, type CompiledGlob } from "./match-glob.js";
-import type { Occurrence, Passage, SearchFilters } from "./types.js";
+import type { Occurrence, Passage, Place, SearchFilters } from "../types.js";
 
 // Compiled globs, most recently used last; bounded, since every member of a server can send new ones.
 const GLOB_CACHE_SIZE = 64;
@@ -37,7 +37,6 @@ export function isoDay(date: string | undefined): string | undefined {
 }
 
 /** Where a text occurs, as far as the filters look: its file and its article's date. */
-export type Place = Pick<Occurrence, "source" | "date">;
 
 function occurrenceMatches(occurrence: Place, filters: SearchFilters): boolean {
   if (filters.source && !matchesGlob(occurrence.source, filters.source)) return false;

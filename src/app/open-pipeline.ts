@@ -2,21 +2,21 @@
 // the core's pipeline. The CLI, the bot and the eval all start here.
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { createLlmAnswerer } from "./answer/create-llm-answerer.js";
-import type { Config } from "./config.js";
-import { condenseQuestion } from "./core/condense-question.js";
-import { answerExtractively, DEFAULT_EXTRACTIVE, type CorpusStatistics } from "./core/answer-extractively.js";
-import { createPipeline } from "./core/create-pipeline.js";
-import type { Answerer, AskOptions, Pipeline, TextEmbedder } from "./core/ports.js";
-import { retrieveHybrid } from "./core/retrieve.js";
-import { createConfiguredCorpusReader } from "./corpus/corpus-reader.js";
-import { buildIndex, type BuildOptions, type BuildSummary } from "./index/build-index.js";
-import { createIndexSearcher, summarizeArticles, type IndexSearcher } from "./index/create-index-searcher.js";
-import { writeLexicalIndex } from "./index/lexical-file.js";
-import { IndexError, LockHeldError, OutdatedIndexError, readCurrentGeneration, waitForBuildLock } from "./index/index-layout.js";
-import { openIndexGeneration, type LoadedIndex } from "./index/load-index.js";
-import type { Logger } from "./log.js";
-import { LocalHashEmbeddings } from "./providers/local-embeddings.js";
+import { createLlmAnswerer } from "../providers/create-llm-answerer.js";
+import type { Config } from "../base/config.js";
+import { condenseQuestion } from "../core/pipeline/condense-question.js";
+import { answerExtractively, DEFAULT_EXTRACTIVE, type CorpusStatistics } from "../core/answer/answer-extractively.js";
+import { createPipeline } from "../core/pipeline/create-pipeline.js";
+import type { Answerer, AskOptions, Pipeline, TextEmbedder } from "../core/ports.js";
+import { retrieveHybrid } from "../core/retrieval/retrieve.js";
+import { createConfiguredCorpusReader } from "../corpus/corpus-reader.js";
+import { buildIndex, type BuildOptions, type BuildSummary } from "../index/build-index.js";
+import { createIndexSearcher, summarizeArticles, type IndexSearcher } from "../index/create-index-searcher.js";
+import { writeLexicalIndex } from "../index/lexical-file.js";
+import { IndexError, LockHeldError, OutdatedIndexError, readCurrentGeneration, waitForBuildLock } from "../index/index-layout.js";
+import { openIndexGeneration, type LoadedIndex } from "../index/load-index.js";
+import type { Logger } from "../base/log.js";
+import { LocalHashEmbeddings } from "../providers/local-embeddings.js";
 
 export interface EmbedderChoice {
   embedder: TextEmbedder;
@@ -27,7 +27,7 @@ export interface EmbedderChoice {
 // Provider SDKs load only when configured: importing them costs seconds at every start.
 export async function createEmbedder(config: Config): Promise<EmbedderChoice> {
   if (config.EMBEDDINGS_PROVIDER === "openai") {
-    const { createOpenAIEmbeddings } = await import("./providers/openai-embeddings.js");
+    const { createOpenAIEmbeddings } = await import("../providers/openai-embeddings.js");
     return { embedder: createOpenAIEmbeddings(config), id: `openai:${config.EMBEDDINGS_MODEL}` };
   }
   const local = new LocalHashEmbeddings();
@@ -106,7 +106,7 @@ async function buildOrWaitForBuild<T>(config: Config, log: Logger, notice: (mess
 async function createAnswering(config: Config, log: Logger, stats: CorpusStatistics, override?: Answerer) {
   const extractive: Answerer = async (question, ranked) => answerExtractively(question, ranked, DEFAULT_EXTRACTIVE, stats);
   if (override || config.LLM_PROVIDER === "none") return { answer: override ?? extractive };
-  const { createChatModel } = await import("./providers/chat-model.js");
+  const { createChatModel } = await import("../providers/chat-model.js");
   const model = await createChatModel(config);
   if (!model) return { answer: extractive };
   const answer = createLlmAnswerer({ chat: model.chat, modelName: model.modelName, fallback: extractive, timeoutMs: config.LLM_TIMEOUT_MS, log });

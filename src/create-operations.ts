@@ -1,20 +1,19 @@
 // The bot's operations, composed once for src/main.ts and the tests alike: the reloadable pipeline and the
 // watch on INDEX_DIR/CURRENT, /reindex's runner, the answers/gaps/feedback logs, metrics, and /healthz.
 import { resolve } from "node:path";
-import { openPipelineWithIndex } from "../app.js";
-import type { Config } from "../config.js";
-import type { BotEvents } from "../discord/bot-events.js";
-import { createFeedbackStore, type FeedbackStore } from "../discord/feedback-store.js";
-import { readCurrentGeneration } from "../index/index-layout.js";
-import type { Logger } from "../log.js";
-import { createActivityLog } from "./activity-log.js";
-import { startHealthServer, type HealthReport, type HealthServer } from "./health-server.js";
-import { createMetrics, type Gauge, type Metrics } from "./metrics.js";
-import type { OpsServices } from "./ops-services.js";
-import { createReindexRunner, type ReindexRunner } from "./reindex-runner.js";
-import { createReloadablePipeline, type IndexedPipeline, type ReloadablePipeline } from "./reloadable-pipeline.js";
-import { summarizeActivity, summarizeGaps } from "./summarize-activity.js";
-import { watchIndexPointer, type IndexPointerWatcher } from "./watch-index-pointer.js";
+import { openPipelineWithIndex } from "./app/open-pipeline.js";
+import type { Config } from "./base/config.js";
+import { createFeedbackStore } from "./ops/feedback-store.js";
+import { readCurrentGeneration } from "./index/index-layout.js";
+import type { Logger } from "./base/log.js";
+import { createActivityLog } from "./ops/activity-log.js";
+import { startHealthServer, type HealthReport, type HealthServer } from "./ops/health-server.js";
+import { createMetrics, type Gauge, type Metrics } from "./ops/metrics.js";
+import { createReindexRunner, type ReindexRunner } from "./serving/reindex-runner.js";
+import { createReloadablePipeline, type IndexedPipeline, type ReloadablePipeline } from "./serving/reloadable-pipeline.js";
+import { summarizeActivity, summarizeGaps } from "./ops/summarize-activity.js";
+import { watchIndexPointer, type IndexPointerWatcher } from "./serving/watch-index-pointer.js";
+import type { BotEvents, FeedbackStore, OpsServices } from "./discord/bot-ports.js";
 
 export interface OperationsOptions {
   config: Config;

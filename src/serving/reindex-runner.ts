@@ -4,19 +4,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import type { BuildProgress, BuildSummary } from "../index/build-index.js";
-import type { Logger } from "../log.js";
-import { redactSecrets } from "../redact-secrets.js";
-
-export type ReindexProgress = BuildProgress & { seconds: number; rate: number };
-
-/** The build summary as `npm run index -- --json` prints it. */
-export type ReindexSummary = Omit<BuildSummary, "changed">;
-
-export type ReindexOutcome =
-  | { status: "built"; summary: ReindexSummary }
-  | { status: "failed"; message: string }
-  | { status: "busy"; startedAt: number; requestedBy: string };
+import type { Logger } from "../base/log.js";
+import { redactSecrets } from "../base/redact-secrets.js";
+import type { ReindexOutcome, ReindexProgress, ReindexSummary } from "../discord/bot-ports.js";
 
 export interface ReindexRun {
   rebuild: boolean;

@@ -3,10 +3,10 @@
 // Pure: the caller runs the searches and passes their hits, a passage lookup and the corpus idf.
 import { resolveRecency, recencyFit, type DateWindow } from "./resolve-recency.js";
 import { DEFAULT_RETRIEVAL, type RetrievalSettings, type RerankWeights } from "./retrieval-settings.js";
-import { lexicalTerms } from "./lexical-index.js";
+import { lexicalTerms } from "../lexical/lexical-index.js";
 import { anyPlaceMatches, hasFilters, matchesFilters, viewThroughFilters } from "./match-filters.js";
-import type { PassageSearcher } from "./ports.js";
-import type { Passage, Query, Ranked } from "./types.js";
+import type { PassageSearcher } from "../ports.js";
+import type { Passage, Query, Ranked } from "../types.js";
 
 export { DEFAULT_RETRIEVAL, FEATURE_NAMES } from "./retrieval-settings.js";
 export type { FeatureName, RerankWeights, RetrievalSettings, FusionSettings } from "./retrieval-settings.js";
