@@ -191,7 +191,3 @@ async function openConsistently(
     }
   }
 }
-
-export async function openPipeline(config: Config, log: Logger): Promise<Pipeline> {
-  return (await openPipelineWithIndex(config, log)).pipeline;
-}

@@ -3,18 +3,8 @@
 // Choices worth knowing: hidden entries are reported (not silently dropped) so `--strict` sees them; folder
 // links back into the corpus are reported, not followed; .txt/.md/.html over 20 MB and .json/.jsonl over
 // 200 MB are skipped with a reason; the title falls back to the file name.
-export type { ParsedFile, BodyLine } from "./build-article.js";
-export { titleFromFileName } from "./build-article.js";
-export { decodeText, type DecodedText } from "./decode-text.js";
+export { decodeText } from "./decode-text.js";
 export { CorpusFolderError, listCorpusFiles, type CorpusFile, type ListCorpusOptions } from "./list-corpus-files.js";
 export { normalizeDate } from "./normalize-date.js";
-export { extensionOf, formatOf, parseCorpusFile, SUPPORTED_EXTENSIONS, type CorpusFormat } from "./parse-corpus-file.js";
-export {
-  MAX_ARTICLE_FILE_BYTES,
-  MAX_RECORDS_FILE_BYTES,
-  maxBytesFor,
-  readCorpusFile,
-  type CorpusFileBytes,
-  type ReadCorpusFileOptions,
-} from "./read-corpus-file.js";
-export { splitLines } from "./split-lines.js";
+export { parseCorpusFile } from "./parse-corpus-file.js";
+export { MAX_ARTICLE_FILE_BYTES, readCorpusFile } from "./read-corpus-file.js";

@@ -31,14 +31,6 @@ export async function editReplyWith(interaction: RepliableInteraction, messages:
   }
 }
 
-/** Replies privately with the messages (the interaction must not have been answered yet). */
-export async function replyPrivatelyWith(interaction: RepliableInteraction, messages: RenderedMessage[], log: Logger): Promise<void> {
-  const [first, ...rest] = messages.map((message) => ensureSendable(message, log));
-  if (!first) return;
-  await interaction.reply({ ...toPayload(first), flags: MessageFlags.Ephemeral });
-  for (const message of rest) await interaction.followUp({ ...toPayload(message), flags: MessageFlags.Ephemeral });
-}
-
 /** Answers a member's message: the first part as a reply to it, the rest in the same channel. */
 export async function replyToMessageWith(message: Message, messages: RenderedMessage[], log: Logger): Promise<Message | undefined> {
   const [first, ...rest] = messages.map((m) => ensureSendable(m, log));

@@ -70,10 +70,6 @@ export function computeManifestChecksum(manifest: Manifest): string {
 /** A passage occurrence as stored in the docstore (the text is the document's pageContent). */
 export type StoredOccurrence = Omit<Passage, "text" | "duplicates">;
 
-export interface StoredDocMetadata {
-  occurrences: StoredOccurrence[];
-}
-
 /** The passage a stored document represents: its first occurrence, with the others as duplicates. */
 export function toPassage(text: string, occurrences: StoredOccurrence[]): Passage {
   const [first, ...rest] = occurrences;

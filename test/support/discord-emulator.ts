@@ -66,9 +66,6 @@ export type * from "./discord-emulator/types.js";
 export {
   computePings,
   DISCORD_LIMITS,
-  findCommandProblems,
   findMessageProblems,
-  isEmptyMessage,
-  nestFormIssues,
   NO_PINGS,
 } from "./discord-emulator/validation.js";

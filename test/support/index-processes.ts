@@ -8,7 +8,6 @@ import { LocalHashEmbeddings } from "../../src/providers/local-embeddings.js";
 
 export const REPO_ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export const BUILD_CHILD = path.join(REPO_ROOT, "test/support/build-index-child.ts");
-export const INDEX_SCRIPT = path.join(REPO_ROOT, "scripts/index.ts");
 export const ASK_SCRIPT = path.join(REPO_ROOT, "scripts/ask.ts");
 
 export interface Finished {

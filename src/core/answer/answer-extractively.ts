@@ -189,20 +189,6 @@ function scoreSentences(question: string, terms: Term[], ranked: Ranked[], optio
   return candidates.sort((a, b) => b.score - a.score);
 }
 
-/**
- * Abstain when the question names something that neither the corpus nor the best passages contain (by stem:
- * "Ecuador" is found in "Ecuadoran"), when no single passage (with its title) covers enough of the
- * question's weighted terms, or when a question with several names finds none of them.
- */
-export function isEvidenceTooWeak(
-  question: string,
-  ranked: Ranked[],
-  options: ExtractiveOptions = DEFAULT_EXTRACTIVE,
-  stats: CorpusStatistics = {},
-): boolean {
-  return evidenceTooWeak(questionTerms(question, stats), ranked, options);
-}
-
 function evidenceTooWeak(terms: Term[], ranked: Ranked[], options: ExtractiveOptions): boolean {
   if (terms.length === 0 || ranked.length === 0) return true;
   const texts = ranked.slice(0, options.passagesConsidered).map((r) => `${r.passage.title}\n${r.passage.text}`);
