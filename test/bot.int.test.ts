@@ -1,61 +1,37 @@
 // The real bot (discord.js client, commands, router) driven through the Discord emulator on loopback.
 import { spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MessageFlags } from "discord.js";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Answer } from "../src/core/types.js";
 import type { Command } from "../src/discord/command.js";
-import { createBot, type Bot } from "../src/discord/create-bot.js";
 import { deployCommands } from "../src/discord/deploy-commands.js";
 import { FAILURE_MESSAGE } from "../src/discord/interaction-router.js";
-import { COMMANDS_DIR, loadCommands } from "../src/discord/load-commands.js";
+import { startBotOnEmulator, until, type BotOnEmulator } from "./support/harness.js";
 import { ABSTAIN_NOTICE, ANSWER_TEXT_MAX, MORE_SOURCES } from "../src/discord/render-answer.js";
-import { computePings, messagePayloadOf, NO_PINGS, startDiscordEmulator, type DiscordEmulator, type Payload, type RecordedCall, type SentInteraction } from "./support/discord-emulator.js";
+import { computePings, messagePayloadOf, NO_PINGS, type DiscordEmulator, type Payload, type RecordedCall, type SentInteraction } from "./support/discord-emulator.js";
 import { createFakePipeline, type FakePipeline } from "./support/discord-fake-pipeline.js";
 import type { FeedbackRecord } from "../src/discord/bot-ports.js";
-import { createFeedbackStore } from "../src/ops/feedback-store.js";
 
 const RATE = 3;
 const MINISTRY_QUESTION = "What did the Russian Foreign Ministry say about Hamas?";
 
 let emulator: DiscordEmulator;
-let bot: Bot;
 let pipeline: FakePipeline;
 let commands: Map<string, Command>;
-let dataDir: string;
-const logLines: Array<Record<string, unknown>> = [];
+let harness: BotOnEmulator;
+const logLines = () => harness.captured.lines();
 
 beforeAll(async () => {
-  emulator = await startDiscordEmulator();
-  dataDir = await mkdtemp(join(tmpdir(), "newsdesk-bot-"));
-  const log = pino({ level: "debug" }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
-  commands = await loadCommands(COMMANDS_DIR, log);
-  // Registered first, so that the emulator types each command's options as Discord would.
-  await deployCommands({ commands: commands.values(), token: emulator.token, clientId: emulator.applicationId, guildId: emulator.guildId, api: emulator.apiUrl });
   pipeline = createFakePipeline();
-  bot = createBot({
-    pipeline,
-    log,
-    commands,
-    config: {
-      DISCORD_API_URL: emulator.apiUrl,
-      MESSAGE_CONTENT_INTENT: false,
-      RATE_LIMIT_PER_MINUTE: RATE,
-      MAX_CONCURRENT_ANSWERS: 2,
-      LOG_QUESTIONS: false,
-    },
-    feedback: createFeedbackStore(join(dataDir, "feedback.jsonl")),
-  });
-  await bot.start(emulator.token);
+  harness = await startBotOnEmulator({ pipeline, ratePerMinute: RATE, maxConcurrent: 2, logLevel: "debug" });
+  ({ emulator, commands } = harness);
 });
 
 afterAll(async () => {
-  await bot?.stop();
-  await emulator?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await harness?.close();
 });
 
 /** Each test asks as its own member, so the per-member rate limit never couples tests. */
@@ -84,15 +60,6 @@ async function askAndWait(question: string, user: Payload, extra: Record<string,
   const reply = await emulator.waitForOriginal(sent);
   await editRecorded(sent);
   return { sent, reply };
-}
-
-/** Polls a condition on the bot's side (the emulator's waitUntil only re-checks on Discord traffic). */
-async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** The original can change a moment before its call is recorded; wait for the record too. */
@@ -231,7 +198,7 @@ describe("answer buttons", () => {
       expect(thanks.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
       expect(thanks.content).toMatch(/Thanks/);
     }
-    const records = (await readFile(join(dataDir, "feedback.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as FeedbackRecord);
+    const records = (await readFile(harness.feedbackFile, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as FeedbackRecord);
     const mine = records.filter((r) => r.user_id === user.id);
     expect(mine.map((r) => r.rating)).toEqual(["up", "down"]);
     expect(mine[0]).toMatchObject({ question: MINISTRY_QUESTION, answer: expect.stringContaining("[1]"), citations: [expect.objectContaining({ n: 1, passageId: "p-ministry" }), expect.anything()] });
@@ -316,7 +283,7 @@ describe("mentions, limits and failures", () => {
       expect(callsFor(sent).some((c) => c.method === "DELETE")).toBe(true);
       expect(emulator.interactionState(sent).original).toBeNull();
       for (const call of callsFor(sent)) expect(JSON.stringify(call.body ?? {})).not.toMatch(/secret|abc123|Error|\bat /);
-      const logged = logLines.find((l) => l.msg === "interaction failed" && JSON.stringify(l).includes(secret));
+      const logged = logLines().find((l) => l.msg === "interaction failed" && JSON.stringify(l).includes(secret));
       expect(logged).toBeDefined();
     } finally {
       pipeline.failWith = undefined;
@@ -387,18 +354,10 @@ describe("answering under load and faults", () => {
 
 describe("with the Message Content intent", () => {
   it("GIVEN MESSAGE_CONTENT_INTENT=true THEN every message in a bot thread is a follow-up, mention or not", async () => {
-    const own = await startDiscordEmulator();
-    const ownDir = await mkdtemp(join(tmpdir(), "newsdesk-bot-mc-"));
     const ownPipeline = createFakePipeline();
-    const ownBot = createBot({
-      pipeline: ownPipeline,
-      log: pino({ level: "silent" }),
-      commands,
-      config: { DISCORD_API_URL: own.apiUrl, MESSAGE_CONTENT_INTENT: true, RATE_LIMIT_PER_MINUTE: 6, MAX_CONCURRENT_ANSWERS: 1, LOG_QUESTIONS: false },
-      feedback: createFeedbackStore(join(ownDir, "feedback.jsonl")),
-    });
+    const ownHarness = await startBotOnEmulator({ pipeline: ownPipeline, messageContentIntent: true, maxConcurrent: 1, logLevel: "silent" });
+    const own = ownHarness.emulator;
     try {
-      await ownBot.start(own.token);
       const identify = own.gatewayLog.find((e) => e.direction === "in" && e.op === 2)!;
       expect(((identify.d as Payload).intents & (1 << 15)) !== 0).toBe(true);
       const sent = own.sendInteraction(own.chatInput("ask", { question: MINISTRY_QUESTION }));
@@ -421,9 +380,7 @@ describe("with the Message Content intent", () => {
       await own.waitFor((c) => c.method === "POST" && c.body?.message_reference?.message_id === mention.message.id);
       expect(own.calls.filter((c) => c.method === "POST" && c.params.channelId === own.channelId && c.body?.message_reference)).toHaveLength(1);
     } finally {
-      await ownBot.stop();
-      await own.close();
-      await rm(ownDir, { recursive: true, force: true });
+      await ownHarness.close();
     }
   });
 });

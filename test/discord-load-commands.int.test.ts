@@ -2,16 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COMMANDS_DIR, findCommandProblem, loadCommands } from "../src/discord/load-commands.js";
-
-/** A pino logger whose lines the test can read. */
-function capturingLogger() {
-  const lines: Array<Record<string, unknown>> = [];
-  const log = pino({ level: "debug" }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
-  return { log, lines };
-}
+import { captureLog } from "./support/capture-log.js";
 
 const GOOD = `export default { data: { name: "%NAME%", toJSON() { return { name: "%NAME%", description: "d" }; } }, async execute() {} };`;
 
@@ -35,18 +28,18 @@ afterAll(async () => {
 
 describe("loadCommands", () => {
   it("GIVEN a folder with good and bad modules THEN loads the good ones and warns about each bad one by file", async () => {
-    const { log, lines } = capturingLogger();
+    const { log, lines } = captureLog();
     const commands = await loadCommands(pathToFileURL(`${dir}/`), log);
     expect([...commands.keys()].sort()).toEqual(["also-good", "good"]);
-    const warned = lines.filter((l) => l.level === 40).map((l) => l.file).sort();
+    const warned = lines().filter((l) => l.level === 40).map((l) => l.file).sort();
     expect(warned).toEqual(["no-default.js", "no-execute.js", "plain-data.js", "syntax.js", "throws.js", "zz-duplicate.js"]);
   });
 
   it("GIVEN the project's commands folder THEN ask, help, search, sources and the admin commands load with valid definitions", async () => {
-    const { log, lines } = capturingLogger();
+    const { log, lines } = captureLog();
     const commands = await loadCommands(COMMANDS_DIR, log);
     expect([...commands.keys()].sort()).toEqual(["ask", "gaps", "help", "reindex", "search", "sources", "stats"]);
-    expect(lines.filter((l) => (l.level as number) >= 40)).toEqual([]);
+    expect(lines().filter((l) => (l.level as number) >= 40)).toEqual([]);
     for (const command of commands.values()) {
       const json = command.data.toJSON();
       expect(json.description!.length).toBeLessThanOrEqual(100);

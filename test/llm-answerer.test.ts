@@ -2,7 +2,8 @@ import { ABSTENTION_TEXT } from "../src/core/answer/answer-extractively.js";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { describe, expect, it } from "vitest";
 import { createLlmAnswerer, FALLBACK_REASONS } from "../src/providers/create-llm-answerer.js";
-import { FALLBACK_TEXT, HARBOUR, RATES, STORM, captureLogger, rank, recordingFallback } from "./support/llm-fixtures.js";
+import { FALLBACK_TEXT, HARBOUR, RATES, STORM, rank, recordingFallback } from "./support/llm-fixtures.js";
+import { captureLog } from "./support/capture-log.js";
 
 class FailingChatModel extends FakeListChatModel {
   constructor(private readonly failure: Error) {
@@ -15,7 +16,7 @@ class FailingChatModel extends FakeListChatModel {
 
 function answererWith(chat: FakeListChatModel, timeoutMs = 2_000) {
   const fallback = recordingFallback();
-  const { log, lines } = captureLogger();
+  const { log, lines } = captureLog();
   const answer = createLlmAnswerer({ chat, modelName: "openai:fake", fallback, timeoutMs, log });
   return { answer, fallback, lines };
 }
@@ -58,7 +59,7 @@ describe("createLlmAnswerer", () => {
     const result = await answer("What happened?", rank(RATES));
     expect(result).toMatchObject({ text: FALLBACK_TEXT, model: null, fallback: FALLBACK_REASONS.unsupported });
     expect(fallback.calls).toEqual([{ question: "What happened?", ranked: rank(RATES) }]);
-    expect(lines.some((l) => l.level === 40 && l.model === "openai:fake")).toBe(true);
+    expect(lines().some((l) => l.level === 40 && l.model === "openai:fake")).toBe(true);
   });
 
   it("GIVEN the model throws a 429 THEN falls back as rate limited and logs the error without throwing", async () => {
@@ -66,7 +67,7 @@ describe("createLlmAnswerer", () => {
     const { answer, lines } = answererWith(new FailingChatModel(error));
     const result = await answer("What happened?", rank(RATES));
     expect(result).toMatchObject({ text: FALLBACK_TEXT, fallback: FALLBACK_REASONS.rateLimited, model: null });
-    expect(lines).toContainEqual(expect.objectContaining({ reason: FALLBACK_REASONS.rateLimited, error: expect.objectContaining({ status: 429 }) }));
+    expect(lines()).toContainEqual(expect.objectContaining({ reason: FALLBACK_REASONS.rateLimited, error: expect.objectContaining({ status: 429 }) }));
   });
 
   it("GIVEN a model slower than the budget THEN falls back as timed out", async () => {

@@ -10,7 +10,8 @@ import type { Turn } from "../src/core/ports.js";
 import { ConfigurableModel } from "langchain/chat_models/universal";
 import { createChatModel } from "../src/providers/chat-model.js";
 import { startFakeOpenAI, type ChatRequestBody, type FakeOpenAI, type FakeReply } from "./support/fake-openai.js";
-import { FALLBACK_TEXT, HARBOUR, makePassage, RATES, STORM, captureLogger, rank, recordingFallback } from "./support/llm-fixtures.js";
+import { FALLBACK_TEXT, HARBOUR, makePassage, RATES, STORM, rank, recordingFallback } from "./support/llm-fixtures.js";
+import { captureLog } from "./support/capture-log.js";
 
 const TIMEOUT_MS = 500;
 let nextReply: (request: ChatRequestBody) => FakeReply = () => "unset";
@@ -37,7 +38,7 @@ async function modelFor(baseURL: string) {
 async function answererAt(baseURL: string) {
   const { chat, modelName } = await modelFor(baseURL);
   const fallback = recordingFallback();
-  const { log, lines } = captureLogger();
+  const { log, lines } = captureLog();
   return { answer: createLlmAnswerer({ chat, modelName, fallback, timeoutMs: TIMEOUT_MS, log }), fallback, lines };
 }
 
@@ -124,7 +125,7 @@ describe("LLM failures fall back to the extractive answer", () => {
     expect(fake.chatRequests()).toHaveLength(1);
     expect(result).toMatchObject({ text: FALLBACK_TEXT, model: null, fallback: FALLBACK_REASONS.timeout });
     expect(fallback.calls).toHaveLength(1);
-    expect(lines).toContainEqual(expect.objectContaining({ level: 40, model: "openai:fake-gpt", reason: FALLBACK_REASONS.timeout }));
+    expect(lines()).toContainEqual(expect.objectContaining({ level: 40, model: "openai:fake-gpt", reason: FALLBACK_REASONS.timeout }));
   });
 
   it("GIVEN a model that hangs while streaming THEN also falls back after the timeout", { timeout: 10_000 }, async () => {

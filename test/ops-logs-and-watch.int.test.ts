@@ -10,6 +10,7 @@ import { createJsonLinesFile } from "../src/ops/json-lines-file.js";
 import { createMetrics } from "../src/ops/metrics.js";
 import { watchIndexPointer } from "../src/serving/watch-index-pointer.js";
 import type { FeedbackRecord } from "../src/discord/bot-ports.js";
+import { until } from "./support/harness.js";
 
 const silent = pino({ level: "silent" });
 let dir: string;
@@ -19,14 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe("createJsonLinesFile", () => {
   it("GIVEN 300 records at once past a 4 KB cap THEN every line is whole, the files stay bounded, and the newest records are kept", async () => {

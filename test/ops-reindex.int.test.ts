@@ -11,6 +11,7 @@ import { buildEnvironment } from "../src/create-operations.js";
 import { resolveIndexCommand } from "../src/serving/reindex-runner.js";
 import { computePings, messagePayloadOf, NO_PINGS, type Payload, type SentInteraction } from "./support/discord-emulator.js";
 import { startOpsBot, type OpsBot } from "./support/ops-bot.js";
+import { until } from "./support/harness.js";
 
 const HAMAS = await readFile(new URL("../corpus/000_c0af5a29d12023ff.txt", import.meta.url), "utf8");
 const ORCHARD = [
@@ -41,15 +42,6 @@ const embedText = (message: Payload) =>
 async function ask(question: string): Promise<Payload> {
   const sent = h.command("ask", { question }, "reader");
   return h.emulator.waitForOriginal(sent, undefined, 20_000);
-}
-
-/** Polls a condition on the bot's side (the emulator's waitUntil only re-checks on Discord traffic). */
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Runs /reindex as a member with Manage Server and waits for its final reply. */
@@ -117,7 +109,7 @@ describe("/reindex", () => {
       await until(() => h.ops.pipeline.served()!.generation !== servedBefore);
       const reply = await ask(HARBOUR_QUESTION);
       expect(embedText(reply)).toContain("harbour.txt:2");
-      expect(h.logLines.some((l) => l.msg === "index loaded" && l.reason === "a new index generation was published")).toBe(true);
+      expect(h.logLines().some((l) => l.msg === "index loaded" && l.reason === "a new index generation was published")).toBe(true);
     },
     BUILD_TIMEOUT,
   );
@@ -141,7 +133,7 @@ describe("/reindex", () => {
       }
       expect(h.ops.pipeline.served()!.generation).toBe(served);
       expect(embedText(await ask(ORCHARD_QUESTION))).toContain("orchard.txt:2");
-      expect(h.logLines.some((l) => l.msg === "index build failed")).toBe(true);
+      expect(h.logLines().some((l) => l.msg === "index build failed")).toBe(true);
     },
     BUILD_TIMEOUT,
   );
@@ -150,26 +142,26 @@ describe("/reindex", () => {
     "GIVEN /reindex while one is running THEN the second is told so, and only one build runs",
     async () => {
       const first = h.command("reindex", { rebuild: true }, "manager");
-      await until(() => h.logLines.some((l) => l.msg === "index build started" && l.rebuild === true));
+      await until(() => h.logLines().some((l) => l.msg === "index build started" && l.rebuild === true));
       const { sent, reply: second } = await reindex();
       expect(second.content).toBe(`A re-index is already running (started ${second.content.match(/<t:\d+:R>/)![0]} by <@${h.members.manager.id}>). Its reply will show the result.`);
       // The mention names the admin who started it, and pings nobody.
       for (const call of callsFor(sent).filter((c) => c.method === "PATCH")) expect(computePings(messagePayloadOf(call))).toEqual(NO_PINGS);
       const done = await h.emulator.waitForOriginal(first, (m) => /^(✅|❌)/.test(m.content ?? ""), BUILD_TIMEOUT);
       expect(done.content).toMatch(/^✅ Indexed 4 files, 3 articles, \d+ passages \(\d+ embedded, 0 reused/);
-      expect(h.logLines.filter((l) => l.msg === "index build started" && l.rebuild === true)).toHaveLength(1);
+      expect(h.logLines().filter((l) => l.msg === "index build started" && l.rebuild === true)).toHaveLength(1);
       expect(embedText(await ask(HARBOUR_QUESTION))).toContain("harbour.txt:2");
     },
     BUILD_TIMEOUT,
   );
 
   it("GIVEN a member without Manage Server or an admin role THEN /reindex is refused privately and nothing is built", async () => {
-    const builds = h.logLines.filter((l) => l.msg === "index build started").length;
+    const builds = h.logLines().filter((l) => l.msg === "index build started").length;
     const sent = h.command("reindex", {}, "reader");
     const reply = await h.emulator.waitForOriginal(sent);
     expect(callsFor(sent)[0]!.body).toMatchObject({ type: 4, data: { flags: MessageFlags.Ephemeral } });
     expect(reply.content).toMatch(/^Only members with the Manage Server permission/);
-    expect(h.logLines.filter((l) => l.msg === "index build started").length).toBe(builds);
-    expect(h.logLines.some((l) => l.msg === "admin command refused" && l.command === "reindex")).toBe(true);
+    expect(h.logLines().filter((l) => l.msg === "index build started").length).toBe(builds);
+    expect(h.logLines().some((l) => l.msg === "admin command refused" && l.command === "reindex")).toBe(true);
   });
 });

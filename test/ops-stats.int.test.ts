@@ -86,11 +86,11 @@ describe("/stats and /gaps after a few questions", () => {
     const gaps = (await readFile(join(h.config.DATA_DIR, "gaps.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Payload);
     expect(gaps.map((g) => g.question)).toEqual(UNANSWERED);
 
-    const answered = h.logLines.filter((l) => l.msg === "answered");
+    const answered = h.logLines().filter((l) => l.msg === "answered");
     expect(answered).toHaveLength(4);
     for (const line of answered) expect(line).toMatchObject({ answer_id: expect.any(String), ms: expect.any(Number), citations: expect.any(Number), abstained: expect.any(Boolean) });
     expect(answered.map((l) => l.abstained)).toEqual([false, false, true, true]);
-    const everything = JSON.stringify(h.logLines);
+    const everything = JSON.stringify(h.logLines());
     for (const question of [...ANSWERED, ...UNANSWERED]) expect(everything).not.toContain(question);
   });
 });
@@ -139,7 +139,7 @@ describe("/healthz and /metrics", () => {
     h.emulator.failNext({ method: "POST", path: /\/callback$/, status: 403, code: 50013, message: "Missing Permissions" });
     const failing = h.command("ask", { question: ANSWERED[1]! }, h.emulator.createUser("unlucky"));
     await h.emulator.waitFor((c) => c.params.token === failing.token && c.status === 403);
-    await h.emulator.waitUntil(() => h.logLines.some((l) => l.msg === "interaction failed"));
+    await h.emulator.waitUntil(() => h.logLines().some((l) => l.msg === "interaction failed"));
 
     const metrics = await getText(`${h.healthUrl}/metrics`);
     expect(metrics.status).toBe(200);

@@ -7,7 +7,8 @@ import { describeGatewayClose } from "../src/discord/describe-gateway-close.js";
 import { FAILURE_MESSAGE } from "../src/discord/interaction-router.js";
 import { messagePayloadOf, NO_PINGS, type DiscordEmulator, type Payload, type SentInteraction } from "./support/discord-emulator.js";
 import { createFakePipeline, type FakePipeline } from "./support/discord-fake-pipeline.js";
-import { callsFor, createGate, describeMentions, messageCalls, startBotOnEmulator, until, type BotOnEmulator } from "./support/reliability-bot.js";
+import { startBotOnEmulator, until, type BotOnEmulator } from "./support/harness.js";
+import { callsFor, createGate, describeMentions, messageCalls } from "./support/reliability-bot.js";
 
 const QUESTION = "What did the Russian Foreign Ministry say about Hamas?";
 const ANSWER_PASSAGE = "A spokesman for the Russian Foreign Ministry, Mikhail Kamynin";
@@ -61,7 +62,7 @@ function holdAnswers() {
 }
 
 function logged(msg: string): Array<Record<string, unknown>> {
-  return harness.log().filter((line) => line.msg === msg);
+  return harness.captured.lines().filter((line) => line.msg === msg);
 }
 
 describe("REST faults", () => {
@@ -236,7 +237,7 @@ describe("a failing pipeline", () => {
           expect(body).not.toMatch(/ENOENT|ECONNREFUSED|Error:|\n\s+at /);
         }
         for (const call of messageCalls(everything)) expect(describeMentions(messagePayloadOf(call)).pings).toEqual(NO_PINGS);
-        expect(harness.log().filter((l) => JSON.stringify(l).includes(error.message)).length).toBeGreaterThanOrEqual(4);
+        expect(harness.captured.lines().filter((l) => JSON.stringify(l).includes(error.message)).length).toBeGreaterThanOrEqual(4);
       } finally {
         pipeline.failWith = undefined;
       }

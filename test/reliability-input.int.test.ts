@@ -13,7 +13,8 @@ import { ABSTAIN_NOTICE } from "../src/discord/render-answer.js";
 import { createSilentLogger } from "../src/base/log.js";
 import { messagePayloadOf, NO_PINGS, type DiscordEmulator, type Payload, type RecordedCall, type SentInteraction } from "./support/discord-emulator.js";
 import { startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
-import { callsFor, describeMentions, maskedLinks, messageCalls, startBotOnEmulator, visibleText, type BotOnEmulator } from "./support/reliability-bot.js";
+import { startBotOnEmulator, type BotOnEmulator } from "./support/harness.js";
+import { callsFor, describeMentions, maskedLinks, messageCalls, visibleText } from "./support/reliability-bot.js";
 
 /** What the fake chat model says to every question: everything an injected article could want it to say. */
 const HOSTILE_REPLY =

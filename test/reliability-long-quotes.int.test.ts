@@ -15,7 +15,8 @@ import { ANSWER_TEXT_MAX } from "../src/discord/render-answer.js";
 import { createSilentLogger } from "../src/base/log.js";
 import type { DiscordEmulator, Payload } from "./support/discord-emulator.js";
 import { createFakeCliIo } from "./support/fake-cli-io.js";
-import { callsFor, messageCalls, startBotOnEmulator, type BotOnEmulator } from "./support/reliability-bot.js";
+import { startBotOnEmulator, type BotOnEmulator } from "./support/harness.js";
+import { callsFor, messageCalls } from "./support/reliability-bot.js";
 import { unpunctuated } from "./support/unpunctuated-text.js";
 
 const CASES = {

@@ -14,7 +14,8 @@ import { describeGatewayClose } from "../src/discord/describe-gateway-close.js";
 import { FAILURE_MESSAGE } from "../src/discord/interaction-router.js";
 import { startDiscordEmulator, type DiscordEmulator, type RecordedCall } from "./support/discord-emulator.js";
 import { startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
-import { callsFor, captureRawLog, startBotOnEmulator } from "./support/reliability-bot.js";
+import { captureLog, startBotOnEmulator } from "./support/harness.js";
+import { callsFor } from "./support/reliability-bot.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -96,7 +97,7 @@ function run(script: string, args: string[], env: Record<string, string>) {
 
 describe("secrets in what a run emits", () => {
   it("GIVEN the bot in-process answering, failing and retrying THEN neither its log nor any REST body carries a secret", async () => {
-    const { log, lines } = captureRawLog("trace");
+    const { log, raw: lines } = captureLog("trace");
     const config = loadConfig({ ...childEnv({}), LOG_LEVEL: "trace" });
     const { pipeline } = await openPipelineWithIndex(config, log);
     const harness = await startBotOnEmulator({ pipeline, emulator: { token: DISCORD_TOKEN } });
@@ -127,7 +128,7 @@ describe("secrets in what a run emits", () => {
     const botCalls = emulator.calls.filter((c) => c.headers.authorization);
     expect(botCalls.length).toBeGreaterThan(0);
     for (const call of botCalls) expect(call.headers.authorization).toBe(`Bot ${DISCORD_TOKEN}`);
-    const everything = [...lines, ...harness.rawLog];
+    const everything = [...lines, ...harness.captured.raw];
     expect(everything.some((line) => line.includes("chat model failed"))).toBe(true);
     expect(everything.some((line) => line.includes("interaction failed"))).toBe(true);
     expect(leaks(everything.join("\n"))).toEqual([]);

@@ -10,7 +10,8 @@ import type { Ranked } from "../src/core/types.js";
 import { parseCorpusFile } from "../src/corpus/parse-corpus-file.js";
 import { createChatModel } from "../src/providers/chat-model.js";
 import { startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
-import { captureLogger, FALLBACK_TEXT, recordingFallback } from "./support/llm-fixtures.js";
+import { FALLBACK_TEXT, recordingFallback } from "./support/llm-fixtures.js";
+import { captureLog } from "./support/capture-log.js";
 
 interface ModelAnswer {
   id: string;
@@ -59,7 +60,7 @@ async function ask(id: string, stream: boolean) {
   replay = answer.answer;
   const handle = await createChatModel(loadConfig({ LLM_PROVIDER: "openai", OPENAI_BASE_URL: fake.baseURL, LLM_MODEL: "fake-gpt" }));
   if (!handle) throw new Error("expected a chat model");
-  const answerer = createLlmAnswerer({ chat: handle.chat, modelName: handle.modelName, fallback: recordingFallback(), timeoutMs: 5_000, log: captureLogger().log });
+  const answerer = createLlmAnswerer({ chat: handle.chat, modelName: handle.modelName, fallback: recordingFallback(), timeoutMs: 5_000, log: captureLog().log });
   const tokens: string[] = [];
   const result = await answerer(answer.question, rankedFor(answer), stream ? { onToken: (t) => tokens.push(t) } : undefined);
   return { answer, result, tokens };

@@ -1,5 +1,4 @@
-// Small hand-built passages, a recognisable fallback answerer and a log capture for the LLM tests.
-import { pino, type Logger } from "pino";
+// Small hand-built passages and a recognisable fallback answerer for the LLM tests.
 import type { Answerer } from "../../src/core/ports.js";
 import type { Answer, Passage, Ranked } from "../../src/core/types.js";
 
@@ -50,9 +49,3 @@ export function recordingFallback(): Answerer & { calls: { question: string; ran
   return Object.assign(answerer, { calls });
 }
 
-/** A pino logger whose JSON lines land in `lines`. */
-export function captureLogger(): { log: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const log = pino({ level: "debug", base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line)) });
-  return { log, lines };
-}

@@ -4,13 +4,11 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PermissionFlagsBits } from "discord.js";
-import { pino } from "pino";
 import { loadConfig, type Config } from "../../src/base/config.js";
 import { createBot, type Bot } from "../../src/discord/create-bot.js";
-import { deployCommands } from "../../src/discord/deploy-commands.js";
-import { COMMANDS_DIR, loadCommands } from "../../src/discord/load-commands.js";
 import { createOperations, type Operations, type OperationsOptions } from "../../src/create-operations.js";
 import { startDiscordEmulator, type DiscordEmulator, type Payload } from "./discord-emulator.js";
+import { captureLog, deployAllCommands } from "./harness.js";
 
 export interface OpsBot {
   emulator: DiscordEmulator;
@@ -21,7 +19,8 @@ export interface OpsBot {
   corpusDir: string;
   healthUrl: string;
   adminRole: Payload;
-  logLines: Array<Record<string, unknown>>;
+  /** The log so far, parsed. */
+  logLines(): Array<Record<string, unknown>>;
   /** An ordinary member, a member with Manage Server, and a member with only the admin role. */
   members: { reader: Payload; manager: Payload; roleAdmin: Payload };
   writeArticle(name: string, text: string): Promise<void>;
@@ -55,10 +54,9 @@ export async function startOpsBot(options: OpsBotOptions): Promise<OpsBot> {
     DISCORD_API_URL: emulator.apiUrl,
     ...options.env,
   });
-  const logLines: Array<Record<string, unknown>> = [];
-  const log = pino({ level: "debug" }, { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
-  const commands = await loadCommands(COMMANDS_DIR, log);
-  await deployCommands({ commands: commands.values(), token: emulator.token, clientId: emulator.applicationId, guildId: emulator.guildId, api: emulator.apiUrl });
+  const captured = captureLog("debug");
+  const log = captured.log;
+  const commands = await deployAllCommands(emulator, log);
 
   // The same order as src/main.ts.
   const ops = createOperations({ config, log, pollMs: 2_000, ...options.operations });
@@ -83,7 +81,7 @@ export async function startOpsBot(options: OpsBotOptions): Promise<OpsBot> {
     corpusDir,
     healthUrl,
     adminRole,
-    logLines,
+    logLines: captured.lines,
     members,
     writeArticle,
     command: (name, commandOptions, as) =>

@@ -1,78 +1,6 @@
-// The real bot on the Discord emulator for the reliability suites, with its log captured line by line, and
-// the checks those suites share: who a sent message would ping, and which links it hides.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pino } from "pino";
-import type { Pipeline } from "../../src/core/ports.js";
-import type { Command } from "../../src/discord/command.js";
-import { createBot, type Bot, type BotDeps } from "../../src/discord/create-bot.js";
-import { deployCommands } from "../../src/discord/deploy-commands.js";
-import { COMMANDS_DIR, loadCommands } from "../../src/discord/load-commands.js";
-import { createFeedbackStore } from "../../src/ops/feedback-store.js";
-import type { Logger } from "../../src/base/log.js";
-import { computePings, messagePayloadOf, startDiscordEmulator, type DiscordEmulator, type DiscordEmulatorOptions, type Payload, type RecordedCall, type SentInteraction } from "./discord-emulator.js";
-
-export interface BotOnEmulator {
-  emulator: DiscordEmulator;
-  bot: Bot;
-  commands: Map<string, Command>;
-  /** Every log line as pino wrote it (raw JSON text), for greps. */
-  rawLog: string[];
-  /** The same lines, parsed. */
-  log(): Array<Record<string, unknown>>;
-  close(): Promise<void>;
-}
-
-export interface BotOnEmulatorOptions {
-  pipeline: Pipeline;
-  ratePerMinute?: number;
-  maxConcurrent?: number;
-  emulator?: DiscordEmulatorOptions;
-  onFatalDisconnect?: BotDeps["onFatalDisconnect"];
-}
-
-/** A logger whose every line lands in `lines` as written. */
-export function captureRawLog(level = "debug"): { log: Logger; lines: string[] } {
-  const lines: string[] = [];
-  return { log: pino({ level }, { write: (line: string) => void lines.push(line) }), lines };
-}
-
-/** Starts an emulator and the bot (commands from commands/, registered first so options are typed). */
-export async function startBotOnEmulator(options: BotOnEmulatorOptions): Promise<BotOnEmulator> {
-  const emulator = await startDiscordEmulator(options.emulator);
-  const dataDir = await mkdtemp(join(tmpdir(), "newsdesk-reliability-"));
-  const { log, lines } = captureRawLog("trace");
-  const commands = await loadCommands(COMMANDS_DIR, log);
-  await deployCommands({ commands: commands.values(), token: emulator.token, clientId: emulator.applicationId, guildId: emulator.guildId, api: emulator.apiUrl });
-  const bot = createBot({
-    pipeline: options.pipeline,
-    log,
-    commands,
-    config: {
-      DISCORD_API_URL: emulator.apiUrl,
-      MESSAGE_CONTENT_INTENT: false,
-      RATE_LIMIT_PER_MINUTE: options.ratePerMinute ?? 6,
-      MAX_CONCURRENT_ANSWERS: options.maxConcurrent ?? 4,
-      LOG_QUESTIONS: false,
-    },
-    feedback: createFeedbackStore(join(dataDir, "feedback.jsonl")),
-    ...(options.onFatalDisconnect ? { onFatalDisconnect: options.onFatalDisconnect } : {}),
-  });
-  await bot.start(emulator.token);
-  return {
-    emulator,
-    bot,
-    commands,
-    rawLog: lines,
-    log: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
-    close: async () => {
-      await bot.stop();
-      await emulator.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+// The checks the reliability suites share: which calls carried a message, what a member could read in it, who
+// it would ping, and which links it hides (the bot itself starts through harness.ts).
+import { computePings, messagePayloadOf, type DiscordEmulator, type Payload, type RecordedCall, type SentInteraction } from "./discord-emulator.js";
 
 /** Calls that carried a message (content or embeds) to Discord. */
 export function messageCalls(calls: RecordedCall[]): RecordedCall[] {
@@ -112,15 +40,6 @@ export function maskedLinks(text: string): Array<{ text: string; url: string }> 
     links.push({ text: match[1]!, url: match[2]!.replace(/^<|>$/g, "") });
   }
   return links;
-}
-
-/** Polls a condition on the bot's side (the emulator re-checks its waiters only on Discord traffic). */
-export async function until(check: () => boolean, timeoutMs = 5_000, what = "a condition"): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** An interaction's calls. */
