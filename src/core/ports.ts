@@ -25,6 +25,8 @@ export interface AskOptions {
 }
 
 export interface AskResult extends Answer {
+  /** The question retrieval used when it differs from `question`: a follow-up rewritten with its history. */
+  standalone?: string;
   timings_ms: Timings;
 }
 

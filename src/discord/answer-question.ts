@@ -2,7 +2,6 @@
 import type { MessageMentionOptions } from "discord.js";
 import type { AskOptions, Turn } from "../core/ports.js";
 import { MAX_QUESTION_CHARS, normalizeQuestion, QuestionError } from "../core/pipeline/normalize-question.js";
-import { resolveFollowUp } from "../core/pipeline/resolve-follow-up.js";
 import type { SearchFilters } from "../core/types.js";
 import { createAnswerButtons } from "./answer-buttons.js";
 import type { BotContext, StoredAnswer } from "./command.js";
@@ -60,9 +59,6 @@ export interface AnsweredQuestion {
 /** Resolves a follow-up, waits for a free answering slot, asks the pipeline, and renders the reply. */
 export async function answerQuestion(context: BotContext, request: AnswerRequest): Promise<AnsweredQuestion> {
   const { pipeline, log, answering, settings } = context;
-  const resolved = resolveFollowUp(request.question, request.history);
-  // The pipeline takes questions of up to 1,000 characters; the member's own words come first and stay.
-  const standalone = resolved.question.length > MAX_QUESTION_CHARS ? resolved.question.slice(0, MAX_QUESTION_CHARS).replace(/\s+\S*$/, "") : resolved.question;
   const options: AskOptions = {
     asOf: new Date(context.now()).toISOString().slice(0, 10),
     ...(request.history.length ? { history: request.history } : {}),
@@ -70,7 +66,9 @@ export async function answerQuestion(context: BotContext, request: AnswerRequest
     ...(request.onToken ? { onToken: request.onToken } : {}),
   };
   const queuedAt = context.now();
-  const answer = await answering.run(() => pipeline.ask(standalone, options));
+  // The pipeline rewrites a follow-up with the history (once, for every front end) and says what it used.
+  const answer = await answering.run(() => pipeline.ask(request.question, options));
+  const standalone = answer.standalone ?? request.question;
   const id = context.newId();
   const ms = context.now() - queuedAt;
   log.info(

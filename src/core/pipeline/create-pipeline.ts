@@ -1,5 +1,6 @@
 // The pipeline every front end talks to: normalize → retrieve → answer, timed. Its parts are parameters.
-import { normalizeQuestion } from "./normalize-question.js";
+import { MAX_QUESTION_CHARS, normalizeQuestion } from "./normalize-question.js";
+import { resolveFollowUp } from "./resolve-follow-up.js";
 import type { Answerer, ArticleSummary, AskOptions, Pipeline, SearchOptions } from "../ports.js";
 import { anyPlaceMatches, describeFilters, hasFilters } from "../retrieval/match-filters.js";
 import type { Answer, Passage, Query, Ranked, SearchFilters } from "../types.js";
@@ -10,7 +11,7 @@ export const DEFAULT_K = 8;
 export interface PipelineParts {
   retrieve(query: Query): Promise<Ranked[]>;
   answer: Answerer;
-  /** Rewrites a follow-up into a standalone question (a chat model's job); identity when absent. */
+  /** Rewrites a follow-up into a standalone question (a chat model's job); the plain heuristic when absent. */
   condense?(question: string, options: AskOptions): Promise<string>;
   articles(): ArticleSummary[];
   getPassage(id: string): Passage | undefined;
@@ -41,6 +42,19 @@ export function createTurnTaker(): () => Promise<void> {
   };
 }
 
+/**
+ * The follow-up rewritten once, for every front end: "[n]" becomes the quote it cites (exact, from the earlier
+ * answer), otherwise a chat model condenses the conversation when there is one, and the plain heuristic when
+ * not. Capped at the question limit, the member's own words first.
+ */
+async function toStandalone(question: string, options: AskOptions, condense: PipelineParts["condense"]): Promise<string> {
+  const history = options.history ?? [];
+  if (history.length === 0) return question;
+  const resolved = resolveFollowUp(question, history);
+  const standalone = resolved.referenced.length === 0 && condense ? await condense(question, options) : resolved.question;
+  return standalone.length > MAX_QUESTION_CHARS ? standalone.slice(0, MAX_QUESTION_CHARS).replace(/\s+\S*$/, "") : standalone;
+}
+
 export function createPipeline(parts: PipelineParts): Pipeline {
   const yieldToEventLoop = createTurnTaker();
   // Only an empty result is checked against the article list: the scan is over every article.
@@ -51,7 +65,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       await yieldToEventLoop();
       const started = performance.now();
       const question = normalizeQuestion(rawQuestion);
-      const standalone = options.history?.length && parts.condense ? await parts.condense(question, options) : question;
+      const standalone = await toStandalone(question, options, parts.condense);
       const ranked = await parts.retrieve({ text: standalone, k: options.k ?? DEFAULT_K, filters: options.filters, asOf: options.asOf });
       const retrieveMs = elapsed(started);
       await yieldToEventLoop();
@@ -60,6 +74,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       return {
         ...answer,
         question,
+        ...(standalone !== question ? { standalone } : {}),
         timings_ms: { retrieve: retrieveMs, answer: elapsed(retrieved), total: elapsed(started) },
       };
     },
