@@ -10,15 +10,11 @@ import { createEmbedder } from "../src/app/open-pipeline.js";
 import { configFor } from "../src/cli/cli-io.js";
 import { firstHitRank, parseEvalQuestions } from "../src/eval/eval-metrics.js";
 import { inverseDocumentFrequency } from "../src/core/lexical/lexical-index.js";
-import {
-  DEFAULT_RETRIEVAL,
-  diversify,
-  FEATURE_NAMES,
-  fuseRankings,
-  profileQuery,
-  rerank,
-  type RerankWeights,
-} from "../src/core/retrieval/retrieve.js";
+import { diversify } from "../src/core/retrieval/diversify-results.js";
+import { fuseRankings } from "../src/core/retrieval/fuse-rankings.js";
+import { profileQuery } from "../src/core/retrieval/profile-query.js";
+import { rerank } from "../src/core/retrieval/rerank-candidates.js";
+import { DEFAULT_RETRIEVAL, FEATURE_NAMES, type RerankWeights } from "../src/core/retrieval/retrieval-settings.js";
 import { createIndexSearcher } from "../src/index/create-index-searcher.js";
 import { openIndexGeneration } from "../src/index/load-index.js";
 
@@ -75,7 +71,7 @@ function evaluate(weights: number[], subset: number[], withDiversity = false): M
     const { rows, gold } = pools[i];
     let ranked = rows
       .map((r) => ({ passage: r.passage, score: r.features.reduce((s, f, j) => s + f * weights[j], 0) }))
-      // Ties break as in retrieve.ts, not by input order: the pools arrive in the shipped ranking, which would
+      // Ties break as in rerank-candidates.ts, not by input order: the pools arrive in the shipped ranking, which would
       // otherwise make all-zero weights look exactly as good as the shipped ones.
       .sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id));
     if (withDiversity) ranked = diversify(ranked, DEFAULT_RETRIEVAL.diversity);

@@ -3,19 +3,13 @@ import { buildLexicalIndex, inverseDocumentFrequency, searchLexical } from "../s
 import { matchesFilters, matchesGlob, viewThroughFilters } from "../src/core/retrieval/match-filters.js";
 import type { Candidate, PassageSearcher } from "../src/core/ports.js";
 import { recencyFit, resolveRecency } from "../src/core/retrieval/resolve-recency.js";
-import {
-  DEFAULT_RETRIEVAL,
-  diversify,
-  expectedAnswer,
-  extractFeatures,
-  FEATURE_NAMES,
-  fuseRankings,
-  profileQuery,
-  rerank,
-  retrieveHybrid,
-  retrievePassages,
-  type RerankWeights,
-} from "../src/core/retrieval/retrieve.js";
+import { diversify } from "../src/core/retrieval/diversify-results.js";
+import { extractFeatures } from "../src/core/retrieval/extract-features.js";
+import { fuseRankings } from "../src/core/retrieval/fuse-rankings.js";
+import { expectedAnswer, profileQuery } from "../src/core/retrieval/profile-query.js";
+import { rerank } from "../src/core/retrieval/rerank-candidates.js";
+import { DEFAULT_RETRIEVAL, FEATURE_NAMES, type RerankWeights } from "../src/core/retrieval/retrieval-settings.js";
+import { retrieveHybrid, retrievePassages } from "../src/core/retrieval/retrieve.js";
 import type { Passage, Ranked } from "../src/core/types.js";
 
 function passage(id: string, text: string, extra: Partial<Passage> = {}): Passage {
