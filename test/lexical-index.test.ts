@@ -1,15 +1,12 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { deserializeLexicalIndex, LexicalIndexFormatError, serializeLexicalIndex } from "../src/core/lexical/lexical-codec.js";
 import {
-  addToLexicalIndex,
   buildLexicalIndex,
-  deserializeLexicalIndex,
   inverseDocumentFrequency,
-  LexicalIndexFormatError,
   lexicalIndexSize,
   lexicalTerms,
-  removeFromLexicalIndex,
   searchLexical,
-  serializeLexicalIndex,
   type LexicalDoc,
 } from "../src/core/lexical/lexical-index.js";
 
@@ -91,13 +88,6 @@ describe("searchLexical", () => {
     for (const hits of inner) expect(hits).toEqual(searchLexical(buildLexicalIndex(DOCS), "Russia Bolsonaro appeal", 5));
   });
 
-  it("GIVEN documents added after a search THEN the next search scores them too", () => {
-    const growing = buildLexicalIndex(DOCS.slice(0, 2));
-    expect(ids(searchLexical(growing, "Russia", 5))).toEqual(["ministry"]);
-    addToLexicalIndex(growing, DOCS.slice(2));
-    expect(searchLexical(growing, "Russia Bolsonaro", 5)).toEqual(searchLexical(buildLexicalIndex(DOCS), "Russia Bolsonaro", 5));
-  });
-
   it("GIVEN a filter that throws THEN later searches still score from zero", () => {
     expect(() => searchLexical(index, "Russia", 5, () => {
       throw new Error("filter failed");
@@ -111,55 +101,34 @@ describe("searchLexical", () => {
   });
 });
 
-describe("incremental changes", () => {
-  it("GIVEN passages removed and re-added THEN search results and scores equal a fresh build", () => {
-    const incremental = buildLexicalIndex(DOCS);
-    removeFromLexicalIndex(incremental, ["ministry", "afd"]);
-    addToLexicalIndex(incremental, [DOCS[2], DOCS[0]]);
-    const fresh = buildLexicalIndex([DOCS[1], DOCS[3], DOCS[4], DOCS[2], DOCS[0]]);
-    for (const q of ["Russia Foreign Ministry", "Germany party feud", "coup appeal"]) {
-      expect(searchLexical(incremental, q, 5)).toEqual(searchLexical(fresh, q, 5));
-    }
-  });
-
-  it("GIVEN a removed passage THEN it is never returned and no longer counts in idf", () => {
-    const index = buildLexicalIndex(DOCS);
-    const before = inverseDocumentFrequency(index, "russia");
-    removeFromLexicalIndex(index, ["afd"]);
-    expect(ids(searchLexical(index, "Germany far-right", 5))).toEqual([]);
-    expect(lexicalIndexSize(index)).toBe(4);
-    expect(inverseDocumentFrequency(index, "russia")).not.toBe(before);
-  });
-
-  it("GIVEN an id added again with new text THEN the new text replaces the old", () => {
-    const index = buildLexicalIndex(DOCS);
-    addToLexicalIndex(index, [{ id: "epstein", text: "Volcano erupts near Naples." }]);
-    expect(ids(searchLexical(index, "Epstein", 5))).toEqual([]);
-    expect(ids(searchLexical(index, "volcano", 5))).toEqual(["epstein"]);
-    expect(lexicalIndexSize(index)).toBe(5);
-  });
-});
-
 describe("serialization", () => {
-  it("GIVEN an index with removed passages THEN a round trip searches exactly the same", () => {
+  it("GIVEN a built index THEN a round trip searches exactly the same", () => {
     const index = buildLexicalIndex(DOCS);
-    removeFromLexicalIndex(index, ["erez"]);
     const loaded = deserializeLexicalIndex(serializeLexicalIndex(index));
-    expect(lexicalIndexSize(loaded)).toBe(4);
-    for (const q of ["Russia", "coup sentence", "e-mails Epstein", "Erez crossing"]) {
+    expect(lexicalIndexSize(loaded)).toBe(5);
+    for (const q of ["Russia", "coup sentence", "e-mails Epstein", "Erez crossing", "zanzibar"]) {
       expect(searchLexical(loaded, q, 5)).toEqual(searchLexical(index, q, 5));
+      for (const term of lexicalTerms(q)) expect(inverseDocumentFrequency(loaded, term)).toBe(inverseDocumentFrequency(index, term));
     }
   });
 
-  it("GIVEN a loaded index THEN it can still be changed, without touching the loaded bytes", () => {
-    const bytes = serializeLexicalIndex(buildLexicalIndex(DOCS));
-    const copy = bytes.slice();
-    const loaded = deserializeLexicalIndex(bytes);
-    removeFromLexicalIndex(loaded, ["ministry"]);
-    addToLexicalIndex(loaded, [{ id: "new", text: "Russia hosts talks in Moscow." }]);
-    expect(ids(searchLexical(loaded, "Moscow talks", 5))).toEqual(["new"]);
-    expect(ids(searchLexical(loaded, "Foreign Ministry", 5))).toEqual([]);
-    expect(bytes).toEqual(copy);
+  it("GIVEN the same id twice THEN the first document is indexed and the second ignored", () => {
+    const index = buildLexicalIndex([...DOCS, { id: "ministry", text: "Volcano erupts near Naples." }]);
+    expect(lexicalIndexSize(index)).toBe(5);
+    expect(searchLexical(index, "volcano", 5)).toEqual([]);
+    expect(searchLexical(index, "Foreign Ministry", 5)).toEqual(searchLexical(buildLexicalIndex(DOCS), "Foreign Ministry", 5));
+  });
+
+  // lexical-v1.bin was written from DOCS by the code before issue 16 split this module. If this fails after a
+  // change to tokenization or the layout, bump LEXICAL_INDEX_VERSION (so old indexes are rebuilt) and write
+  // the fixture again from DOCS.
+  it("GIVEN a lexical.bin written by the earlier code THEN a fresh build writes the same bytes and the file searches the same", () => {
+    const written = new Uint8Array(readFileSync(new URL("./fixtures/lexical-v1.bin", import.meta.url)));
+    expect(serializeLexicalIndex(buildLexicalIndex(DOCS))).toEqual(written);
+    const loaded = deserializeLexicalIndex(written);
+    for (const q of ["What did Russia's Foreign Ministry say?", "How many workers (5000) commute?", "feud", "Bolsonaro coup"]) {
+      expect(searchLexical(loaded, q, 5)).toEqual(searchLexical(buildLexicalIndex(DOCS), q, 5));
+    }
   });
 
   it("GIVEN bytes at an odd offset (a Buffer slice) THEN still loads", () => {

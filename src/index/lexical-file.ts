@@ -1,7 +1,8 @@
 // The BM25 index of a generation on disk (lexical.bin): written by the build, read by the loader.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { buildLexicalIndex, deserializeLexicalIndex, serializeLexicalIndex, type LexicalIndex } from "../core/lexical/lexical-index.js";
+import { deserializeLexicalIndex, serializeLexicalIndex } from "../core/lexical/lexical-codec.js";
+import { buildLexicalIndex, type LexicalIndex } from "../core/lexical/lexical-index.js";
 import type { Passage } from "../core/types.js";
 import { IndexError } from "./index-layout.js";
 
