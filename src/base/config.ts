@@ -13,6 +13,11 @@ const optionalString = z
 
 const optionalUrl = optionalString.refine((v) => v === undefined || isHttpUrl(v), { message: "not an http:// or https:// URL" });
 
+/** HNSW search breadth per shard: LangChain's HNSWLib leaves it at 10, which loses neighbours (docs/retrieval.md). */
+export const DEFAULT_HNSW_EF = 512;
+/** Texts per embedding request. */
+export const DEFAULT_EMBEDDINGS_BATCH_SIZE = 256;
+
 const schema = z.object({
   CORPUS_DIR: z.string().default("corpus"),
   INDEX_DIR: z.string().default("data/index"),
@@ -20,7 +25,7 @@ const schema = z.object({
   CORPUS_FOLLOW_LINKS_OUTSIDE: bool.default("false"),
   EMBEDDINGS_PROVIDER: z.enum(["local", "openai"]).default("local"),
   EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
-  EMBEDDINGS_BATCH_SIZE: int(1).default(256),
+  EMBEDDINGS_BATCH_SIZE: int(1).default(DEFAULT_EMBEDDINGS_BATCH_SIZE),
   OPENAI_BASE_URL: optionalUrl,
   OPENAI_API_KEY: optionalString,
   LLM_PROVIDER: z.enum(["none", "openai", "anthropic"]).default("none"),
@@ -29,7 +34,7 @@ const schema = z.object({
   LLM_TIMEOUT_MS: int(100).default(20_000),
   LLM_MAX_TOKENS: int(16).default(512),
   LLM_TEMPERATURE: z.coerce.number().min(0).max(2).default(0),
-  HNSW_EF: int(10).default(512),
+  HNSW_EF: int(10).default(DEFAULT_HNSW_EF),
   DISCORD_TOKEN: optionalString,
   DISCORD_CLIENT_ID: optionalString,
   DISCORD_GUILD_ID: optionalString,

@@ -30,6 +30,7 @@ import {
 } from "./manifest.js";
 import type { PassageStore } from "./passage-store.js";
 import { graphFileName } from "./sharded-graph.js";
+import { DEFAULT_EMBEDDINGS_BATCH_SIZE } from "../base/config.js";
 
 /** How the builder reaches the corpus; the composition root passes the real readers. */
 export interface CorpusReader<File extends { source: string }> {
@@ -172,7 +173,7 @@ async function buildLocked<File extends { source: string }>(
     options.onProgress?.({ files: 0, totalFiles: listing.files.length, passages: 0, embedded: 0, toEmbed: 0, ...p });
   const draftOptions = {
     embedder: options.embedder,
-    batchSize: options.batchSize ?? 256,
+    batchSize: options.batchSize ?? DEFAULT_EMBEDDINGS_BATCH_SIZE,
     hnsw,
     workerThreshold: options.workerThreshold,
     onProgress: (p: DraftProgress) => progress({ ...p, files: filesRead, passages: passagesRead }),

@@ -11,9 +11,7 @@ import { LEXICAL_FILE, readLexicalIndex } from "./lexical-file.js";
 import { computeManifestChecksum, MANIFEST_VERSION, type Manifest } from "./manifest.js";
 import { openPassageStore, PASSAGES_FILE, PassageStoreError, type PassageStore } from "./passage-store.js";
 import { createShardedGraph, graphFileName, type ShardedGraph } from "./sharded-graph.js";
-
-/** LangChain leaves HNSW's ef at 10, which loses neighbours; this is the measured default (HNSW_EF). */
-export const DEFAULT_EF = 512;
+import { DEFAULT_HNSW_EF } from "../base/config.js";
 
 export interface LoadedIndex {
   dir: string;
@@ -166,6 +164,6 @@ export async function openIndexGeneration(
     await passages.close();
     throw damaged(path.join(dir, PASSAGES_FILE), `${passages.size} passages, but the lexical index has ${lexical.liveCount}`);
   }
-  sharded.setEf(options.ef ?? DEFAULT_EF);
+  sharded.setEf(options.ef ?? DEFAULT_HNSW_EF);
   return { dir, manifest, graph: sharded, passages, lexical, close: () => passages.close() };
 }
