@@ -1,7 +1,8 @@
 // npm run deploy-commands [-- --dry-run]: registers the slash commands (guild when DISCORD_GUILD_ID is set).
 import "dotenv/config";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../src/base/config.js";
+import { loadConfig } from "../src/base/config.js";
+import { PersonFacingError } from "../src/core/person-facing-error.js";
 import { describeMissingDiscordSettings } from "../src/discord/check-discord-settings.js";
 import { deployCommands } from "../src/discord/deploy-commands.js";
 import { COMMANDS_DIR, loadCommands } from "../src/discord/load-commands.js";
@@ -59,7 +60,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     // The person running this needs the reason, not a stack trace.
-    const reason = error instanceof ConfigError ? error.message : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = error instanceof PersonFacingError ? error.message : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`;
     process.stderr.write(`${redactSecrets(reason, secretsIn(process.env))}\n`);
     process.exit(1);
   },

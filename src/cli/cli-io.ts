@@ -4,15 +4,13 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig, type Config } from "../base/config.js";
+import { loadConfig, type Config } from "../base/config.js";
 import { redactSecrets, secretsIn } from "../base/redact-secrets.js";
 import { excerptPassage } from "../core/answer/cap-quote.js";
+import { PersonFacingError } from "../core/person-facing-error.js";
 import type { AskResult, SearchResult } from "../core/ports.js";
-import { QuestionError } from "../core/pipeline/normalize-question.js";
 import { checkFilters } from "../core/retrieval/match-filters.js";
 import type { SearchFilters } from "../core/types.js";
-import { CorpusFolderError } from "../corpus/list-corpus-files.js";
-import { IndexError } from "../index/index-layout.js";
 
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -30,7 +28,7 @@ export interface QueryCliOptions {
   positionals: string[];
 }
 
-export class UsageError extends Error {
+export class UsageError extends PersonFacingError {
   override name = "UsageError";
 }
 
@@ -171,12 +169,15 @@ export async function* readQuestions(io: CliIo, positionals: string[]): AsyncGen
   if (buffered.trim()) yield buffered.trim();
 }
 
-/** The one error boundary of a CLI run: expected errors become a message and exit code 1, never a stack. */
+/**
+ * The one error boundary of a CLI run: a PersonFacingError becomes its message and exit code 1 (2 for a
+ * usage error), anything else "Unexpected error: …", never a stack unless DEBUG is set.
+ */
 export async function runCli(io: CliIo, main: () => Promise<number>): Promise<number> {
   try {
     return await main();
   } catch (error) {
-    const known = [ConfigError, CorpusFolderError, IndexError, QuestionError, UsageError].some((E) => error instanceof E);
+    const known = error instanceof PersonFacingError;
     const secrets = secretsIn(io.env);
     const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
     io.stderr.write(known ? `${message}\n` : `Unexpected error: ${message}\n`);
