@@ -14,13 +14,13 @@ Registers the slash commands in commands/ with Discord: for the guild DISCORD_GU
 once), else globally. Needs DISCORD_TOKEN and DISCORD_CLIENT_ID.
 
   --dry-run   print what would be sent, send nothing
-  --help      show this help`;
+  -h, --help  show this help`;
 
 async function main(): Promise<number> {
   let dryRun: boolean;
   try {
     // Strict: a typo such as --dryrun must not deploy for real.
-    const { values } = parseArgs({ args: process.argv.slice(2), options: { "dry-run": { type: "boolean" }, help: { type: "boolean" } } });
+    const { values } = parseArgs({ args: process.argv.slice(2), options: { "dry-run": { type: "boolean" }, help: { type: "boolean", short: "h" } } });
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;

@@ -5,6 +5,18 @@ import { buildConfiguredIndex } from "../app/open-pipeline.js";
 import type { BuildProgress, BuildSummary } from "../index/build-index.js";
 import { configFor, runCli, type CliIo } from "./cli-io.js";
 
+export const INDEX_USAGE = `Usage: npm run index [-- options]
+
+Builds the index of the articles in CORPUS_DIR (default corpus/) into INDEX_DIR (default data/index), or
+refreshes it: only new or changed files are read and embedded again. Progress shows on a terminal.
+
+  --rebuild         build from scratch
+  --json            print the summary as JSON (see README.md, "JSON output")
+  --strict          exit 1 when a file was skipped
+  --corpus DIR      index another folder instead, into its own folder under DATA_DIR/indexes/
+  --progress-json   progress as JSON lines on stderr, for a program watching the build
+  -h, --help        show this help`;
+
 function formatProgress(p: BuildProgress, started: number): string {
   const seconds = (performance.now() - started) / 1000;
   // A fresh build embeds while it reads: until the last file, reading is the measure of progress.
@@ -84,5 +96,5 @@ export function runIndex(argv: string[], io: CliIo): Promise<number> {
     const { changed: _changed, ...contract } = summary;
     io.stdout.write(values.json ? `${JSON.stringify(contract)}\n` : `${formatSummary(summary)}\n`);
     return values.strict && summary.skipped.length > 0 ? 1 : 0;
-  });
+  }, { argv, usage: INDEX_USAGE });
 }

@@ -8,6 +8,31 @@ import { formatAnswer, formatSearch } from "./format-answer.js";
 
 type Mode = "ask" | "search";
 
+const QUERY_OPTIONS = `  --json          print JSON (see README.md, "JSON output")
+  --k N           passages to retrieve, 1 to 100 (default 8)
+  --source GLOB   only articles whose source matches, e.g. "bbc/**"
+  --since DATE    only articles dated DATE (YYYY-MM-DD) or later
+  --until DATE    only articles dated DATE or earlier
+  --as-of DATE    the reference date for words like "this week" (default: today)
+  --corpus DIR    another folder of articles, indexed in its own folder under DATA_DIR/indexes/
+  -h, --help      show this help`;
+
+export const QUERY_USAGE: Record<Mode, string> = {
+  ask: `Usage: npm run ask -- "question" [options]
+       command | npm run ask [-- options]   one question per input line, one JSON answer per output line
+
+Answers from the articles in CORPUS_DIR (default corpus/) with numbered, line-exact citations, or says the
+articles don't say. Builds the index first if there is none.
+
+${QUERY_OPTIONS}`,
+  search: `Usage: npm run search -- "query" [options]
+       command | npm run search [-- options]   one query per input line, one JSON result per output line
+
+Lists the passages that best match, with their scores and lines; no answer is written.
+
+${QUERY_OPTIONS}`,
+};
+
 async function answerOne(mode: Mode, pipeline: Pipeline, question: string, options: QueryCliOptions, io: CliIo): Promise<string> {
   const query = { k: options.k, filters: options.filters, asOf: options.asOf };
   if (mode === "search") {
@@ -26,7 +51,7 @@ export function runQuery(mode: Mode, argv: string[], io: CliIo): Promise<number>
     const options = parseQueryArgs(argv);
     const config = configFor(io, options.corpus);
     const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, undefined, secretsIn(io.env));
-    const questions = readQuestions(io, options.positionals);
+    const questions = readQuestions(io, options.positionals, mode);
     const first = await questions.next();
     if (first.done) return 0;
     const openOptions = { checkStale: true, notice: (message: string) => io.stderr.write(`${message}\n`) };
@@ -46,5 +71,5 @@ export function runQuery(mode: Mode, argv: string[], io: CliIo): Promise<number>
       }
       return failures > 0 ? 1 : 0;
     });
-  });
+  }, { argv, usage: QUERY_USAGE[mode] });
 }
