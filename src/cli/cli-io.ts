@@ -32,6 +32,9 @@ export class UsageError extends PersonFacingError {
   override name = "UsageError";
 }
 
+/** "1 file", "2 files": counts in CLI text read as sentences. */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
 function checkDate(name: string, value: string | undefined): string | undefined {

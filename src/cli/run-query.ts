@@ -5,6 +5,7 @@ import { QuestionError } from "../core/pipeline/normalize-question.js";
 import type { Pipeline } from "../core/ports.js";
 import { configFor, parseQueryArgs, readQuestions, runCli, toAskJson, toSearchJson, type CliIo, type QueryCliOptions } from "./cli-io.js";
 import { formatAnswer, formatSearch } from "./format-answer.js";
+import { createTerminalProgress } from "./run-index.js";
 
 type Mode = "ask" | "search";
 
@@ -54,22 +55,33 @@ export function runQuery(mode: Mode, argv: string[], io: CliIo): Promise<number>
     const questions = readQuestions(io, options.positionals, mode);
     const first = await questions.next();
     if (first.done) return 0;
-    const openOptions = { checkStale: true, notice: (message: string) => io.stderr.write(`${message}\n`) };
-    return withPipeline(config, log, openOptions, async (pipeline) => {
-      const batch = options.positionals.length === 0;
-      if (batch) options.json = true; // batch mode is for machines: one JSON object per line, in order
-      let failures = 0;
-      for (let next: IteratorResult<string> = first; !next.done; next = await questions.next()) {
-        try {
-          io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io)}\n`);
-        } catch (error) {
-          // In batch mode a bad line must not stop the rest: it gets an error object in its place.
-          if (!batch || !(error instanceof QuestionError)) throw error;
-          failures++;
-          io.stdout.write(`${JSON.stringify({ question: next.value, error: error.message })}\n`);
+    // A first use over a large corpus builds the index for minutes: show it as `npm run index` does.
+    const terminal = createTerminalProgress(io);
+    const openOptions = {
+      checkStale: true,
+      notice: (message: string) => io.stderr.write(`${message}\n`),
+      onBuildProgress: io.stderr.isTTY ? terminal.draw : undefined,
+    };
+    try {
+      return await withPipeline(config, log, openOptions, async (pipeline) => {
+        terminal.clear();
+        const batch = options.positionals.length === 0;
+        if (batch) options.json = true; // batch mode is for machines: one JSON object per line, in order
+        let failures = 0;
+        for (let next: IteratorResult<string> = first; !next.done; next = await questions.next()) {
+          try {
+            io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io)}\n`);
+          } catch (error) {
+            // In batch mode a bad line must not stop the rest: it gets an error object in its place.
+            if (!batch || !(error instanceof QuestionError)) throw error;
+            failures++;
+            io.stdout.write(`${JSON.stringify({ question: next.value, error: error.message })}\n`);
+          }
         }
-      }
-      return failures > 0 ? 1 : 0;
-    });
+        return failures > 0 ? 1 : 0;
+      });
+    } finally {
+      terminal.clear(); // a failed build leaves no half-drawn line before its message
+    }
   }, { argv, usage: QUERY_USAGE[mode] });
 }
