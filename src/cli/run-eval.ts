@@ -19,8 +19,9 @@ import { configFor, runCli, UsageError, type CliIo } from "./cli-io.js";
 
 export const EVAL_USAGE = `Usage: npm run eval -- --qa FILE [options]
 
-Runs every question of FILE (JSON lines: question, gold sources and lines, see docs/retrieval.md) through search and ask and
-prints retrieval and answer metrics. The corpus is indexed first, under DATA_DIR.
+Runs every question of FILE (JSON lines with the question and its gold sources and lines, see
+docs/retrieval.md) through search and ask and prints retrieval and answer metrics. The corpus is indexed
+first, under DATA_DIR.
 
   --qa FILE         the questions (required)
   --corpus DIR      the articles (default CORPUS_DIR)
