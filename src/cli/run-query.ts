@@ -14,7 +14,7 @@ const QUERY_OPTIONS = `  --json          print JSON (see README.md, "JSON output
   --source GLOB   only articles whose source matches, e.g. "bbc/**"
   --since DATE    only articles dated DATE (YYYY-MM-DD) or later
   --until DATE    only articles dated DATE or earlier
-  --as-of DATE    the reference date for words like "this week" (default: today)
+  --as-of DATE    the reference date for words like "this week" (default: none, such words are not dated)
   --corpus DIR    another folder of articles, indexed in its own folder under DATA_DIR/indexes/
   -h, --help      show this help`;
 
