@@ -1,7 +1,8 @@
 // npm run deploy-commands [-- --dry-run]: registers the slash commands (guild when DISCORD_GUILD_ID is set).
 import "dotenv/config";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../src/base/config.js";
+import { loadConfig } from "../src/base/config.js";
+import { PersonFacingError } from "../src/core/person-facing-error.js";
 import { describeMissingDiscordSettings } from "../src/discord/check-discord-settings.js";
 import { deployCommands } from "../src/discord/deploy-commands.js";
 import { COMMANDS_DIR, loadCommands } from "../src/discord/load-commands.js";
@@ -13,13 +14,13 @@ Registers the slash commands in commands/ with Discord: for the guild DISCORD_GU
 once), else globally. Needs DISCORD_TOKEN and DISCORD_CLIENT_ID.
 
   --dry-run   print what would be sent, send nothing
-  --help      show this help`;
+  -h, --help  show this help`;
 
 async function main(): Promise<number> {
   let dryRun: boolean;
   try {
     // Strict: a typo such as --dryrun must not deploy for real.
-    const { values } = parseArgs({ args: process.argv.slice(2), options: { "dry-run": { type: "boolean" }, help: { type: "boolean" } } });
+    const { values } = parseArgs({ args: process.argv.slice(2), options: { "dry-run": { type: "boolean" }, help: { type: "boolean", short: "h" } } });
     if (values.help) {
       process.stdout.write(`${USAGE}\n`);
       return 0;
@@ -59,7 +60,7 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     // The person running this needs the reason, not a stack trace.
-    const reason = error instanceof ConfigError ? error.message : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = error instanceof PersonFacingError ? error.message : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`;
     process.stderr.write(`${redactSecrets(reason, secretsIn(process.env))}\n`);
     process.exit(1);
   },

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { TextEmbedder } from "../src/core/ports.js";
 import type { Article } from "../src/core/types.js";
-import { buildIndex, type CorpusReader } from "../src/index/build-index.js";
+import { buildIndex, type BuildProgress, type CorpusReader } from "../src/index/build-index.js";
 import { NewsdeskVectorStore } from "../src/langchain/newsdesk-vector-store.js";
 import { createIndexSearcher } from "../src/index/create-index-searcher.js";
 import { writeLexicalIndex } from "../src/index/lexical-file.js";
@@ -219,6 +219,30 @@ describe("incremental index build", () => {
     expect(updated).toMatchObject({ embedded: 1, removed: 2, chunks: 2 });
     expect(await denseHits(inWorker)).toEqual(await denseHits(indexDir));
     expect((await denseHits(inWorker))[2][0]).toMatch(/^madrid\.txt:/);
+  });
+
+  it("GIVEN a fresh build's progress THEN reading keeps the running embedded count and writing names the new passages", async () => {
+    const reports: BuildProgress[] = [];
+    const { embedder } = countingEmbedder();
+    const summary = await buildIndex({
+      corpusDir,
+      indexDir,
+      corpus: txtReader,
+      embedder,
+      embedderId: "test-embedder",
+      batchSize: 1,
+      onProgress: (p) => reports.push({ ...p }),
+    });
+    // Each file's passages are embedded while the next is read: a later "reading" report never shows fewer.
+    let most = 0;
+    for (const p of reports) {
+      expect(p.embedded).toBeGreaterThanOrEqual(most);
+      most = p.embedded;
+    }
+    expect(reports.filter((p) => p.phase === "reading").at(-1)!.embedded).toBeGreaterThan(0);
+    const writing = reports.find((p) => p.phase === "writing")!;
+    expect(writing).toMatchObject({ embedded: summary.embedded, toEmbed: summary.embedded, files: 3, passages: summary.chunks });
+    expect(summary.embedded).toBeGreaterThan(0);
   });
 
   it("GIVEN --rebuild THEN every passage is embedded again", async () => {

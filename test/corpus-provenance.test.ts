@@ -216,3 +216,24 @@ describe("provenance: every body line is verbatim at its file lines", () => {
     expect(findProvenanceErrors(shifted, BBC_STYLE).length).toBeGreaterThan(0);
   });
 });
+
+describe("article links", () => {
+  it("GIVEN a link copied with a browser text fragment (#:~:text=…) THEN the article's url has it removed, in every format", () => {
+    const withFragment = "https://www.example.com/2022/06/21/irs#:~:text=8%20million";
+    const files: Array<[string, string]> = [
+      ["a.md", `---\ntitle: "IRS"\nurl: "${withFragment}"\n---\n\nThe IRS began the year with 8 million returns.\n`],
+      ["b.html", `<html><head><title>IRS</title><meta property="og:url" content="${withFragment}"></head><body><p>The IRS began the year with 8 million returns.</p></body></html>`],
+      ["c.json", JSON.stringify([{ title: "IRS", url: withFragment, text: "The IRS began the year with 8 million returns." }])],
+    ];
+    for (const [source, text] of files) {
+      const { articles } = parseCorpusFile(source, encode(text));
+      expect(articles.map((a) => a.url), source).toEqual(["https://www.example.com/2022/06/21/irs"]);
+    }
+  });
+
+  it("GIVEN a fragment that names a section before its text directive THEN the section stays; a plain #anchor is untouched", () => {
+    const urlOf = (url: string) => parseCorpusFile("a.md", encode(`---\ntitle: "T"\nurl: "${url}"\n---\n\nBody.\n`)).articles[0].url;
+    expect(urlOf("https://x.org/a#intro:~:text=Body")).toBe("https://x.org/a#intro");
+    expect(urlOf("https://x.org/a#intro")).toBe("https://x.org/a#intro");
+  });
+});

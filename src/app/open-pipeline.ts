@@ -10,7 +10,7 @@ import { createPipeline } from "../core/pipeline/create-pipeline.js";
 import type { Answerer, AskOptions, Pipeline, TextEmbedder } from "../core/ports.js";
 import { retrieveHybrid } from "../core/retrieval/retrieve.js";
 import { createConfiguredCorpusReader } from "../corpus/corpus-reader.js";
-import { buildIndex, type BuildOptions, type BuildSummary } from "../index/build-index.js";
+import { buildIndex, type BuildOptions, type BuildProgress, type BuildSummary } from "../index/build-index.js";
 import { createIndexSearcher, summarizeArticles, type IndexSearcher } from "../index/create-index-searcher.js";
 import { writeLexicalIndex } from "../index/lexical-file.js";
 import { IndexError, LockHeldError, OutdatedIndexError, readCurrentGeneration, waitForBuildLock } from "../index/index-layout.js";
@@ -72,6 +72,8 @@ export interface OpenPipelineOptions {
   /** Warn when the corpus changed since the index was built. Default false (it reads the corpus folder). */
   checkStale?: boolean;
   notice?: (message: string) => void;
+  /** Progress of a first-use build (the CLI draws it on a terminal, as `npm run index` does). Default: none. */
+  onBuildProgress?: (progress: BuildProgress) => void;
   answerer?: Answerer;
   /** How long a first use waits for another process's build of the missing index. Default 10 minutes. */
   lockWaitMs?: number;
@@ -83,10 +85,16 @@ const DEFAULT_LOCK_WAIT_MS = 10 * 60_000;
  * Builds the missing index, or, when another process is already building it (parallel first `ask`s), waits
  * for that build and opens what it published; builds itself once more if that build left nothing.
  */
-async function buildOrWaitForBuild<T>(config: Config, log: Logger, notice: (message: string) => void, waitMs: number, open: () => Promise<T | null>): Promise<T | null> {
+async function buildOrWaitForBuild<T>(
+  config: Config,
+  log: Logger,
+  options: { notice: (message: string) => void; waitMs: number; onProgress?: (progress: BuildProgress) => void },
+  open: () => Promise<T | null>,
+): Promise<T | null> {
+  const { notice, waitMs } = options;
   for (let attempt = 0; ; attempt++) {
     try {
-      const summary = await buildConfiguredIndex(config);
+      const summary = await buildConfiguredIndex(config, { onProgress: options.onProgress });
       log.info({ ...summary, skipped: summary.skipped.length }, "index built");
       return await open();
     } catch (error) {
@@ -142,7 +150,8 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
         : `No index in ${config.INDEX_DIR} yet: building it from ${config.CORPUS_DIR} first.`,
     );
     const waitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
-    opened = await buildOrWaitForBuild(config, log, notice, waitMs, () => openConsistently(config.INDEX_DIR, open, embedder));
+    const building = { notice, waitMs, onProgress: options.onBuildProgress };
+    opened = await buildOrWaitForBuild(config, log, building, () => openConsistently(config.INDEX_DIR, open, embedder));
   }
   if (!opened) throw new IndexError(`No index in ${config.INDEX_DIR}. Run \`npm run index\` first.`);
   const { loaded, searcher } = opened;

@@ -1,5 +1,6 @@
 // The environment, parsed once. Every variable is listed in .env.example and README.md.
 import { z } from "zod";
+import { PersonFacingError } from "../core/person-facing-error.js";
 import { redactSecrets, secretsIn } from "./redact-secrets.js";
 
 const bool = z
@@ -63,7 +64,7 @@ const HOW_TO_FIX: Partial<Record<keyof Config, string>> = {
   DISCORD_API_URL: "use the REST proxy's base URL (http:// or https://), or leave it empty for Discord itself",
 };
 
-export class ConfigError extends Error {
+export class ConfigError extends PersonFacingError {
   override name = "ConfigError";
 }
 

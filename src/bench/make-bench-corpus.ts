@@ -6,6 +6,7 @@
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { chunkArticle } from "../core/ingest/chunk-article.js";
+import { PersonFacingError } from "../core/person-facing-error.js";
 import { splitSentences } from "../core/text/split-sentences.js";
 import type { Article } from "../core/types.js";
 import { parseCorpusFile } from "../corpus/parse-corpus-file.js";
@@ -39,7 +40,7 @@ export interface BenchCorpus {
   probePassages: number;
 }
 
-export class DatasetMissingError extends Error {
+export class DatasetMissingError extends PersonFacingError {
   override name = "DatasetMissingError";
 }
 

@@ -4,15 +4,13 @@ import { realpathSync } from "node:fs";
 import path from "node:path";
 import { StringDecoder } from "node:string_decoder";
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig, type Config } from "../base/config.js";
+import { loadConfig, type Config } from "../base/config.js";
 import { redactSecrets, secretsIn } from "../base/redact-secrets.js";
 import { excerptPassage } from "../core/answer/cap-quote.js";
+import { PersonFacingError } from "../core/person-facing-error.js";
 import type { AskResult, SearchResult } from "../core/ports.js";
-import { QuestionError } from "../core/pipeline/normalize-question.js";
 import { checkFilters } from "../core/retrieval/match-filters.js";
 import type { SearchFilters } from "../core/types.js";
-import { CorpusFolderError } from "../corpus/list-corpus-files.js";
-import { IndexError } from "../index/index-layout.js";
 
 export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
@@ -30,9 +28,12 @@ export interface QueryCliOptions {
   positionals: string[];
 }
 
-export class UsageError extends Error {
+export class UsageError extends PersonFacingError {
   override name = "UsageError";
 }
+
+/** "1 file", "2 files": counts in CLI text read as sentences. */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}/;
 
@@ -150,12 +151,16 @@ export function toSearchJson(result: SearchResult) {
  * line is yielded, a blank one too (it gets an error object), so output line n answers input line n; bytes
  * are decoded as a stream, so a character split across two chunks stays whole.
  */
-export async function* readQuestions(io: CliIo, positionals: string[]): AsyncGenerator<string> {
+export async function* readQuestions(io: CliIo, positionals: string[], command: "ask" | "search" = "ask"): AsyncGenerator<string> {
   if (positionals.length > 0) {
     yield positionals.join(" ");
     return;
   }
-  if (io.stdin.isTTY) throw new UsageError('Give a question: npm run ask -- "What did Russia\'s Foreign Ministry say?"');
+  if (io.stdin.isTTY) {
+    throw new UsageError(
+      command === "ask" ? 'Give a question: npm run ask -- "What did Russia\'s Foreign Ministry say?"' : 'Give a query: npm run search -- "Foreign Ministry"',
+    );
+  }
   const decoder = new StringDecoder("utf8");
   let buffered = "";
   for await (const chunk of io.stdin) {
@@ -171,16 +176,38 @@ export async function* readQuestions(io: CliIo, positionals: string[]): AsyncGen
   if (buffered.trim()) yield buffered.trim();
 }
 
-/** The one error boundary of a CLI run: expected errors become a message and exit code 1, never a stack. */
-export async function runCli(io: CliIo, main: () => Promise<number>): Promise<number> {
+/** True when the arguments ask for help (`--help` or `-h` before any `--`): the command prints its usage, exit 0. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end < 0 ? argv : argv.slice(0, end)).some((arg) => arg === "--help" || arg === "-h");
+}
+
+/** node:util parseArgs refuses an unknown option or a missing value with a TypeError coded ERR_PARSE_ARGS_*. */
+function isArgsError(error: unknown): error is Error {
+  return error instanceof Error && String((error as NodeJS.ErrnoException).code ?? "").startsWith("ERR_PARSE_ARGS");
+}
+
+/**
+ * The one error boundary of a CLI run: a PersonFacingError becomes its message and exit code 1, a usage
+ * error (ours or parseArgs') its message, the command's usage and exit code 2, anything else "Unexpected
+ * error: …", never a stack unless DEBUG is set. Given the command's arguments and usage, `--help` prints that.
+ */
+export async function runCli(io: CliIo, main: () => Promise<number>, command?: { argv: readonly string[]; usage: string }): Promise<number> {
+  const usage = command?.usage;
   try {
+    if (command && wantsHelp(command.argv)) {
+      io.stdout.write(`${usage}\n`);
+      return 0;
+    }
     return await main();
   } catch (error) {
-    const known = [ConfigError, CorpusFolderError, IndexError, QuestionError, UsageError].some((E) => error instanceof E);
+    const usageError = error instanceof UsageError || isArgsError(error);
+    const known = usageError || error instanceof PersonFacingError;
     const secrets = secretsIn(io.env);
     const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
     io.stderr.write(known ? `${message}\n` : `Unexpected error: ${message}\n`);
+    if (usageError && usage !== undefined) io.stderr.write(`\n${usage}\n`);
     if (!known && io.env.DEBUG && error instanceof Error) io.stderr.write(`${redactSecrets(error.stack ?? "", secrets)}\n`);
-    return error instanceof UsageError ? 2 : 1;
+    return usageError ? 2 : 1;
   }
 }

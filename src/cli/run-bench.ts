@@ -36,6 +36,24 @@ export function resolveDatasetDir(root: string, given?: string): string {
   }
 }
 
+export const BENCH_USAGE = `Usage: npm run bench [-- options]
+
+Measures indexing and answering speed on copies of the news-eval dataset, side by side with the plain
+LangChain recipe, and writes docs/performance.md.
+
+  --sizes N,N,...    corpus sizes in passages (default ${DEFAULT_SIZES.join(",")})
+  --queries N        questions per size (default ${DEFAULT_QUERIES})
+  --repeat N         runs of each measure
+  --json             print the report as JSON
+  --dataset DIR      the news-eval folder (default ../shared/datasets/news-eval)
+  --doc FILE         where to write the report (default docs/performance.md)
+  --no-doc           write no report file
+  --no-cold-start    skip the cold-start measure
+  --isolation MODE   "process" (each phase in a fresh process, the default) or "inline"
+  --keep             keep the temporary corpora and indexes
+  --tune N           also tune HNSW at N passages: --tune-m, --tune-efc, --tune-ef, --tune-batch (lists)
+  -h, --help         show this help`;
+
 function parseCount(name: string, value: string, min: number): number {
   const n = Number(value.replace(/_/g, ""));
   if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} takes whole numbers of at least ${min}, got "${value}".`);
@@ -113,5 +131,5 @@ export function runBench(argv: string[], io: CliIo): Promise<number> {
       status(`wrote ${path.relative(process.cwd(), doc) || doc}`);
     }
     return 0;
-  });
+  }, { argv, usage: BENCH_USAGE });
 }

@@ -17,8 +17,23 @@ import type { SearchFilters } from "../core/types.js";
 import { createLogger, secretsIn, type Logger } from "../base/log.js";
 import { configFor, runCli, UsageError, type CliIo } from "./cli-io.js";
 
-export const EVAL_USAGE =
-  "Usage: npm run eval -- --qa FILE [--corpus DIR] [--k 10] [--json] [--source GLOB] [--since DATE] [--until DATE] [--as-of DATE | --no-dates] [--misses]";
+export const EVAL_USAGE = `Usage: npm run eval -- --qa FILE [options]
+
+Runs every question of FILE (JSON lines with the question and its gold sources and lines, see
+docs/retrieval.md) through search and ask and prints retrieval and answer metrics. The corpus is indexed
+first, under DATA_DIR.
+
+  --qa FILE         the questions (required)
+  --corpus DIR      the articles (default CORPUS_DIR)
+  --k N             passages to retrieve, 1 to 100 (default 10)
+  --json            print the metrics as JSON
+  --source GLOB     only articles whose source matches
+  --since DATE      only articles dated DATE (YYYY-MM-DD) or later
+  --until DATE      only articles dated DATE or earlier
+  --as-of DATE      one reference date for every question, instead of each question's own date
+  --no-dates        no reference date at all: the question text alone
+  --misses          list the questions whose gold was not ranked first, or whose answer missed
+  -h, --help        show this help`;
 
 export interface EvalCliOptions {
   qa: string;
@@ -54,9 +69,9 @@ export function parseEvalArgs(argv: string[]): EvalCliOptions {
       },
     }));
   } catch (error) {
-    throw new UsageError(`${error instanceof Error ? error.message : String(error)}\n${EVAL_USAGE}`);
+    throw new UsageError(error instanceof Error ? error.message : String(error));
   }
-  if (!values.qa) throw new UsageError(`--qa FILE is required.\n${EVAL_USAGE}`);
+  if (!values.qa) throw new UsageError("--qa FILE is required.");
   const k = Number(values.k);
   if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError(`--k takes a whole number from 1 to 100, got "${values.k}".`);
   const filters: SearchFilters = {};
@@ -192,5 +207,5 @@ export function runEval(argv: string[], io: CliIo, deps: EvalDeps = {}): Promise
       if (options.misses) io.stdout.write(`${formatMisses(outcomes)}\n`);
     }
     return 0;
-  });
+  }, { argv, usage: EVAL_USAGE });
 }

@@ -5,8 +5,34 @@ import { QuestionError } from "../core/pipeline/normalize-question.js";
 import type { Pipeline } from "../core/ports.js";
 import { configFor, parseQueryArgs, readQuestions, runCli, toAskJson, toSearchJson, type CliIo, type QueryCliOptions } from "./cli-io.js";
 import { formatAnswer, formatSearch } from "./format-answer.js";
+import { createTerminalProgress } from "./run-index.js";
 
 type Mode = "ask" | "search";
+
+const QUERY_OPTIONS = `  --json          print JSON (see README.md, "JSON output")
+  --k N           passages to retrieve, 1 to 100 (default 8)
+  --source GLOB   only articles whose source matches, e.g. "bbc/**"
+  --since DATE    only articles dated DATE (YYYY-MM-DD) or later
+  --until DATE    only articles dated DATE or earlier
+  --as-of DATE    the reference date for words like "this week" (default: none, such words are not dated)
+  --corpus DIR    another folder of articles, indexed in its own folder under DATA_DIR/indexes/
+  -h, --help      show this help`;
+
+export const QUERY_USAGE: Record<Mode, string> = {
+  ask: `Usage: npm run ask -- "question" [options]
+       command | npm run ask [-- options]   one question per input line, one JSON answer per output line
+
+Answers from the articles in CORPUS_DIR (default corpus/) with numbered, line-exact citations, or says the
+articles don't say. Builds the index first if there is none.
+
+${QUERY_OPTIONS}`,
+  search: `Usage: npm run search -- "query" [options]
+       command | npm run search [-- options]   one query per input line, one JSON result per output line
+
+Lists the passages that best match, with their scores and lines; no answer is written.
+
+${QUERY_OPTIONS}`,
+};
 
 async function answerOne(mode: Mode, pipeline: Pipeline, question: string, options: QueryCliOptions, io: CliIo): Promise<string> {
   const query = { k: options.k, filters: options.filters, asOf: options.asOf };
@@ -26,25 +52,36 @@ export function runQuery(mode: Mode, argv: string[], io: CliIo): Promise<number>
     const options = parseQueryArgs(argv);
     const config = configFor(io, options.corpus);
     const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, undefined, secretsIn(io.env));
-    const questions = readQuestions(io, options.positionals);
+    const questions = readQuestions(io, options.positionals, mode);
     const first = await questions.next();
     if (first.done) return 0;
-    const openOptions = { checkStale: true, notice: (message: string) => io.stderr.write(`${message}\n`) };
-    return withPipeline(config, log, openOptions, async (pipeline) => {
-      const batch = options.positionals.length === 0;
-      if (batch) options.json = true; // batch mode is for machines: one JSON object per line, in order
-      let failures = 0;
-      for (let next: IteratorResult<string> = first; !next.done; next = await questions.next()) {
-        try {
-          io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io)}\n`);
-        } catch (error) {
-          // In batch mode a bad line must not stop the rest: it gets an error object in its place.
-          if (!batch || !(error instanceof QuestionError)) throw error;
-          failures++;
-          io.stdout.write(`${JSON.stringify({ question: next.value, error: error.message })}\n`);
+    // A first use over a large corpus builds the index for minutes: show it as `npm run index` does.
+    const terminal = createTerminalProgress(io);
+    const openOptions = {
+      checkStale: true,
+      notice: (message: string) => io.stderr.write(`${message}\n`),
+      onBuildProgress: io.stderr.isTTY ? terminal.draw : undefined,
+    };
+    try {
+      return await withPipeline(config, log, openOptions, async (pipeline) => {
+        terminal.clear();
+        const batch = options.positionals.length === 0;
+        if (batch) options.json = true; // batch mode is for machines: one JSON object per line, in order
+        let failures = 0;
+        for (let next: IteratorResult<string> = first; !next.done; next = await questions.next()) {
+          try {
+            io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io)}\n`);
+          } catch (error) {
+            // In batch mode a bad line must not stop the rest: it gets an error object in its place.
+            if (!batch || !(error instanceof QuestionError)) throw error;
+            failures++;
+            io.stdout.write(`${JSON.stringify({ question: next.value, error: error.message })}\n`);
+          }
         }
-      }
-      return failures > 0 ? 1 : 0;
-    });
-  });
+        return failures > 0 ? 1 : 0;
+      });
+    } finally {
+      terminal.clear(); // a failed build leaves no half-drawn line before its message
+    }
+  }, { argv, usage: QUERY_USAGE[mode] });
 }

@@ -34,9 +34,22 @@ export function buildArticle(fields: ArticleFields, lines: BodyLine[]): Article 
     body: kept.map((line) => line.text).join("\n"),
     lineSpans: kept.map((line) => [line.span[0], line.span[1]] as LineRange),
   };
-  if (fields.url) article.url = fields.url;
+  if (fields.url) article.url = stripTextFragment(fields.url);
   if (fields.date) article.date = fields.date;
   return article;
+}
+
+/**
+ * An article's link without a browser text fragment: "https://x.org/a#:~:text=Putin" → "https://x.org/a",
+ * "…/a#intro:~:text=x" → "…/a#intro". Links copied from a highlighted search result carry one; cited, it
+ * would point every reader at someone else's highlight instead of the article.
+ */
+export function stripTextFragment(url: string): string {
+  const hash = url.indexOf("#");
+  if (hash < 0) return url;
+  const directive = url.indexOf(":~:", hash);
+  if (directive < 0) return url;
+  return directive === hash + 1 ? url.slice(0, hash) : url.slice(0, directive);
 }
 
 /** "news/bbc_business_013.txt" → "bbc business 013": the fallback title when a file has none. */

@@ -1,5 +1,6 @@
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
+import { PersonFacingError } from "../core/person-facing-error.js";
 import type { Skipped } from "../core/types.js";
 import { formatOf, unsupportedReason } from "./parse-corpus-file.js";
 
@@ -13,7 +14,7 @@ export interface CorpusFile {
 }
 
 /** The corpus folder itself is missing or not a folder: a configuration error, not a skipped file. */
-export class CorpusFolderError extends Error {
+export class CorpusFolderError extends PersonFacingError {
   override name = "CorpusFolderError";
 }
 

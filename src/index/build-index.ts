@@ -169,14 +169,21 @@ async function buildLocked<File extends { source: string }>(
   let reused = 0;
   let passagesRead = 0;
   let filesRead = 0;
+  // The running counts: a "reading" or "writing" report carries the embedding's latest, so that progress never
+  // drops back to "0 embedded" between batches nor says "0 new passages" while writing them.
+  let embedded = 0;
+  let toEmbed = 0;
   const progress = (p: Partial<BuildProgress> & Pick<BuildProgress, "phase">) =>
-    options.onProgress?.({ files: 0, totalFiles: listing.files.length, passages: 0, embedded: 0, toEmbed: 0, ...p });
+    options.onProgress?.({ totalFiles: listing.files.length, files: filesRead, passages: passagesRead, embedded, toEmbed, ...p });
   const draftOptions = {
     embedder: options.embedder,
     batchSize: options.batchSize ?? DEFAULT_EMBEDDINGS_BATCH_SIZE,
     hnsw,
     workerThreshold: options.workerThreshold,
-    onProgress: (p: DraftProgress) => progress({ ...p, files: filesRead, passages: passagesRead }),
+    onProgress: (p: DraftProgress) => {
+      ({ embedded, toEmbed } = p);
+      progress(p);
+    },
   };
   // A fresh build streams: each file's new passages are embedded and handed to the graph while the next
   // files are read. An update must first know what changed, so it reads everything before touching the graph.

@@ -6,12 +6,13 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { crc32 } from "node:zlib";
 import { link, open, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { PersonFacingError } from "../core/person-facing-error.js";
 
 export const CURRENT_FILE = "CURRENT";
 export const LOCK_FILE = "build.lock";
 export const MANIFEST_FILE = "manifest.json";
 
-export class IndexError extends Error {
+export class IndexError extends PersonFacingError {
   override name = "IndexError";
 }
 

@@ -1,8 +1,9 @@
 // Questions arrive from terminals and Discord with anything in them; this is the one gate they pass.
+import { PersonFacingError } from "../person-facing-error.js";
 
 export const MAX_QUESTION_CHARS = 1000;
 
-export class QuestionError extends Error {
+export class QuestionError extends PersonFacingError {
   override name = "QuestionError";
 }
 
