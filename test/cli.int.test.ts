@@ -31,7 +31,7 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(run.stderr()).toMatch(/No index .* building it/);
     const result = JSON.parse(run.stdout());
     expect(Object.keys(result).sort()).toEqual(
-      ["abstained", "answer", "citations", "fallback", "model", "nearest", "question", "timings_ms"].sort(),
+      ["abstained", "answer", "citations", "fallback", "model", "nearest", "question", "standalone", "timings_ms"].sort(),
     );
     expect(result.abstained).toBe(false);
     expect(result.answer).toMatch(/\[1\]/);
@@ -112,6 +112,21 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(lines.map((l) => l.question)).toEqual(["What did Russia's Foreign Ministry say?", "", "Who is Dan Gillerman?"]);
     expect(lines[1].error).toMatch(/empty/);
     expect(lines[2].abstained).toBe(false);
+  });
+
+  it("GIVEN piped questions with --conversation THEN each line follows up on the earlier ones, as in a Discord thread", async () => {
+    const lines = ["What did Russia's Foreign Ministry say?", "and what did Israel say?"];
+    const alone = fakeIo(lines);
+    expect(await runQuery("ask", [], alone.io)).toBe(0);
+    expect(alone.stdout().trim().split("\n").map((l) => JSON.parse(l).standalone)).toEqual([null, null]);
+    const talk = fakeIo(lines);
+    expect(await runQuery("ask", ["--conversation"], talk.io)).toBe(0);
+    const [first, second] = talk.stdout().trim().split("\n").map((l) => JSON.parse(l));
+    expect(first.standalone).toBeNull();
+    expect(second).toMatchObject({ question: "and what did Israel say?", standalone: "and what did Israel say? (following up on: What did Russia's Foreign Ministry say?)" });
+    const search = fakeIo(lines);
+    expect(await runQuery("search", ["--conversation"], search.io)).toBe(2);
+    expect(search.stderr()).toContain("--conversation is for npm run ask");
   });
 
   it("GIVEN an empty or over-long question THEN it is refused with a clear message and a non-zero exit", async () => {

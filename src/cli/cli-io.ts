@@ -25,6 +25,8 @@ export interface QueryCliOptions {
   filters?: SearchFilters;
   asOf?: string;
   corpus?: string;
+  /** Batch ask: each line follows up on the lines before it, as messages in a Discord thread do. */
+  conversation: boolean;
   positionals: string[];
 }
 
@@ -58,6 +60,7 @@ export function parseQueryArgs(argv: string[]): QueryCliOptions {
       until: { type: "string" },
       "as-of": { type: "string" },
       corpus: { type: "string" },
+      conversation: { type: "boolean", default: false },
     },
   });
   let k: number | undefined;
@@ -77,6 +80,7 @@ export function parseQueryArgs(argv: string[]): QueryCliOptions {
     filters: Object.keys(filters).length ? filters : undefined,
     asOf: checkDate("as-of", values["as-of"]),
     corpus: values.corpus,
+    conversation: values.conversation ?? false,
     positionals,
   };
 }
@@ -107,6 +111,7 @@ export function configFor(io: CliIo, corpus?: string): Config {
 export function toAskJson(result: AskResult) {
   return {
     question: result.question,
+    standalone: result.standalone ?? null,
     answer: result.text,
     abstained: result.abstained,
     citations: result.citations.map((c) => ({

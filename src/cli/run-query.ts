@@ -2,8 +2,8 @@
 import { withPipeline } from "../app/open-pipeline.js";
 import { createLogger, secretsIn } from "../base/log.js";
 import { QuestionError } from "../core/pipeline/normalize-question.js";
-import type { Pipeline } from "../core/ports.js";
-import { configFor, parseQueryArgs, readQuestions, runCli, toAskJson, toSearchJson, type CliIo, type QueryCliOptions } from "./cli-io.js";
+import type { Pipeline, Turn } from "../core/ports.js";
+import { configFor, parseQueryArgs, readQuestions, runCli, toAskJson, toSearchJson, UsageError, type CliIo, type QueryCliOptions } from "./cli-io.js";
 import { formatAnswer, formatSearch } from "./format-answer.js";
 import { createTerminalProgress } from "./run-index.js";
 
@@ -16,6 +16,7 @@ const QUERY_OPTIONS = `  --json          print JSON (see README.md, "JSON output
   --until DATE    only articles dated DATE or earlier
   --as-of DATE    the reference date for words like "this week" (default: none, such words are not dated)
   --corpus DIR    another folder of articles, indexed in its own folder under DATA_DIR/indexes/
+  --conversation  (ask, piped input) each line follows up on the ones before, like messages in a thread
   -h, --help      show this help`;
 
 export const QUERY_USAGE: Record<Mode, string> = {
@@ -34,7 +35,10 @@ Lists the passages that best match, with their scores and lines; no answer is wr
 ${QUERY_OPTIONS}`,
 };
 
-async function answerOne(mode: Mode, pipeline: Pipeline, question: string, options: QueryCliOptions, io: CliIo): Promise<string> {
+/** Earlier turns a `--conversation` follow-up is read with: as many as a Discord thread remembers. */
+const CONVERSATION_TURNS = 6;
+
+async function answerOne(mode: Mode, pipeline: Pipeline, question: string, options: QueryCliOptions, io: CliIo, history: Turn[]): Promise<string> {
   const query = { k: options.k, filters: options.filters, asOf: options.asOf };
   if (mode === "search") {
     const result = await pipeline.search(question, query);
@@ -42,7 +46,8 @@ async function answerOne(mode: Mode, pipeline: Pipeline, question: string, optio
   }
   // A chat model's tokens stream to stderr as they come; stdout gets only the verified answer.
   const onToken = options.json ? undefined : (token: string) => io.stderr.write(token);
-  const result = await pipeline.ask(question, { ...query, onToken });
+  const result = await pipeline.ask(question, { ...query, onToken, ...(history.length ? { history: history.slice(-CONVERSATION_TURNS) } : {}) });
+  if (options.conversation) history.push({ question: result.standalone ?? result.question, answer: result });
   if (onToken && result.model) io.stderr.write("\n\n");
   return options.json ? JSON.stringify(toAskJson(result)) : formatAnswer(result);
 }
@@ -50,6 +55,7 @@ async function answerOne(mode: Mode, pipeline: Pipeline, question: string, optio
 export function runQuery(mode: Mode, argv: string[], io: CliIo): Promise<number> {
   return runCli(io, async () => {
     const options = parseQueryArgs(argv);
+    if (options.conversation && mode !== "ask") throw new UsageError("--conversation is for npm run ask: a search has no answers to follow up on.");
     const config = configFor(io, options.corpus);
     const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, undefined, secretsIn(io.env));
     const questions = readQuestions(io, options.positionals, mode);
@@ -67,10 +73,11 @@ export function runQuery(mode: Mode, argv: string[], io: CliIo): Promise<number>
         terminal.clear();
         const batch = options.positionals.length === 0;
         if (batch) options.json = true; // batch mode is for machines: one JSON object per line, in order
+        const history: Turn[] = [];
         let failures = 0;
         for (let next: IteratorResult<string> = first; !next.done; next = await questions.next()) {
           try {
-            io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io)}\n`);
+            io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io, history)}\n`);
           } catch (error) {
             // In batch mode a bad line must not stop the rest: it gets an error object in its place.
             if (!batch || !(error instanceof QuestionError)) throw error;
