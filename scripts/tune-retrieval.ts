@@ -99,7 +99,7 @@ const start: number[] = values["from-shipped"]
   : FEATURE_NAMES.map((n) => (n === "lexical" ? 1 : 0));
 
 /** Coordinate ascent over a grid, a few rounds: simple, and honest enough with cross-validation. */
-function fit(subset: number[]): number[] {
+function fitWeights(subset: number[]): number[] {
   let weights = start.slice();
   let best = objective(evaluate(weights, subset));
   for (let round = 0; round < 4; round++) {
@@ -132,15 +132,15 @@ const fusionOnly = FEATURE_NAMES.map((n) => (n === "lexical" ? 1 : n === "dense"
 console.log(`BM25 + ${DEFAULT_RETRIEVAL.fusion.denseWeight} dense (score fusion) ${show(evaluate(fusionOnly, all))}`);
 const current = FEATURE_NAMES.map((n) => DEFAULT_RETRIEVAL.weights[n]);
 console.log(`shipped weights            ${show(evaluate(current, all))}  (with diversity: ${show(evaluate(current, all, true))})`);
-const fitted = fit(all);
+const fitted = fitWeights(all);
 console.log(`fitted on all              ${show(evaluate(fitted, all))}  (with diversity: ${show(evaluate(fitted, all, true))})`);
 console.log(`  weights: ${JSON.stringify(Object.fromEntries(FEATURE_NAMES.map((n, i) => [n, fitted[i]])) as RerankWeights)}`);
 const folds = Number(values.folds);
 const cv: Metrics = { h1: 0, h5: 0, h10: 0, mrr: 0 };
 for (let f = 0; f < folds; f++) {
-  const test = all.filter((i) => i % folds === f);
-  const m = evaluate(fit(all.filter((i) => i % folds !== f)), test);
-  for (const key of Object.keys(cv) as (keyof Metrics)[]) cv[key] += (m[key] * test.length) / all.length;
+  const heldOut = all.filter((i) => i % folds === f);
+  const m = evaluate(fitWeights(all.filter((i) => i % folds !== f)), heldOut);
+  for (const key of Object.keys(cv) as (keyof Metrics)[]) cv[key] += (m[key] * heldOut.length) / all.length;
 }
 console.log(`${folds}-fold cross-validated    ${show(cv)}`);
 for (const j of free) {

@@ -37,7 +37,7 @@ describe("--help and usage errors on every CLI command", () => {
       for (const flag of ["--help", "-h"]) {
         const io = createFakeCliIo(env);
         expect(await run([flag], io.io)).toBe(0);
-        expect(io.stdout()).toMatch(new RegExp(`^Usage: npm run ${name}\\b[^]*-h, --help`));
+        expect(io.stdout()).toMatch(new RegExp(`^Usage: npm run ${name}\\b[sS]*-h, --help`));
         expect(io.stderr()).toBe("");
       }
     });
@@ -64,6 +64,6 @@ describe("--help and usage errors on every CLI command", () => {
       encoding: "utf8",
     });
     expect(child.status).toBe(0);
-    expect(child.stdout).toMatch(/^Usage: npm run deploy-commands[^]*-h, --help/);
+    expect(child.stdout).toMatch(/^Usage: npm run deploy-commands[\s\S]*-h, --help/);
   });
 });

@@ -178,7 +178,7 @@ describe("provenance: every body line is verbatim at its file lines", () => {
   });
 
   it("GIVEN CRLF line endings and a byte order mark THEN line numbers are the same as with LF", () => {
-    const crlf = "\ufeff" + BBC_STYLE.replace(/\n/g, "\r\n");
+    const crlf = `\ufeff${BBC_STYLE.replace(/\n/g, "\r\n")}`;
     const [article] = parseAndCheck("crlf.txt", crlf);
     const [lf] = parseCorpusFile("crlf.txt", encode(BBC_STYLE)).articles;
     expect(article.body).toBe(lf.body);

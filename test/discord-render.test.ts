@@ -55,7 +55,7 @@ describe("findLimitViolations", () => {
 
 describe("renderAnswer", () => {
   it("GIVEN a short cited answer THEN one message: the text with its markers, then each source with title link, source:lines, date and quote", () => {
-    const quote = FIXTURE_PASSAGES[3]!.text.split(". ")[0]! + ".";
+    const quote = `${FIXTURE_PASSAGES[3]!.text.split(". ")[0]!}.`;
     const messages = renderAnswer(answer(`${quote} [1]`, [citation(1, quote, { source: "000_c0af5a29d12023ff.txt", lines: [12, 12], title: "Putin and Hamas" })]));
     expectAllSendable(messages);
     expect(messages).toHaveLength(1);

@@ -1,7 +1,7 @@
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, type expect, it } from "vitest";
 import { buildConfiguredIndex, withPipeline } from "../src/app/open-pipeline.js";
 import { loadConfig, type Config } from "../src/base/config.js";
 import { LOCK_FILE } from "../src/index/index-layout.js";

@@ -10,7 +10,7 @@ describe("buildAnswerPrompt", () => {
     const [system, user] = buildAnswerPrompt("What did the bank do?", rank(RATES, HARBOUR));
     expect(system).toEqual({ role: "system", content: ANSWER_SYSTEM_PROMPT });
     expect(user.role).toBe("user");
-    expect(user.content).toContain('<passage n="1" title="Bank raises rates" date="2024-03-05" source="economy/rates.txt">\n' + RATES.text);
+    expect(user.content).toContain(`<passage n="1" title="Bank raises rates" date="2024-03-05" source="economy/rates.txt">\n${RATES.text}`);
     expect(user.content).toContain('<passage n="2" title="Rotterdam strike" date="2024-02-11" source="world/harbour.md">');
     expect(user.content.indexOf("<passages>")).toBeLessThan(user.content.indexOf('n="1"'));
     expect(user.content.trimEnd().endsWith("Question: What did the bank do?")).toBe(true);

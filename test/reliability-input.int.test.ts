@@ -176,7 +176,7 @@ describe("questions", () => {
     ["control characters inside", "What did the\u0000 Russian\u0007 Foreign\u001b[31m Ministry\r\n say?", "What did the Russian Foreign [31m Ministry say?", "answers"],
     ["zero-width characters inside words", "What did the Rus\u200bsian For\u200deign Mini\ufeffstry say?", "What did the Russian Foreign Ministry say?", "answers"],
     ["mass and member mentions", "@everyone @here <@&123456789012345678> <@123456789012345678> what did the Russian Foreign Ministry say?", "", "answers"],
-    ["exactly 1,000 characters", `What did the Russian Foreign Ministry say ${"again ".repeat(200)}`.slice(0, 999) + "?", "", "answers"],
+    ["exactly 1,000 characters", `${`What did the Russian Foreign Ministry say ${"again ".repeat(200)}`.slice(0, 999)}?`, "", "answers"],
     ["Markdown that would break the layout", "```js\n}]) # not a heading\n``` # Heading\n> quote [click](https://evil.example) **bold** ||spoiler|| -# small `Russian Foreign Ministry`?", "", "abstains"],
     ["Japanese", "ロシア外務省はハマスについて何と言いましたか？", "ロシア外務省はハマスについて何と言いましたか？", "abstains"],
     ["Arabic", "ماذا قالت وزارة الخارجية الروسية عن حماس؟", "ماذا قالت وزارة الخارجية الروسية عن حماس؟", "abstains"],
@@ -187,6 +187,7 @@ describe("questions", () => {
       const { final, calls } = await ask(question);
       expect(final.embeds.length).toBeGreaterThan(0);
       const title = String(final.embeds[0].title);
+      // biome-ignore lint/suspicious/noMisleadingCharacterClass: each invisible character is looked for on its own, the joiner too
       expect(title).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u200c\u200d\u2060\ufeff]/);
       if (expected) expect(shownQuestion(final)).toBe(expected);
       if (outcome === "answers") expect(final.embeds[0].description).toContain("A spokesman for the Russian Foreign Ministry, Mikhail Kamynin");

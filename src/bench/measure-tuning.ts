@@ -48,7 +48,7 @@ export async function measureTuning(job: SizeJob, status: (line: string) => void
       const index = new hnswlib.HierarchicalNSW("cosine", source.getNumDimensions());
       index.initIndex({ maxElements: points.length, m, efConstruction });
       const started = performance.now();
-      points.forEach((point, label) => index.addPoint(point, label));
+      for (const [label, point] of points.entries()) index.addPoint(point, label);
       const insertSeconds = roundTo((performance.now() - started) / 1000, 3);
       const at10 = recallAgainst(index, truth, queries, 10, grid.ef);
       const at50 = recallAgainst(index, truth, queries, DENSE_CANDIDATES, grid.ef);

@@ -170,8 +170,7 @@ export async function* readQuestions(io: CliIo, positionals: string[], command: 
   let buffered = "";
   for await (const chunk of io.stdin) {
     buffered += typeof chunk === "string" ? chunk : decoder.write(chunk);
-    let nl: number;
-    while ((nl = buffered.indexOf("\n")) >= 0) {
+    for (let nl = buffered.indexOf("\n"); nl >= 0; nl = buffered.indexOf("\n")) {
       const line = buffered.slice(0, nl).trim();
       buffered = buffered.slice(nl + 1);
       yield line;

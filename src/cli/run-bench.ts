@@ -101,7 +101,7 @@ export function runBench(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const status = (line: string) => io.stderr.write(`${line}\n`);
-    let report;
+    let report: Awaited<ReturnType<typeof runBenchmark>>;
     try {
       report = await runBenchmark({
         sizes,

@@ -50,9 +50,9 @@ export interface EvalCliOptions {
 }
 
 export function parseEvalArgs(argv: string[]): EvalCliOptions {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const values = (() => {
+    try {
+      return parseArgs({
       args: argv,
       allowPositionals: false,
       options: {
@@ -67,10 +67,11 @@ export function parseEvalArgs(argv: string[]): EvalCliOptions {
         "no-dates": { type: "boolean", default: false },
         misses: { type: "boolean", default: false },
       },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+      }).values;
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+  })();
   if (!values.qa) throw new UsageError("--qa FILE is required.");
   const k = Number(values.k);
   if (!Number.isInteger(k) || k < 1 || k > 100) throw new UsageError(`--k takes a whole number from 1 to 100, got "${values.k}".`);

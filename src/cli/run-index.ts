@@ -106,7 +106,7 @@ export function runIndex(argv: string[], io: CliIo): Promise<number> {
     const started = performance.now();
     const tty = Boolean(io.stderr.isTTY) && !values.json && !values["progress-json"];
     const terminal = createTerminalProgress(io, started);
-    let summary;
+    let summary: Awaited<ReturnType<typeof buildConfiguredIndex>>;
     try {
       summary = await buildConfiguredIndex(config, {
         rebuild: values.rebuild,

@@ -1,3 +1,4 @@
+import type { Dirent, Stats } from "node:fs";
 import { readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { PersonFacingError } from "../core/person-facing-error.js";
@@ -54,7 +55,7 @@ export async function listCorpusFiles(dir: string, options: ListCorpusOptions = 
   const isInsideRoot = (real: string) => real === rootReal || real.startsWith(rootReal + path.sep);
 
   const walk = async (absDir: string, relDir: string, ancestors: ReadonlySet<string>): Promise<void> => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = await readdir(absDir, { withFileTypes: true });
     } catch (error) {
@@ -72,7 +73,7 @@ export async function listCorpusFiles(dir: string, options: ListCorpusOptions = 
         skipped.push({ source, reason: entry.isDirectory() ? "hidden folder" : "hidden file" });
         return;
       }
-      let info;
+      let info: Stats;
       try {
         info = await stat(abs);
       } catch (error) {

@@ -5,7 +5,7 @@ import { trimAtSentence } from "./split-text.js";
 
 /** Only plain http(s) URLs become links; anything else could hide a different target. */
 export function isLinkableUrl(url: string | undefined): url is string {
-  return url !== undefined && /^https?:\/\/[^\s()<>\[\]]+$/i.test(url);
+  return url !== undefined && /^https?:\/\/[^\s()<>[\]]+$/i.test(url);
 }
 
 /** A title that reads like an address would make its link look like a different site's. */

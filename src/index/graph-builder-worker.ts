@@ -27,7 +27,10 @@ async function handle(request: Exclude<GraphRequest, { type: "stop" }>): Promise
 let queue = Promise.resolve();
 parentPort!.on("message", (request: GraphRequest) => {
   // Closing the port ends the worker the natural way, after the request in hand: never inside hnswlib.
-  if (request.type === "stop") return void (queue = queue.then(() => parentPort!.close()));
+  if (request.type === "stop") {
+    queue = queue.then(() => parentPort!.close());
+    return;
+  }
   queue = queue.then(async () => {
     let reply: GraphReply;
     try {

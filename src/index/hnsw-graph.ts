@@ -24,7 +24,7 @@ export function addVectors(graph: hnswlib.HierarchicalNSW, labels: Float64Array,
   const needed = graph.getCurrentCount() + labels.length;
   // Grows by doubling: a streamed build does not know its final size in advance.
   if (needed > graph.getMaxElements()) graph.resizeIndex(Math.max(needed, 2 * graph.getMaxElements()));
-  labels.forEach((label, i) => graph.addPoint(Array.from(vectors.subarray(i * dimensions, (i + 1) * dimensions)), label));
+  for (const [i, label] of labels.entries()) graph.addPoint(Array.from(vectors.subarray(i * dimensions, (i + 1) * dimensions)), label);
 }
 
 /** Marks `deleted` labels and writes the graph (LangChain HNSWLib's hnswlib.index); returns its element count. */

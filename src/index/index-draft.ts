@@ -103,7 +103,7 @@ export function createIndexDraft(options: DraftOptions): IndexDraft {
       const labels: number[] = [];
       for (let i = 0; i < rows; i++) if (shardOf(firstLabel + i, shards) === shard) labels.push(firstLabel + i);
       const part = new Float32Array(labels.length * dimensions!);
-      labels.forEach((label, j) => part.set(vectors.subarray((label - firstLabel) * dimensions!, (label - firstLabel + 1) * dimensions!), j * dimensions!));
+      for (const [j, label] of labels.entries()) part.set(vectors.subarray((label - firstLabel) * dimensions!, (label - firstLabel + 1) * dimensions!), j * dimensions!);
       if (labels.length > 0) await opened[shard].add(Float64Array.from(labels), part);
     }
   };

@@ -37,7 +37,7 @@ export function createShardedGraph(shards: readonly hnswlib.HierarchicalNSW[]): 
         const depth = Math.min(k, shard.getCurrentCount());
         if (depth === 0) continue;
         const result = shard.searchKnn(query, depth, filter);
-        result.neighbors.forEach((label, i) => hits.push({ label, distance: result.distances[i] }));
+        for (const [i, label] of result.neighbors.entries()) hits.push({ label, distance: result.distances[i]! });
       }
       hits.sort((a, b) => a.distance - b.distance || a.label - b.label);
       const best = hits.slice(0, k);

@@ -17,7 +17,8 @@ export interface IndexPointerWatcher {
 export interface WatchIndexPointerOptions {
   indexDir: string;
   /** Called when CURRENT's content changed; never twice at once. */
-  onChange(): Promise<unknown> | void;
+  /** Awaited when it returns a promise; its value is not used. */
+  onChange(): unknown;
   log: Logger;
   pollMs?: number;
   /** Off only to test the poll alone. */

@@ -69,8 +69,10 @@ export async function retrieveHybrid(
   // Passages are looked up only for the fused pool: an index may read each one from disk.
   const passages = new Map<string, Passage>();
   const getPassage = (id: string) => {
-    let passage = passages.get(id);
-    if (!passage) passages.set(id, (passage = viewThroughFilters(searcher.passage(Number(id)), filters)));
+    const known = passages.get(id);
+    if (known) return known;
+    const passage = viewThroughFilters(searcher.passage(Number(id)), filters);
+    passages.set(id, passage);
     return passage;
   };
   return retrievePassages({

@@ -207,9 +207,13 @@ export class EmulatedGateway {
   private identify(connection: GatewayConnection, d: Payload): void {
     if (!this.authenticates(connection, d)) return;
     const intents = Number(d.intents);
-    if (!Number.isInteger(intents) || intents < 0) return this.closeConnection(connection, GatewayCloseCodes.InvalidIntents, "Invalid intent(s).");
+    if (!Number.isInteger(intents) || intents < 0) {
+      this.closeConnection(connection, GatewayCloseCodes.InvalidIntents, "Invalid intent(s).");
+      return;
+    }
     if (intents & PRIVILEGED_INTENTS & ~this.config.privilegedIntents) {
-      return this.closeConnection(connection, GatewayCloseCodes.DisallowedIntents, "Disallowed intent(s).");
+      this.closeConnection(connection, GatewayCloseCodes.DisallowedIntents, "Disallowed intent(s).");
+      return;
     }
     const session: GatewaySession = { id: newSessionId(), sequence: 0, intents, connection, dispatched: [], valid: true };
     this.sessions.set(session.id, session);
@@ -242,12 +246,15 @@ export class EmulatedGateway {
   private resume(connection: GatewayConnection, d: Payload): void {
     if (!this.authenticates(connection, d)) return;
     const session = this.sessions.get(String(d.session_id));
-    if (!session || !session.valid) {
+    if (!session?.valid) {
       this.send(connection, { op: GatewayOpcodes.InvalidSession, d: false });
       return;
     }
     const lastSeen = Number(d.seq ?? 0);
-    if (lastSeen > session.sequence) return this.closeConnection(connection, GatewayCloseCodes.InvalidSeq, "Invalid seq.");
+    if (lastSeen > session.sequence) {
+      this.closeConnection(connection, GatewayCloseCodes.InvalidSeq, "Invalid seq.");
+      return;
+    }
     const previous = session.connection;
     if (previous && previous !== connection) {
       previous.session = null;
