@@ -37,7 +37,7 @@ describe("--help and usage errors on every CLI command", () => {
       for (const flag of ["--help", "-h"]) {
         const io = createFakeCliIo(env);
         expect(await run([flag], io.io)).toBe(0);
-        expect(io.stdout()).toMatch(new RegExp(`^Usage: npm run ${name}\\b[sS]*-h, --help`));
+        expect(io.stdout()).toMatch(new RegExp(`^Usage: npm run ${name}\\b[\\s\\S]*-h, --help`));
         expect(io.stderr()).toBe("");
       }
     });
