@@ -1,0 +1,55 @@
+// Names in text, told by capital letters: a word written with a capital where no sentence starts. Each
+// reader below was tuned with its own stage; they differ in what counts as a sentence start and in what
+// they return, and unifying them changes the eval (see each comment).
+import { contentTokens, tokenize } from "./tokenize.js";
+
+/** Whether the whitespace-separated word before one opens a sentence after it, as the citation check reads it. */
+const CLOSES_SENTENCE = /[.!?:"“”]$/;
+/** The same for retrieval, whose names feature was weighed without the closing quote. */
+const CLOSES_SENTENCE_FOR_RETRIEVAL = /[.!?:"“]$/;
+
+/**
+ * The content terms of a question written as names: capitalized where a sentence does not begin, or in
+ * capitals anywhere ("NATO", "U.S."). Retrieval's "names" feature (profile-query.ts).
+ */
+export function detectNamesForRetrieval(text: string): Set<string> {
+  const names = new Set<string>();
+  const words = text.match(/\S+/g) ?? [];
+  words.forEach((word, i) => {
+    const startsSentence = i === 0 || CLOSES_SENTENCE_FOR_RETRIEVAL.test(words[i - 1]);
+    const letters = word.replace(/^[^\p{L}\p{N}]+/u, "");
+    if (!/^\p{Lu}/u.test(letters)) return;
+    const allCaps = /^[\p{Lu}.&-]{2,}$/u.test(letters.replace(/['’]s?$/u, "").replace(/[^\p{L}.&-]+$/u, ""));
+    if (startsSentence && !allCaps) return;
+    for (const term of contentTokens(letters)) names.add(term);
+  });
+  return names;
+}
+
+/** Capitalized words after the first word of a sentence, and numbers: the names and figures a text states. */
+const NAMED = /(?<=[^.!?\s"“]\s+)\p{Lu}[\p{L}'’-]*|\d[\d.,]*/gu;
+
+/**
+ * Tokens of the names and numbers in a text, for the extractive answerer: its name weight, novelty bonus
+ * and abstention rule (answer-extractively.ts) were calibrated with this reading.
+ */
+export function detectNamesAndNumbers(text: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of text.matchAll(NAMED)) for (const t of tokenize(m[0])) names.add(t);
+  return names;
+}
+
+/** A word that starts with a capital, as the citation check reads it: its whitespace word and position. */
+export function isWrittenAsName(words: readonly string[], i: number): boolean {
+  const letters = words[i].replace(/^[^\p{L}\p{N}]+/u, "");
+  const startsSentence = i === 0 || CLOSES_SENTENCE.test(words[i - 1]);
+  return /^\p{Lu}/u.test(letters) && !startsSentence;
+}
+
+/** Runs of two or more capitalized words ("Vladimir Putin", "Bank of England") not at a sentence start. */
+const MULTI_WORD_NAME = /(?<![.!?]\s)\b(\p{Lu}[\p{L}'’-]+)(?:\s+(?:of\s+)?\p{Lu}[\p{L}'’-]+)+/gu;
+
+/** The multi-word names of a text, as retrieval's "answerType" feature looks for them (extract-features.ts). */
+export function* detectMultiWordNames(text: string): Generator<string> {
+  for (const m of text.matchAll(MULTI_WORD_NAME)) yield m[0];
+}
