@@ -10,8 +10,9 @@ describe("detectNamesForRetrieval", () => {
     expect(detectNamesForRetrieval("NATO leaders met")).toEqual(new Set(["nato"]));
   });
 
-  it("GIVEN a word after a closing quote THEN it counts as a name (the citation check reads it as a sentence start)", () => {
-    expect(detectNamesForRetrieval('He said “no” Paris left')).toEqual(new Set(["paris"]));
+  it("GIVEN a capital after a closing quote THEN retrieval and the citation check both read a sentence start", () => {
+    expect(detectNamesForRetrieval("He said “no.” Paris left")).toEqual(new Set());
+    expect(detectNamesForRetrieval("He said “no” Paris left")).toEqual(new Set());
     expect(isWrittenAsName(["said", "“no”", "Paris"], 2)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchesWordForm, stemForQuoteFocus, stemForRetrieval, stemForVerification } from "../src/core/text/stem-word.js";
+import { matchesWordForm, stemForRetrieval, stemForVerification } from "../src/core/text/stem-word.js";
 
 describe("stemForRetrieval", () => {
   it("GIVEN a word longer than five letters THEN keeps its first five, so word forms meet", () => {
@@ -10,14 +10,6 @@ describe("stemForRetrieval", () => {
 
   it("GIVEN a number THEN keeps it whole: 2022001 is no form of 202200", () => {
     expect(stemForRetrieval("2022001")).toBe("2022001");
-  });
-});
-
-describe("stemForQuoteFocus", () => {
-  it("GIVEN words and numbers of five characters or more THEN cuts both to five", () => {
-    expect(stemForQuoteFocus("Russian".toLowerCase())).toBe("russi");
-    expect(stemForQuoteFocus("2022001")).toBe("20220");
-    expect(stemForQuoteFocus("gaza")).toBe("gaza");
   });
 });
 

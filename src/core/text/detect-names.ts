@@ -1,12 +1,9 @@
-// Names in text, told by capital letters: a word written with a capital where no sentence starts. Each
-// reader below was tuned with its own stage; they differ in what counts as a sentence start and in what
-// they return, and unifying them changes the eval (see each comment).
+// Names in text, told by capital letters: a word written with a capital where no sentence starts. All read
+// sentence starts alike (CLOSES_SENTENCE); they differ in what they return, each as its stage was tuned.
 import { contentTokens, tokenize } from "./tokenize.js";
 
-/** Whether the whitespace-separated word before one opens a sentence after it, as the citation check reads it. */
+/** A whitespace-separated word that ends like this opens a sentence after it ("said:", "“no.”"). */
 const CLOSES_SENTENCE = /[.!?:"“”]$/;
-/** The same for retrieval, whose names feature was weighed without the closing quote. */
-const CLOSES_SENTENCE_FOR_RETRIEVAL = /[.!?:"“]$/;
 
 /**
  * The content terms of a question written as names: capitalized where a sentence does not begin, or in
@@ -16,7 +13,7 @@ export function detectNamesForRetrieval(text: string): Set<string> {
   const names = new Set<string>();
   const words = text.match(/\S+/g) ?? [];
   words.forEach((word, i) => {
-    const startsSentence = i === 0 || CLOSES_SENTENCE_FOR_RETRIEVAL.test(words[i - 1]);
+    const startsSentence = i === 0 || CLOSES_SENTENCE.test(words[i - 1]);
     const letters = word.replace(/^[^\p{L}\p{N}]+/u, "");
     if (!/^\p{Lu}/u.test(letters)) return;
     const allCaps = /^[\p{Lu}.&-]{2,}$/u.test(letters.replace(/['’]s?$/u, "").replace(/[^\p{L}.&-]+$/u, ""));

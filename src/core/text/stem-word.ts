@@ -1,28 +1,18 @@
 // Word stems: how two forms of one word ("retirement", "retired"; "Russia", "Russian") are made to meet.
-// Three variants, tuned apart and kept apart because each has its own evidence; they live side by side so
-// that a change to one is made knowing the others.
+// Three variants, tuned apart and kept apart because the figures measured with them change when they are
+// merged (docs in each comment); side by side, so that a change to one is made knowing the others.
 import { isNumberToken } from "./parse-numbers.js";
 
 /** Length of a retrieval stem: a word longer than this meets every word with the same first STEM_LENGTH letters. */
 export const STEM_LENGTH = 5;
 
 /**
- * The prefix stem retrieval's "stems" feature weighs (src/core/retrieval/profile-query.ts, mark-passage.ts):
- * cheap enough to mark in every candidate passage, and its weight (retrieval-settings.ts) was fitted with it
- * by the retrieval eval (docs/retrieval.md). Numbers stay whole: "2019" is no form of "2018".
+ * The prefix stem of retrieval's "stems" feature (profile-query.ts, mark-passage.ts) and of the words a
+ * quote is centred on (cap-quote.ts): cheap enough to mark in every candidate passage. Numbers stay whole:
+ * "2019" is no form of "2018".
  */
 export function stemForRetrieval(term: string): string {
   return term.length > STEM_LENGTH && !isNumberToken(term) ? term.slice(0, STEM_LENGTH) : term;
-}
-
-/**
- * The key a quote is centred by (cap-quote.ts): the first five letters of a word of five or more, numbers
- * included ("Russia" meets "Russian"). It differs from stemForRetrieval only for numbers of six digits or
- * more, which it cuts; kept as it is: the quote-length tests (test/cap-quote.test.ts,
- * reliability-long-quotes.int.test.ts) and the eval's contains/cite-gold figures were measured with it.
- */
-export function stemForQuoteFocus(token: string): string {
-  return token.length >= 5 ? token.slice(0, 5) : token;
 }
 
 /**
