@@ -35,3 +35,11 @@ describe("detectMultiWordNames", () => {
     expect([...detectMultiWordNames("the Bank of England and Tzipi Livni spoke. Later Today")]).toEqual(["Bank of England", "Tzipi Livni"]);
   });
 });
+
+describe("isWrittenAsName, all capitals", () => {
+  it("GIVEN an acronym that opens a sentence THEN it is a name; an ordinary opening word is not", () => {
+    expect(isWrittenAsName(["NATO", "met"], 0)).toBe(true);
+    expect(isWrittenAsName(["Officials", "met"], 0)).toBe(false);
+    expect(isWrittenAsName(["met.", "U.S.", "officials"], 1)).toBe(true);
+  });
+});

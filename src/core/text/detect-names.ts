@@ -6,19 +6,24 @@ import { contentTokens, tokenize } from "./tokenize.js";
 const CLOSES_SENTENCE = /[.!?:"“”]$/;
 
 /**
- * The content terms of a question written as names: capitalized where a sentence does not begin, or in
- * capitals anywhere ("NATO", "U.S."). Retrieval's "names" feature (profile-query.ts).
+ * Whether the i-th whitespace-separated word is written as a name: it starts with a capital where no
+ * sentence starts, or is in capitals anywhere ("NATO", "U.S."). Retrieval's names and the citation check's
+ * both read words so.
  */
+export function isWrittenAsName(words: readonly string[], i: number): boolean {
+  const letters = words[i].replace(/^[^\p{L}\p{N}]+/u, "");
+  if (!/^\p{Lu}/u.test(letters)) return false;
+  const startsSentence = i === 0 || CLOSES_SENTENCE.test(words[i - 1]);
+  return !startsSentence || /^[\p{Lu}.&-]{2,}$/u.test(letters.replace(/['’]s?$/u, "").replace(/[^\p{L}.&-]+$/u, ""));
+}
+
+/** The content terms of a question written as names (isWrittenAsName): retrieval's "names" feature (profile-query.ts). */
 export function detectNamesForRetrieval(text: string): Set<string> {
   const names = new Set<string>();
   const words = text.match(/\S+/g) ?? [];
   words.forEach((word, i) => {
-    const startsSentence = i === 0 || CLOSES_SENTENCE.test(words[i - 1]);
-    const letters = word.replace(/^[^\p{L}\p{N}]+/u, "");
-    if (!/^\p{Lu}/u.test(letters)) return;
-    const allCaps = /^[\p{Lu}.&-]{2,}$/u.test(letters.replace(/['’]s?$/u, "").replace(/[^\p{L}.&-]+$/u, ""));
-    if (startsSentence && !allCaps) return;
-    for (const term of contentTokens(letters)) names.add(term);
+    if (!isWrittenAsName(words, i)) return;
+    for (const term of contentTokens(word.replace(/^[^\p{L}\p{N}]+/u, ""))) names.add(term);
   });
   return names;
 }
@@ -34,13 +39,6 @@ export function detectNamesAndNumbers(text: string): Set<string> {
   const names = new Set<string>();
   for (const m of text.matchAll(NAMED)) for (const t of tokenize(m[0])) names.add(t);
   return names;
-}
-
-/** A word that starts with a capital, as the citation check reads it: its whitespace word and position. */
-export function isWrittenAsName(words: readonly string[], i: number): boolean {
-  const letters = words[i].replace(/^[^\p{L}\p{N}]+/u, "");
-  const startsSentence = i === 0 || CLOSES_SENTENCE.test(words[i - 1]);
-  return /^\p{Lu}/u.test(letters) && !startsSentence;
 }
 
 /** Runs of two or more capitalized words ("Vladimir Putin", "Bank of England") not at a sentence start. */
