@@ -1,8 +1,8 @@
-// What kind of answer a question asks for, read from its wording. Two readers, tuned apart: retrieval
-// rewards passages that hold something of the expected kind, the extractive answerer bonuses sentences.
-// They are not merged: their word lists differ ("where" is a name to retrieval, "when" a date only to the
-// answerer), and each was fitted with its own stage's eval figures (retrieval hit@k; answer contains,
-// false abstentions).
+// What kind of answer a question asks for, read from its wording. Two readers: retrieval's "answerType"
+// feature (profile-query.ts) and the extractive answerer's sentence bonuses (answer-extractively.ts). Not
+// merged: their word lists differ ("where" is a name to retrieval, "when" a date only to the answerer), and
+// the eval cannot tell whether merging is neutral: answerType weighs 0 in the default settings
+// (retrieval-settings.ts), so retrieval's reader changes no figure there, only in settings that weigh it.
 
 /** What retrieval's "answerType" feature looks for. */
 export type ExpectedAnswer = "number" | "name";
