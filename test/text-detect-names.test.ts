@@ -43,10 +43,3 @@ describe("isWrittenAsName, all capitals", () => {
     expect(isWrittenAsName(["met.", "U.S.", "officials"], 1)).toBe(true);
   });
 });
-
-describe("detectNamesAndNumbers, the shared predicate", () => {
-  it("GIVEN an acronym that opens the text and a figure THEN both count; an ordinary opening word does not", () => {
-    expect(detectNamesAndNumbers("NATO sent 300 troops to Estonia.")).toEqual(new Set(["nato", "300", "estonia"]));
-    expect(detectNamesAndNumbers("Troops left")).toEqual(new Set());
-  });
-});

@@ -1,6 +1,5 @@
-// Names in text, told by capital letters: a word written with a capital where no sentence starts, or in
-// capitals. One predicate (isWrittenAsName) for every stage; the readers differ only in what they return.
-import { isNumberToken } from "./parse-numbers.js";
+// Names in text, told by capital letters: a word written with a capital where no sentence starts. All read
+// sentence starts alike (CLOSES_SENTENCE); they differ in what they return, each as its stage was tuned.
 import { contentTokens, tokenize } from "./tokenize.js";
 
 /** A whitespace-separated word that ends like this opens a sentence after it ("said:", "“no.”"). */
@@ -29,17 +28,16 @@ export function detectNamesForRetrieval(text: string): Set<string> {
   return names;
 }
 
+/** Capitalized words after the first word of a sentence, and numbers: the names and figures a text states. */
+const NAMED = /(?<=[^.!?\s"“]\s+)\p{Lu}[\p{L}'’-]*|\d[\d.,]*/gu;
+
 /**
- * Tokens of the names (isWrittenAsName) and numbers in a text, for the extractive answerer's name weight,
- * novelty bonus and abstention rule (answer-extractively.ts).
+ * Tokens of the names and numbers in a text, for the extractive answerer: its name weight, novelty bonus
+ * and abstention rule (answer-extractively.ts) were calibrated with this reading.
  */
 export function detectNamesAndNumbers(text: string): Set<string> {
   const names = new Set<string>();
-  const words = text.match(/\S+/g) ?? [];
-  words.forEach((word, i) => {
-    const name = isWrittenAsName(words, i);
-    for (const token of tokenize(word)) if (name || isNumberToken(token)) names.add(token);
-  });
+  for (const m of text.matchAll(NAMED)) for (const t of tokenize(m[0])) names.add(t);
   return names;
 }
 
