@@ -1,5 +1,6 @@
 // Names in text, told by capital letters: a word written with a capital where no sentence starts. All read
-// sentence starts alike (CLOSES_SENTENCE); they differ in what they return, each as its stage was tuned.
+// sentence starts alike (CLOSES_SENTENCE); the extractive answerer keeps its own reading of names and
+// numbers (see detectNamesAndNumbers).
 import { contentTokens, tokenize } from "./tokenize.js";
 
 /** A whitespace-separated word that ends like this opens a sentence after it ("said:", "“no.”"). */
@@ -33,7 +34,9 @@ const NAMED = /(?<=[^.!?\s"“]\s+)\p{Lu}[\p{L}'’-]*|\d[\d.,]*/gu;
 
 /**
  * Tokens of the names and numbers in a text, for the extractive answerer: its name weight, novelty bonus
- * and abstention rule (answer-extractively.ts) were calibrated with this reading.
+ * and abstention rule (answer-extractively.ts) were calibrated with this reading. Not isWrittenAsName: that
+ * reads "[31m" as the number "31m" where this finds "31", and test/reliability-input.int.test.ts (a question
+ * with terminal escapes) then abstains, since a "name" no article contains makes the answerer abstain.
  */
 export function detectNamesAndNumbers(text: string): Set<string> {
   const names = new Set<string>();
