@@ -1,6 +1,6 @@
-// Names in text, told by capital letters: a word written with a capital where no sentence starts. All read
-// sentence starts alike (CLOSES_SENTENCE); the extractive answerer keeps its own reading of names and
-// numbers (see detectNamesAndNumbers).
+// Names in text, told by capital letters: a word written with a capital where no sentence starts.
+// Retrieval and the citation check share one reading (isWrittenAsName); the extractive answerer keeps its
+// own reading of names and numbers (see detectNamesAndNumbers).
 import { contentTokens, tokenize } from "./tokenize.js";
 
 /** A whitespace-separated word that ends like this opens a sentence after it ("said:", "“no.”"). */
