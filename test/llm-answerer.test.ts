@@ -1,4 +1,4 @@
-import { ABSTENTION_TEXT } from "../src/core/answer/answer-extractively.js";
+import { ABSTENTION_TEXT } from "../src/core/answer/abstention.js";
 import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { describe, expect, it } from "vitest";
 import { createLlmAnswerer, FALLBACK_REASONS } from "../src/providers/create-llm-answerer.js";

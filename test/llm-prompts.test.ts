@@ -2,7 +2,8 @@ import { FakeListChatModel } from "@langchain/core/utils/testing";
 import { describe, expect, it } from "vitest";
 import { condenseQuestion, readCondensedQuestion } from "../src/core/pipeline/condense-question.js";
 import type { Turn } from "../src/core/ports.js";
-import { ABSTENTION_OPENING, ANSWER_SYSTEM_PROMPT, buildAnswerPrompt, buildCondensePrompt, isAbstention } from "../src/core/answer/prompts.js";
+import { ABSTENTION_OPENING, isAbstention } from "../src/core/answer/abstention.js";
+import { ANSWER_SYSTEM_PROMPT, buildAnswerPrompt, buildCondensePrompt } from "../src/core/answer/prompts.js";
 import { HARBOUR, makePassage, RATES, rank } from "./support/llm-fixtures.js";
 
 describe("buildAnswerPrompt", () => {

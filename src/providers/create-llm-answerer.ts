@@ -2,10 +2,10 @@
 // citations that hold. When the model fails, or nothing it said holds, the fallback answerer answers.
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import { stripReferenceWords } from "../core/answer/cap-quote.js";
-import { ABSTENTION_TEXT } from "../core/answer/answer-extractively.js";
+import { ABSTENTION_TEXT, isAbstention } from "../core/answer/abstention.js";
 import { textOfContent } from "../core/pipeline/condense-question.js";
 import type { Answerer, AskOptions } from "../core/ports.js";
-import { buildAnswerPrompt, isAbstention, toMessageTuples, type PromptMessage } from "../core/answer/prompts.js";
+import { buildAnswerPrompt, toMessageTuples, type PromptMessage } from "../core/answer/prompts.js";
 import type { Answer, Ranked } from "../core/types.js";
 import { verifyCitations } from "../core/answer/verify-citations.js";
 import type { Logger } from "../base/log.js";

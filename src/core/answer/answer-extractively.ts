@@ -1,9 +1,14 @@
 // The model-free answerer: pick the sentences of the retrieved passages that best answer the question,
 // quote them verbatim with their citations, and abstain when the evidence is too weak.
-import { quotePassage } from "./cap-quote.js";
+import { ABSTENTION_TEXT } from "./abstention.js";
+import { buildCitation } from "./build-citation.js";
+import { asksForEntity, classifyQuestionForAnswer, findSpeaker, type QuestionIntent } from "../text/classify-question.js";
+import { detectNamesAndNumbers } from "../text/detect-names.js";
+import { statesDate, statesNumber } from "../text/parse-numbers.js";
 import { splitSentences } from "../text/split-sentences.js";
+import { matchesWordForm } from "../text/stem-word.js";
 import { contentTokens, tokenize } from "../text/tokenize.js";
-import type { Answer, Citation, Ranked } from "../types.js";
+import type { Answer, Ranked } from "../types.js";
 
 export interface ExtractiveOptions {
   /** Most sentences in an answer. */
@@ -40,8 +45,6 @@ export const DEFAULT_EXTRACTIVE: ExtractiveOptions = {
   noveltyBonus: 0.3,
 };
 
-export const ABSTENTION_TEXT = "The articles don't say. None of the indexed passages answers this question.";
-
 // Words that shape a question without naming its topic.
 const QUESTION_NOISE = new Set(
   "happen happened happening news article articles story stories report reported think know week today yesterday recently latest new".split(
@@ -49,21 +52,6 @@ const QUESTION_NOISE = new Set(
   ),
 );
 const SPEECH = /\b(said|says|say|told|tells|announced|stated|added|declared|warned|argued|insisted|according to|responded|spokesm[ae]n|spokeswoman|statement)\b|["“”]/i;
-const NUMBER = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen)\b/i;
-const DATE = /\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|week|month|year)\b/i;
-/** Capitalized words after the first word of a sentence, and numbers: the names and figures a text states. */
-const NAMED = /(?<=[^.!?\s"“]\s+)\p{Lu}[\p{L}'’-]*|\d[\d.,]*/gu;
-
-type Intent = "say" | "number" | "date" | "name" | "other";
-
-export function classifyQuestion(question: string): Intent {
-  const q = question.toLowerCase();
-  if (/\b(say|said|says|tell|told|respond|react|comment|announce|claim|think about)\b/.test(q)) return "say";
-  if (/\bhow (many|much|long|old|far)\b|\bwhat (number|percentage|share|amount)\b/.test(q)) return "number";
-  if (/\bwhen\b|\bwhat (year|date|day|month)\b/.test(q)) return "date";
-  if (/^\s*(who|where|which)\b/.test(q)) return "name";
-  return "other";
-}
 
 interface Term {
   token: string;
@@ -74,19 +62,12 @@ interface Term {
   unknown: boolean;
 }
 
-/** Tokens of the names and numbers in a text. */
-export function namedTokens(text: string): Set<string> {
-  const names = new Set<string>();
-  for (const m of text.matchAll(NAMED)) for (const t of tokenize(m[0])) names.add(t);
-  return names;
-}
-
 /**
  * The question's topic words. With corpus statistics a word weighs its idf (rare words say more); a word no
  * article contains weighs as much as the rarest known one. Names weigh 1.5 times more.
  */
 export function questionTerms(question: string, stats: CorpusStatistics = {}): Term[] {
-  const names = namedTokens(question);
+  const names = detectNamesAndNumbers(question);
   const tokens = [...new Set(contentTokens(question))].filter((t) => !QUESTION_NOISE.has(t));
   const idfs = tokens.map((t) => (stats.idf ? stats.idf(t) : 1));
   const rarest = Math.max(1, ...idfs);
@@ -98,34 +79,18 @@ export function questionTerms(question: string, stats: CorpusStatistics = {}): T
   });
 }
 
-/** "Russia" matches "Russian", "minister" matches "ministers": a shared stem of five letters or more. */
-export function termMatches(term: string, words: Set<string>): boolean {
-  if (words.has(term)) return true;
-  if (term.length < 5) return false;
-  const stem = term.slice(0, Math.max(5, term.length - 2));
-  for (const w of words) if (w.length >= 5 && (w.startsWith(stem) || term.startsWith(w.slice(0, Math.max(5, w.length - 2))))) return true;
-  return false;
-}
-
 /** Weighted share of the question's terms that occur in `text`. */
 export function termCoverage(terms: Term[], text: string): number {
   const total = terms.reduce((n, t) => n + t.weight, 0);
   if (total === 0) return 0;
   const words = new Set(tokenize(text));
-  return terms.reduce((n, t) => n + (termMatches(t.token, words) ? t.weight : 0), 0) / total;
+  return terms.reduce((n, t) => n + (matchesWordForm(t.token, words) ? t.weight : 0), 0) / total;
 }
 
 /** For "what did X say", the weight of naming X in full: who speaks decides more than what else matches. */
 const SPEAKER_BONUS = 0.5;
 
-/** Who "what did X say" asks about: X's words, which the answering sentence must name. */
-export function speakerOf(question: string): string | undefined {
-  return /\b(?:what|how)\s+(?:did|does|do|has|have|had|will|would)\s+(.+?)\s+(?:say|said|tell|told|announce|claim|respond|react|comment|think)\b/i.exec(
-    question,
-  )?.[1];
-}
-
-function intentBonus(intent: Intent, sentence: string, speaker: Term[]): number {
+function intentBonus(intent: QuestionIntent, sentence: string, speaker: Term[]): number {
   switch (intent) {
     case "say": {
       // Speech counts in proportion to how fully the sentence names the speaker the question asks about.
@@ -133,11 +98,11 @@ function intentBonus(intent: Intent, sentence: string, speaker: Term[]): number 
       return named * ((SPEECH.test(sentence) ? 0.25 : 0) + (speaker.length ? SPEAKER_BONUS : 0));
     }
     case "number":
-      return NUMBER.test(sentence) ? 0.2 : 0;
+      return statesNumber(sentence) ? 0.2 : 0;
     case "date":
-      return DATE.test(sentence) ? 0.2 : 0;
+      return statesDate(sentence) ? 0.2 : 0;
     case "name":
-      return namedTokens(sentence).size > 0 ? 0.1 : 0;
+      return detectNamesAndNumbers(sentence).size > 0 ? 0.1 : 0;
     default:
       return 0;
   }
@@ -152,17 +117,12 @@ interface Candidate {
   score: number;
 }
 
-/** Questions that ask for a thing by name ("which show", "who", "where"): their answer names something new. */
-function seeksEntity(question: string, intent: Intent): boolean {
-  return intent === "name" || /^\s*(what|which)\b|\b(which|what)\s+\p{L}+\s+(is|was|are|were|did|does|has|will)\b|\bwho\b|\bwhere\b/iu.test(question);
-}
-
 function scoreSentences(question: string, terms: Term[], ranked: Ranked[], options: ExtractiveOptions): Candidate[] {
-  const intent = classifyQuestion(question);
-  const wantsEntity = seeksEntity(question, intent);
-  const questionNames = namedTokens(question);
+  const intent = classifyQuestionForAnswer(question);
+  const wantsEntity = asksForEntity(question, intent);
+  const questionNames = detectNamesAndNumbers(question);
   const questionWords = new Set(tokenize(question));
-  const speakerText = speakerOf(question);
+  const speakerText = findSpeaker(question);
   const speakerTokens = new Set(speakerText ? contentTokens(speakerText) : []);
   // Every word of the speaker counts alike: "Russian" is common in a corpus about Russia, yet it is what
   // tells Russia's foreign ministry from Israel's.
@@ -175,7 +135,7 @@ function scoreSentences(question: string, terms: Term[], ranked: Ranked[], optio
       const letters = text.replace(/[^\p{L}]/gu, "").length;
       if (letters < 20 || text.trimEnd().endsWith("?")) continue; // headings, fragments and questions answer nothing
       const lengthPenalty = text.length > 450 ? 0.15 : 0;
-      const novel = [...namedTokens(text)].some((t) => !questionNames.has(t) && !questionWords.has(t));
+      const novel = [...detectNamesAndNumbers(text)].some((t) => !questionNames.has(t) && !questionWords.has(t));
       const score =
         (1 - options.contextWeight) * termCoverage(terms, text) +
         options.contextWeight * context +
@@ -202,24 +162,6 @@ function evidenceTooWeak(terms: Term[], ranked: Ranked[], options: ExtractiveOpt
   });
 }
 
-function toCitation(n: number, c: Candidate, question: string): Citation {
-  const { passage } = c.ranked;
-  // A "sentence" may be a whole unpunctuated line: the quote is capped around what the question asks.
-  const { quote, lines } = quotePassage(passage, c, { focus: question });
-  const citation: Citation = {
-    n,
-    source: passage.source,
-    title: passage.title,
-    lines,
-    quote,
-    score: c.ranked.score,
-    passageId: passage.id,
-  };
-  if (passage.url) citation.url = passage.url;
-  if (passage.date) citation.date = passage.date;
-  return citation;
-}
-
 export function abstain(question: string, ranked: Ranked[]): Answer {
   return { question, text: ABSTENTION_TEXT, abstained: true, citations: [], nearest: ranked.slice(0, 3) };
 }
@@ -236,7 +178,7 @@ export function answerExtractively(
   const candidates = scoreSentences(question, terms, ranked, options);
   if (candidates.length === 0) return abstain(question, ranked);
   const best = candidates[0];
-  const speakerBound = classifyQuestion(question) === "say";
+  const speakerBound = classifyQuestionForAnswer(question) === "say";
   const namesOfBest = terms.filter((t) => t.name && termCoverage([t], best.text) > 0);
   const chosen: Candidate[] = [best];
   for (const c of candidates.slice(1)) {
@@ -248,7 +190,7 @@ export function answerExtractively(
     if (chosen.some((x) => x.ranked.passage.id === c.ranked.passage.id || x.text === c.text)) continue;
     chosen.push(c);
   }
-  const citations = chosen.map((c, i) => toCitation(i + 1, c, question));
+  const citations = chosen.map((c, i) => buildCitation(i + 1, c.ranked, c, question));
   const text = citations.map((c) => `${c.quote.replace(/\s+/g, " ")} [${c.n}]`).join(" ");
   return { question, text, abstained: false, citations, nearest: [] };
 }

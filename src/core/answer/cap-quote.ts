@@ -9,6 +9,7 @@
 // (whitespace aside). `isQuoteOf` is that check.
 import { linesOfSpan } from "../ingest/chunk-article.js";
 import { splitSentences, type Span } from "../text/split-sentences.js";
+import { stemForRetrieval } from "../text/stem-word.js";
 import { contentTokens, tokenize } from "../text/tokenize.js";
 import type { LineRange, Passage } from "../types.js";
 
@@ -130,10 +131,10 @@ function trimSpan(text: string, span: Span): Span {
   return { start, end };
 }
 
-/** The content words of the focus, plus a five-letter stem of the longer ones ("Russia" meets "Russian"). */
+/** The content words of the focus as retrieval stems them ("Russia" meets "Russian"). */
 function focusTerms(focus: string): Set<string> {
   const terms = new Set<string>();
-  for (const token of contentTokens(focus)) terms.add(token.length >= 5 ? token.slice(0, 5) : token);
+  for (const token of contentTokens(focus)) terms.add(stemForRetrieval(token));
   return terms;
 }
 
@@ -142,7 +143,7 @@ function termsOfWord(word: string, focus: Set<string>): string[] {
   if (focus.size === 0) return [];
   const found: string[] = [];
   for (const token of tokenize(word)) {
-    const key = token.length >= 5 ? token.slice(0, 5) : token;
+    const key = stemForRetrieval(token);
     if (focus.has(key)) found.push(key);
   }
   return found;
@@ -152,7 +153,7 @@ function countFocus(text: string, focus: Set<string>): number {
   if (focus.size === 0) return 0;
   const found = new Set<string>();
   for (const token of tokenize(text)) {
-    const key = token.length >= 5 ? token.slice(0, 5) : token;
+    const key = stemForRetrieval(token);
     if (focus.has(key)) found.add(key);
   }
   return found.size;

@@ -1,5 +1,7 @@
 // Every prompt Newsdesk sends to a chat model, in one place, as named constants and plain builders.
+import { ABSTENTION_OPENING } from "./abstention.js";
 import { stripReferenceMarks } from "./cap-quote.js";
+import { stripCitationMarkers } from "../text/citation-markers.js";
 import type { Turn } from "../ports.js";
 import type { Ranked } from "../types.js";
 
@@ -15,9 +17,6 @@ export type MessageTuple = [role: PromptMessage["role"], content: string];
 export function toMessageTuples(prompt: readonly PromptMessage[]): MessageTuple[] {
   return prompt.map((m) => [m.role, m.content]);
 }
-
-/** How a model is told to say "the passages don't answer"; `isAbstention` recognises it. */
-export const ABSTENTION_OPENING = "The articles don't say";
 
 export const ANSWER_SYSTEM_PROMPT = `You are Newsdesk. You answer questions about news articles using only the numbered passages in the user's message.
 
@@ -73,7 +72,7 @@ export function buildAnswerPrompt(question: string, ranked: readonly Ranked[]): 
 export function buildCondensePrompt(history: readonly Turn[], question: string): PromptMessage[] {
   const conversation = history
     .slice(-CONDENSE_MAX_TURNS)
-    .map((turn) => `User: ${oneLine(turn.question)}\nAssistant: ${oneLine(stripMarkers(turn.answer.text)).slice(0, CONDENSE_MAX_ANSWER_CHARS)}`)
+    .map((turn) => `User: ${oneLine(turn.question)}\nAssistant: ${oneLine(stripCitationMarkers(turn.answer.text)).slice(0, CONDENSE_MAX_ANSWER_CHARS)}`)
     .join("\n");
   return [
     { role: "system", content: CONDENSE_SYSTEM_PROMPT },
@@ -82,15 +81,6 @@ export function buildCondensePrompt(history: readonly Turn[], question: string):
       content: fillTemplate(CONDENSE_USER_TEMPLATE, { conversation: neutralizeTags(conversation), question: oneLine(question) }),
     },
   ];
-}
-
-/** True when a model's reply says the passages do not answer the question. */
-export function isAbstention(reply: string): boolean {
-  const text = reply.trim().toLowerCase().replace(/[’‘]/g, "'");
-  if (text.startsWith(ABSTENTION_OPENING.toLowerCase())) return true;
-  return /\b(?:articles?|passages?|sources?|provided (?:text|information))\b[^.]{0,40}\b(?:do not|don't|does not|doesn't|did not|didn't)\b[^.]{0,30}\b(?:say|answer|contain|mention|include|cover|address|provide|specify|state)\b/.test(
-    text,
-  ) || /\bnot (?:mentioned|stated|covered|addressed|answered) in the (?:articles?|passages?|sources?)\b/.test(text);
 }
 
 function formatPassage({ n, ranked }: NumberedPassage): string {
@@ -111,10 +101,6 @@ function attribute(value: string): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();
-}
-
-function stripMarkers(text: string): string {
-  return text.replace(/\s*\[\d+(?:\s*[,;–-]\s*\d+)*\]/g, "");
 }
 
 function fillTemplate(template: string, values: Record<string, string>): string {

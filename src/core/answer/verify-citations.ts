@@ -20,11 +20,15 @@
 // - Of a kept sentence's markers, those whose passage backs none of its clauses are dropped.
 // - Kept markers are renumbered in order of first use; only cited passages become citations, each quoting
 //   the passage sentence that best supports the sentences citing it.
-import { termMatches } from "./answer-extractively.js";
-import { quotePassage } from "./cap-quote.js";
+import { isAbstention } from "./abstention.js";
+import { buildCitation } from "./build-citation.js";
 import { linesOfSpan } from "../ingest/chunk-article.js";
-import { isAbstention, numberPassages } from "./prompts.js";
+import { numberPassages } from "./prompts.js";
+import { CITATION_MARKER, readCitationMarker } from "../text/citation-markers.js";
+import { isWrittenAsName } from "../text/detect-names.js";
+import { isNumberToken, parseNumberWord } from "../text/parse-numbers.js";
 import { splitSentences, type Span } from "../text/split-sentences.js";
+import { matchesWordForm, stemForVerification } from "../text/stem-word.js";
 import { STOPWORDS, tokenize } from "../text/tokenize.js";
 import type { Citation, LineRange, Passage, Ranked } from "../types.js";
 
@@ -48,7 +52,6 @@ export interface PassageQuote {
   lines: LineRange;
 }
 
-const MARKER = /\[(?:(?:passage|source)\s*)?(\d+(?:\s*[,;–-]\s*\d+)*)\]/gi;
 /** A bullet or "1." opening a line: list numbering, not a number the claim makes. */
 const LIST_ITEM = /^\s*(?:[-*•]|\d+[.)])\s+/;
 /** A link a chat client would make clickable: a scheme, "www.", or a domain followed by a path. */
@@ -82,7 +85,7 @@ export function verifyCitations(answerText: string, ranked: readonly Ranked[], q
       supportedClaims: 0,
       removed: holds ? [] : [text.trim()],
       outOfRange: [],
-      ...(holds ? { abstention: tidy(abstention.replace(MARKER, " ")) } : {}),
+      ...(holds ? { abstention: tidy(abstention.replace(CITATION_MARKER, " ")) } : {}),
     };
   }
 
@@ -96,7 +99,7 @@ export function verifyCitations(answerText: string, ranked: readonly Ranked[], q
   for (const line of text.split("\n")) {
     const kept: string[] = [];
     for (const sentence of splitAnswerLine(line)) {
-      for (const n of markersIn(sentence)) if (n < 1 || n > numbered.length) outOfRange.add(n);
+      for (const n of readCitationMarker(sentence)) if (n < 1 || n > numbered.length) outOfRange.add(n);
       const backing = backingOf(sentence, numbered.length, evidence, asked);
       if (backing === undefined) {
         removed.push(sentence);
@@ -144,20 +147,6 @@ function splitAnswerLine(line: string): string[] {
   return splitSentences(line).map(({ start, end }) => line.slice(start, end));
 }
 
-function markersIn(sentence: string): number[] {
-  const numbers: number[] = [];
-  for (const match of sentence.matchAll(MARKER)) {
-    for (const part of match[1].split(/\s*[,;]\s*/)) {
-      const range = /^(\d+)\s*[–-]\s*(\d+)$/.exec(part);
-      if (range) {
-        const [from, to] = [Number(range[1]), Number(range[2])];
-        for (let n = from; n <= to && n - from < 20; n += 1) numbers.push(n);
-      } else numbers.push(Number(part));
-    }
-  }
-  return numbers;
-}
-
 /** One word of a text, as `tokenize` reads it, with what the check needs to know about it. */
 interface Word {
   token: string;
@@ -195,7 +184,7 @@ interface Vocabulary {
  * not entailed by them (or carries a link that is not a cited article's own).
  */
 function backingOf(sentence: string, passageCount: number, evidence: Evidence[], asked: Vocabulary): Map<number, Word[]> | undefined {
-  const all = unique(markersIn(sentence).filter((n) => n >= 1 && n <= passageCount));
+  const all = unique(readCitationMarker(sentence).filter((n) => n >= 1 && n <= passageCount));
   if (all.length === 0) return undefined;
   const own = new Set(all.map((n) => evidence[n - 1].url).filter((url): url is string => url !== undefined));
   // A link is no claim of its own: the words around it are checked, and it is kept or taken out by whose it is.
@@ -220,9 +209,9 @@ function backingOf(sentence: string, passageCount: number, evidence: Evidence[],
 function segmentsOf(sentence: string, all: number[], passageCount: number): Array<{ text: string; cited: number[] }> {
   const segments: Array<{ text: string; cited: number[] }> = [];
   let from = 0;
-  for (const match of sentence.matchAll(MARKER)) {
+  for (const match of sentence.matchAll(CITATION_MARKER)) {
     const text = sentence.slice(from, match.index);
-    const cited = markersIn(match[0]).filter((n) => n >= 1 && n <= passageCount);
+    const cited = readCitationMarker(match[0]).filter((n) => n >= 1 && n <= passageCount);
     if (segments.length > 0 && text.trim() === "") segments[segments.length - 1].cited.push(...cited);
     else segments.push({ text, cited });
     from = (match.index ?? 0) + match[0].length;
@@ -286,14 +275,14 @@ function singleAbstention(text: string): string | undefined {
 /** An abstention holds when it carries no link and names nothing beyond what the question asked. */
 function abstentionHolds(sentence: string, asked: Vocabulary): boolean {
   if ((sentence.match(URL) ?? []).length > 0) return false;
-  const words = wordsOf(sentence.replace(MARKER, " ").replace(ABSTENTION_FRAME, " "));
+  const words = wordsOf(sentence.replace(CITATION_MARKER, " ").replace(ABSTENTION_FRAME, " "));
   return words.filter((w) => isContent(w) && !ABSTENTION_WORDS.has(w.token)).every((w) => knows(asked, w));
 }
 
 function knows(vocabulary: Vocabulary, word: Word): boolean {
   if (vocabulary.tokens.has(word.token)) return true;
   if (word.number) return false;
-  return vocabulary.stems.has(stem(word.token)) || termMatches(word.token, vocabulary.tokens);
+  return vocabulary.stems.has(stemForVerification(word.token)) || matchesWordForm(word.token, vocabulary.tokens);
 }
 
 function isContent(word: Word): boolean {
@@ -302,8 +291,8 @@ function isContent(word: Word): boolean {
 }
 
 function rewriteMarkers(sentence: string, holding: Set<number>, newNumber: Map<number, number>): string {
-  return sentence.replace(MARKER, (marker: string) => {
-    const kept = unique(markersIn(marker).filter((n) => holding.has(n)))
+  return sentence.replace(CITATION_MARKER, (marker: string) => {
+    const kept = unique(readCitationMarker(marker).filter((n) => holding.has(n)))
       .map((n) => newNumber.get(n) as number)
       .sort((a, b) => a - b);
     return kept.map((n) => `[${n}]`).join("");
@@ -321,18 +310,7 @@ function citationFor(n: number, ranked: Ranked, evidence: Evidence, claim: Word[
       bestScore = score;
     }
   }
-  const { quote, lines } = quotePassage(passage, best, { focus: claim.map((w) => w.token).join(" ") });
-  return {
-    n,
-    source: passage.source,
-    title: passage.title,
-    ...(passage.url !== undefined ? { url: passage.url } : {}),
-    ...(passage.date !== undefined ? { date: passage.date } : {}),
-    lines,
-    quote,
-    score: ranked.score,
-    passageId: passage.id,
-  };
+  return buildCitation(n, ranked, best, claim.map((w) => w.token).join(" "));
 }
 
 /** The shared stopwords, plus words that say where a claim comes from rather than what it claims. */
@@ -357,11 +335,6 @@ const ABSTENTION_WORDS = new Set(
   ).split(" "),
 );
 
-const NUMBER_WORDS: Record<string, string> = {
-  one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9", ten: "10",
-  eleven: "11", twelve: "12", first: "1", second: "2", third: "3", fourth: "4", fifth: "5", dozen: "12",
-};
-
 /** The words of `text` in order, through the shared tokenizer; number words become digits. */
 function wordsOf(text: string): Word[] {
   const words: Word[] = [];
@@ -371,16 +344,14 @@ function wordsOf(text: string): Word[] {
       if (words.length > 0) words[words.length - 1].closesPhrase = true;
       return;
     }
-    const letters = raw.replace(/^[^\p{L}\p{N}]+/u, "");
-    const startsSentence = i === 0 || /[.!?:"“”]$/.test(raws[i - 1]);
-    const capital = /^\p{Lu}/u.test(letters) && !startsSentence;
+    const capital = isWrittenAsName(raws, i);
     const tokens = tokenize(raw);
     tokens.forEach((t, j) => {
-      const token = NUMBER_WORDS[t] ?? t;
+      const token = parseNumberWord(t);
       words.push({
         token,
         name: capital && j === 0,
-        number: /^\d/.test(token),
+        number: isNumberToken(token),
         negator: NEGATORS.has(token),
         closesPhrase: j === tokens.length - 1 && /[,;:.!?)\]—–]["'”’)]*$/.test(raw),
       });
@@ -391,7 +362,7 @@ function wordsOf(text: string): Word[] {
 
 function vocabularyOf(tokens: Iterable<string>): Vocabulary {
   const set = new Set(tokens);
-  return { tokens: set, stems: new Set([...set].map(stem)) };
+  return { tokens: set, stems: new Set([...set].map(stemForVerification)) };
 }
 
 function evidenceOf(passage: Passage): Evidence {
@@ -432,18 +403,6 @@ function sameUrl(own: string | undefined, written: string): boolean {
   if (own === undefined) return false;
   const plain = (url: string) => url.trim().replace(/[.,;:!?)\]>]+$/, "").replace(/\/+$/, "").toLowerCase();
   return plain(own) === plain(written);
-}
-
-/** A crude suffix stripper: enough for "rates"/"rate" and "rising"/"rise" to meet. */
-function stem(word: string): string {
-  let w = word;
-  for (const suffix of ["ations", "ation", "ments", "ment", "ings", "ing", "edly", "ed", "ies", "es", "s", "ly", "y", "e"]) {
-    if (w.length - suffix.length >= 3 && w.endsWith(suffix)) {
-      w = w.slice(0, -suffix.length);
-      break;
-    }
-  }
-  return w;
 }
 
 function unique<T>(values: T[]): T[] {

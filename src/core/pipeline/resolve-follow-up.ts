@@ -1,6 +1,7 @@
 // Turns a follow-up in a conversation ("tell me more about [2]", "and what did Israel say?") into a question
 // that retrieval can answer on its own, using the earlier turns. Plain function, no model needed.
 import type { Turn } from "../ports.js";
+import { CITATION_MARKER, readCitationMarker } from "../text/citation-markers.js";
 import type { Citation } from "../types.js";
 
 export interface ResolvedFollowUp {
@@ -33,8 +34,11 @@ export function resolveFollowUp(message: string, history: Turn[]): ResolvedFollo
   if (!previous) return { question: text, referenced: [], resolved: false };
 
   const referenced: Citation[] = [];
-  const withReferences = text.replace(/\[(\d+)\]/g, (marker, digits: string) => {
-    const citation = findCitation(history, Number(digits));
+  const withReferences = text.replace(CITATION_MARKER, (marker: string) => {
+    // Only a plain "[n]" refers to one earlier citation; "[1, 2]" and "[source 2]" stay as the member wrote them.
+    const [n] = readCitationMarker(marker);
+    if (marker !== `[${n}]`) return marker;
+    const citation = findCitation(history, n);
     if (!citation) return marker;
     if (!referenced.includes(citation)) referenced.push(citation);
     return `"${shorten(citation.quote, REFERENCE_QUOTE_MAX)}" (${citation.title})`;

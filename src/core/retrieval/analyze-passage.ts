@@ -1,5 +1,6 @@
 // The passage's side of feature extraction, shared by re-ranking and diversity: its terms and rough sentences.
 import { lexicalTerms } from "../lexical/lexical-index.js";
+import { splitRoughSentences } from "../text/split-sentences.js";
 import type { Passage } from "../types.js";
 
 /** What the features (and the near-duplicate check) need from a passage. */
@@ -14,17 +15,13 @@ export interface PassageAnalysis {
 
 export type Analyze = (passage: Passage) => PassageAnalysis;
 
-// text heuristic: to move into core/text
-/** Sentence-ish pieces: proximity only needs windows of about a sentence, not exact boundaries. */
-const ROUGH_SENTENCE_END = /(?<=[.!?…]["'”’)\]]?)\s+(?=["'“‘(\[]?[\p{Lu}\p{N}])|\n+/u;
-
 // Not memoized across searches: a memo of analyses kept them alive through garbage collections, and at
 // 100k passages the young-generation pauses that cost were several times the tokenizing they saved.
 // Within one retrieval, re-ranking and diversity share them (analyzeOnce).
 export function analyzePassage(passage: Passage): PassageAnalysis {
   const tokens: string[] = [];
   const sentenceEnds: number[] = [];
-  for (const piece of passage.text.split(ROUGH_SENTENCE_END)) {
+  for (const piece of splitRoughSentences(passage.text)) {
     for (const term of lexicalTerms(piece)) tokens.push(term);
     sentenceEnds.push(tokens.length);
   }

@@ -5,6 +5,8 @@ import type { QueryProfile } from "./profile-query.js";
 import { recencyFit } from "./resolve-recency.js";
 import type { RerankWeights } from "./retrieval-settings.js";
 import { lexicalTerms } from "../lexical/lexical-index.js";
+import { detectMultiWordNames } from "../text/detect-names.js";
+import { isNumberToken } from "../text/parse-numbers.js";
 import type { Passage } from "../types.js";
 
 export type Features = Record<keyof RerankWeights, number>;
@@ -36,16 +38,15 @@ function markedCount(slots: number[], marks: Uint8Array): number {
   return found / slots.length;
 }
 
-// text heuristic: to move into core/text
 /** Whether the passage holds something of the expected kind that the question itself does not mention. */
 function holdsAnswerType(query: QueryProfile, text: string): number {
   if (!query.expects) return 0;
   if (query.expects === "number") {
-    for (const token of lexicalTerms(text)) if (/^\d/.test(token) && !query.numbers.has(token)) return 1;
+    for (const token of lexicalTerms(text)) if (isNumberToken(token) && !query.numbers.has(token)) return 1;
     return 0;
   }
-  for (const match of text.matchAll(/(?<![.!?]\s)\b(\p{Lu}[\p{L}'’-]+)(?:\s+(?:of\s+)?\p{Lu}[\p{L}'’-]+)+/gu)) {
-    const words = lexicalTerms(match[0]);
+  for (const name of detectMultiWordNames(text)) {
+    const words = lexicalTerms(name);
     if (words.some((w) => !query.terms.has(w))) return 1;
   }
   return 0;

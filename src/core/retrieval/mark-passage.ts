@@ -1,7 +1,9 @@
 // The matching behind the features: the question's strings get slots once (prepareMatcher), then each passage
 // is scanned once, marking the slots it holds (markPassage), instead of being turned into sets.
 import type { PassageAnalysis } from "./analyze-passage.js";
-import { STEM_LENGTH, startsWithDigit, type QueryProfile } from "./profile-query.js";
+import type { QueryProfile } from "./profile-query.js";
+import { isNumberToken } from "../text/parse-numbers.js";
+import { STEM_LENGTH } from "../text/stem-word.js";
 
 /** The question's side of feature extraction, prepared once per question. */
 export interface QueryMatcher {
@@ -43,7 +45,7 @@ export function prepareMatcher(query: QueryProfile): QueryMatcher {
   let stemTotal = 0;
   const prefixStems: Array<[string, number]> = [];
   for (const [stem, weight] of query.stems) {
-    if (stem.length === STEM_LENGTH && !startsWithDigit(stem)) prefixStems.push([stem, stemWeights.length]);
+    if (stem.length === STEM_LENGTH && !isNumberToken(stem)) prefixStems.push([stem, stemWeights.length]);
     stemSlotOf.set(stem, stemWeights.length);
     stemWeights.push(weight);
     stemTotal += weight;
@@ -76,9 +78,9 @@ export function markPassage(matcher: QueryMatcher, a: PassageAnalysis, withStems
     inSentence: new Uint8Array(sentenceCount * termCount),
     stems: new Uint8Array(matcher.stemWeights.length),
   };
-  // The stem of `term` (as profile-query's stemOf has it), found without cutting a string out of every word.
+  // The stem of `term` (as stemForRetrieval has it), found without cutting a string out of every word.
   const markStem = (term: string) => {
-    if (term.length <= STEM_LENGTH || startsWithDigit(term)) {
+    if (term.length <= STEM_LENGTH || isNumberToken(term)) {
       const at = matcher.stemSlotOf.get(term);
       if (at !== undefined) marks.stems[at] = 1;
       return;

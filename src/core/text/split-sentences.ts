@@ -1,4 +1,5 @@
 // Sentence boundaries as character offsets, so that passages and quotes stay verbatim slices of the text.
+import { PRINTED_CITATION_MARKERS } from "./citation-markers.js";
 
 export interface Span {
   start: number;
@@ -21,7 +22,6 @@ const TERMINAL = /[.!?…。！？｡]/;
 const CJK_TERMINAL = /[。！？｡]/;
 const CLOSERS = /["'”’)\]」』）】〉》]/;
 const OPENERS = /["'“‘(\[]/;
-const CITATION_MARKERS = /^(?:[ \t]*\[\d+(?:\s*[,;–-]\s*\d+)*\])+/;
 /** "- item", "* item", "• item", "1. item", "2) item": each item is a sentence of its own. */
 const LIST_ITEM = /^[ \t]*(?:[-*+–—][ \t]+|[•·◦▪‣][ \t]*|\d{1,3}[.)][ \t]+)\S/;
 /** A line this short that ends without punctuation reads as a heading, even before a lower-case line. */
@@ -97,7 +97,7 @@ export function splitSentences(text: string): Span[] {
     while (j < text.length && (TERMINAL.test(text[j]) || CLOSERS.test(text[j]))) j++;
     const cjk = CJK_TERMINAL.test(text.slice(i, j));
     // Citation markers after the full stop belong to the sentence they cite: "... in London. [1][2] Later ..."
-    const markers = CITATION_MARKERS.exec(text.slice(j))?.[0] ?? "";
+    const markers = PRINTED_CITATION_MARKERS.exec(text.slice(j))?.[0] ?? "";
     j += markers.length;
     if (!cjk) {
       if (j < text.length && !/\s/.test(text[j])) continue; // "3.5", "U.S.", "e.g.x"
@@ -117,4 +117,16 @@ export function splitSentences(text: string): Span[] {
   }
   close(text.length);
   return spans;
+}
+
+/** Sentence-ish pieces: retrieval's proximity only needs windows of about a sentence, not exact boundaries. */
+const ROUGH_SENTENCE_END = /(?<=[.!?…]["'”’)\]]?)\s+(?=["'“‘(\[]?[\p{Lu}\p{N}])|\n+/u;
+
+/**
+ * Splits text into rough sentences, fast: at terminal punctuation before a capital or digit, and at line
+ * breaks. Retrieval's proximity feature (analyze-passage.ts) runs it over every candidate passage, where
+ * splitSentences' exactness would cost more than it changes; its weight was fitted with this splitting.
+ */
+export function splitRoughSentences(text: string): string[] {
+  return text.split(ROUGH_SENTENCE_END);
 }
