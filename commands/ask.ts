@@ -26,7 +26,10 @@ export default {
     const isPrivate = interaction.options.getBoolean("private") ?? false;
     const filters: SearchFilters = { ...(source ? { source } : {}), ...(since ? { since } : {}) };
     const badFilter = checkFilters(filters, OPTION_NAMES);
-    const admission = badFilter === undefined ? admitQuestion(interaction.options.getString("question", true), interaction.user.id, context) : { refusal: `${badFilter}.` };
+    const admission =
+      badFilter === undefined
+        ? admitQuestion(interaction.options.getString("question", true), interaction.user.id, context)
+        : { refusal: `${badFilter}.` };
     if (admission.refusal !== undefined) {
       await interaction.reply({ content: admission.refusal, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
       return;

@@ -13,6 +13,5 @@ export default {
     .setDefaultMemberPermissions(ADMIN_PERMISSION),
   adminOnly: true,
 
-  execute: (interaction, context) =>
-    replyWithOpsReport(interaction, context.ops, async (ops) => renderGaps(await ops.gaps(interaction.guildId))),
+  execute: (interaction, context) => replyWithOpsReport(interaction, context.ops, async (ops) => renderGaps(await ops.gaps(interaction.guildId))),
 } satisfies Command;

@@ -17,7 +17,7 @@ export const HELP_TEXT = [
   "Each `[n]` in an answer points to source n below it: the article's title, `file:lines` in the corpus, its date, and the exact words quoted. **Show passages** shows the whole passages, only to you. When the articles don't answer a question I say so, and list the nearest sources instead.",
   "",
   "**Conversations**",
-  "**Follow up** opens a thread on an answer; mention me there (\"tell me more about [2]\") and I answer with the conversation in mind. You can also mention me with a question in any channel. 👍/👎 tell the people who run me how I'm doing.",
+  '**Follow up** opens a thread on an answer; mention me there ("tell me more about [2]") and I answer with the conversation in mind. You can also mention me with a question in any channel. 👍/👎 tell the people who run me how I\'m doing.',
 ].join("\n");
 
 export default {
@@ -27,7 +27,10 @@ export default {
     .setContexts(InteractionContextType.Guild),
 
   async execute(interaction, context) {
-    const commands = [...context.commands.keys()].sort().map((name) => `/${name}`).join(", ");
+    const commands = [...context.commands.keys()]
+      .sort()
+      .map((name) => `/${name}`)
+      .join(", ");
     await interaction.reply({
       embeds: [{ title: "Newsdesk", description: HELP_TEXT, footer: { text: `Commands here: ${commands}` } }],
       flags: MessageFlags.Ephemeral,

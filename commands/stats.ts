@@ -12,6 +12,5 @@ export default {
     .setDefaultMemberPermissions(ADMIN_PERMISSION),
   adminOnly: true,
 
-  execute: (interaction, context) =>
-    replyWithOpsReport(interaction, context.ops, async (ops) => renderStats(await ops.stats(interaction.guildId))),
+  execute: (interaction, context) => replyWithOpsReport(interaction, context.ops, async (ops) => renderStats(await ops.stats(interaction.guildId))),
 } satisfies Command;

@@ -2,4 +2,9 @@
 import "dotenv/config";
 import { runQuery } from "../src/cli/run-query.js";
 
-process.exitCode = await runQuery("ask", process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env });
+process.exitCode = await runQuery("ask", process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+});

@@ -50,7 +50,10 @@ async function main(): Promise<number> {
     print: (text) => process.stdout.write(`${text}\n`),
   });
   if (result.sent) {
-    const where = result.scope === "guild" ? `guild ${config.DISCORD_GUILD_ID} (available now)` : "all servers (global commands can take up to an hour to appear)";
+    const where =
+      result.scope === "guild"
+        ? `guild ${config.DISCORD_GUILD_ID} (available now)`
+        : "all servers (global commands can take up to an hour to appear)";
     process.stdout.write(`Registered ${result.registered} commands (${result.body.map((c) => `/${c.name}`).join(", ")}) for ${where}.\n`);
   }
   return 0;
@@ -60,7 +63,10 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     // The person running this needs the reason, not a stack trace.
-    const reason = error instanceof PersonFacingError ? error.message : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`;
+    const reason =
+      error instanceof PersonFacingError
+        ? error.message
+        : `Could not register the commands: ${error instanceof Error ? error.message : String(error)}`;
     process.stderr.write(`${redactSecrets(reason, secretsIn(process.env))}\n`);
     process.exit(1);
   },

@@ -75,7 +75,10 @@ function evaluate(weights: number[], subset: number[], withDiversity = false): M
       // otherwise make all-zero weights look exactly as good as the shipped ones.
       .sort((a, b) => b.score - a.score || a.passage.id.localeCompare(b.passage.id));
     if (withDiversity) ranked = diversify(ranked, DEFAULT_RETRIEVAL.diversity);
-    const rank = firstHitRank(ranked.slice(0, 10).map((r) => r.passage), gold);
+    const rank = firstHitRank(
+      ranked.slice(0, 10).map((r) => r.passage),
+      gold,
+    );
     if (rank === 0) m.h1++;
     if (rank >= 0 && rank < 5) m.h5++;
     if (rank >= 0) {
@@ -122,8 +125,7 @@ function fitWeights(subset: number[]): number[] {
 }
 
 const all = pools.map((_, i) => i);
-const show = (m: Metrics) =>
-  `hit@1 ${m.h1.toFixed(3)}  hit@5 ${m.h5.toFixed(3)}  hit@10 ${m.h10.toFixed(3)}  MRR@10 ${m.mrr.toFixed(3)}`;
+const show = (m: Metrics) => `hit@1 ${m.h1.toFixed(3)}  hit@5 ${m.h5.toFixed(3)}  hit@10 ${m.h10.toFixed(3)}  MRR@10 ${m.mrr.toFixed(3)}`;
 const only = (name: string) => FEATURE_NAMES.map((n) => (n === name ? 1 : 0));
 console.log(`${answerable.length} answerable questions; dates: ${values["no-dates"] ? "none" : "each question's date"}`);
 console.log(`BM25 alone                 ${show(evaluate(only("lexical"), all))}`);
@@ -149,4 +151,3 @@ for (const j of free) {
   without[j] = 0;
   console.log(`  without ${FEATURE_NAMES[j].padEnd(11)}      ${show(evaluate(without, all))}`);
 }
-

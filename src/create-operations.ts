@@ -86,7 +86,12 @@ export function createOperations(options: OperationsOptions): Operations {
   const feedback = createFeedbackStore(resolve(config.DATA_DIR, "feedback.jsonl"), logOptions);
   const runner =
     options.runner ??
-    createReindexRunner({ env: buildEnvironment(config), log, now, secrets: [config.DISCORD_TOKEN, config.OPENAI_API_KEY, config.ANTHROPIC_API_KEY] });
+    createReindexRunner({
+      env: buildEnvironment(config),
+      log,
+      now,
+      secrets: [config.DISCORD_TOKEN, config.OPENAI_API_KEY, config.ANTHROPIC_API_KEY],
+    });
   let bot: { isConnected(): boolean } | undefined;
   let watcher: IndexPointerWatcher | undefined;
   let health: HealthServer | undefined;
@@ -118,7 +123,10 @@ export function createOperations(options: OperationsOptions): Operations {
     },
     async gaps(guildId) {
       const gaps = await activity.gaps.readAll();
-      return summarizeGaps(gaps.filter((g) => g.guild_id === guildId), now());
+      return summarizeGaps(
+        gaps.filter((g) => g.guild_id === guildId),
+        now(),
+      );
     },
   };
 
@@ -144,7 +152,11 @@ export function createOperations(options: OperationsOptions): Operations {
       { name: "newsdesk_index_loaded", help: "1 once an index is being served.", value: served ? 1 : 0 },
       { name: "newsdesk_index_articles", help: "Articles in the served index.", value: served?.articles ?? 0 },
       { name: "newsdesk_index_passages", help: "Passages in the served index.", value: served?.passages ?? 0 },
-      { name: "newsdesk_index_built_timestamp_seconds", help: "When the served index was built (Unix time).", value: served ? Date.parse(served.builtAt) / 1000 : 0 },
+      {
+        name: "newsdesk_index_built_timestamp_seconds",
+        help: "When the served index was built (Unix time).",
+        value: served ? Date.parse(served.builtAt) / 1000 : 0,
+      },
       { name: "newsdesk_reindex_running", help: "1 while a /reindex build runs.", value: runner.running() ? 1 : 0 },
     ];
   };

@@ -38,8 +38,19 @@ describe("answerExtractively", () => {
 
   it("GIVEN 'what did X say' THEN no further sentence quotes someone else (another country's foreign minister)", () => {
     // The second passage is about Russia's ministry as a whole, but its quotable sentence is Israel's minister.
-    const lines = ["In New York, Israel's Foreign Minister Tzipi Livni said any show of weakness would legitimize terror.", "Russia's Foreign Ministry had earlier declined to comment on the visit."];
-    const other: Article = { source: "world/un.txt", title: "At the UN", body: lines.join("\n"), lineSpans: [[1, 1], [2, 2]] };
+    const lines = [
+      "In New York, Israel's Foreign Minister Tzipi Livni said any show of weakness would legitimize terror.",
+      "Russia's Foreign Ministry had earlier declined to comment on the visit.",
+    ];
+    const other: Article = {
+      source: "world/un.txt",
+      title: "At the UN",
+      body: lines.join("\n"),
+      lineSpans: [
+        [1, 1],
+        [2, 2],
+      ],
+    };
     const [mixed] = chunkArticle(other, { targetChars: 1000, maxChars: 1000, overlapSentences: 0 });
     const answer = answerExtractively("What did Russia's Foreign Ministry say?", [rank(3)[0], { passage: mixed, score: 0.9 }]);
     expect(answer.citations[0].quote).toContain("Kamynin");
@@ -52,7 +63,12 @@ describe("answerExtractively", () => {
     const [livni] = chunkArticle(other);
     // "Russian" is in nearly every passage of a corpus about Russia, so its idf is tiny.
     const idf = (term: string) => (term === "russian" ? 0.05 : 2);
-    const answer = answerExtractively("What did the Russian Foreign Ministry say about Hamas?", [{ passage: livni, score: 1 }, rank(3)[0]], undefined, { idf });
+    const answer = answerExtractively(
+      "What did the Russian Foreign Ministry say about Hamas?",
+      [{ passage: livni, score: 1 }, rank(3)[0]],
+      undefined,
+      { idf },
+    );
     expect(answer.citations[0].quote).toContain("Kamynin");
   });
 
@@ -99,7 +115,15 @@ describe("answerExtractively", () => {
       "The wildly popular show is green lit for a second season, said Netflix.",
       "Squid Game will return for a second season on Netflix.",
     ];
-    const show: Article = { source: "tv.txt", title: "Netflix renews show", body: lines.join("\n"), lineSpans: [[1, 1], [2, 2]] };
+    const show: Article = {
+      source: "tv.txt",
+      title: "Netflix renews show",
+      body: lines.join("\n"),
+      lineSpans: [
+        [1, 1],
+        [2, 2],
+      ],
+    };
     const [passage] = chunkArticle(show, { targetChars: 1000, maxChars: 1000, overlapSentences: 0 });
     const answer = answerExtractively("Which show did Netflix renew for a second season?", [{ passage, score: 1 }]);
     expect(answer.citations[0].quote).toContain("Squid Game");
@@ -114,4 +138,3 @@ describe("answerExtractively", () => {
     expect(answer.citations.map((c) => c.quote)).not.toContain("two killed");
   });
 });
-

@@ -128,7 +128,10 @@ describe("benchmark corpora beyond the dataset", () => {
       const body = Array.from({ length: 6 }, (_, i) => paragraph(topic, i + 1)).join("\n\n");
       await writeFile(path.join(dataset, "bbc", `${topic.toLowerCase()}.txt`), `${topic} talks continue\n\n${body}\n`);
     }
-    await writeFile(path.join(dataset, "qa-dev.jsonl"), `${JSON.stringify({ id: "q1", question: "When did harbour officials meet?", gold: [{ source: "bbc/harbour.txt" }] })}\n`);
+    await writeFile(
+      path.join(dataset, "qa-dev.jsonl"),
+      `${JSON.stringify({ id: "q1", question: "When did harbour officials meet?", gold: [{ source: "bbc/harbour.txt" }] })}\n`,
+    );
 
     const dir = path.join(tmp, "corpus");
     const corpus = await makeBenchCorpus({ datasetDir: dataset, dir, targetPassages: 20 });
@@ -159,7 +162,10 @@ describe("finding the dataset", () => {
     const data = path.join(tmp, "data", "shared");
     await mkdir(path.join(data, "datasets", "news-eval", "articles"), { recursive: true });
     await writeFile(path.join(data, "datasets", "news-eval", "articles", "a.md"), "---\ntitle: A\n---\nThe harbour reopened on Monday.\n");
-    await writeFile(path.join(data, "datasets", "news-eval", "qa-dev.jsonl"), `${JSON.stringify({ id: "q", question: "When did the harbour reopen?", gold: [{ source: "articles/a.md" }] })}\n`);
+    await writeFile(
+      path.join(data, "datasets", "news-eval", "qa-dev.jsonl"),
+      `${JSON.stringify({ id: "q", question: "When did the harbour reopen?", gold: [{ source: "articles/a.md" }] })}\n`,
+    );
     const project = path.join(tmp, "work", "newsdesk");
     await mkdir(project, { recursive: true });
     await writeFile(path.join(project, "package.json"), "{}");

@@ -67,7 +67,11 @@ describe("npm start (src/main.ts)", () => {
       DATA_DIR: join(dir, "data"),
     });
     try {
-      const state = await emulator.waitUntil(() => (child.exitCode !== null ? "exited" : emulator.gatewayState().connected && "connected"), 60_000, "the bot to connect");
+      const state = await emulator.waitUntil(
+        () => (child.exitCode !== null ? "exited" : emulator.gatewayState().connected && "connected"),
+        60_000,
+        "the bot to connect",
+      );
       expect(state, output()).toBe("connected");
       const sent = emulator.sendInteraction(emulator.chatInput("ask", { question: "What did the Russian Foreign Ministry say about Hamas?" }));
       const reply = await emulator.waitForOriginal(sent, undefined, 30_000);
@@ -77,11 +81,15 @@ describe("npm start (src/main.ts)", () => {
 
       // A pattern that backtracked for minutes on the main thread (freezing the bot for everyone) is
       // answered at once, saying no article matches; the next member's question is answered as usual.
-      const hostile = emulator.sendInteraction(emulator.chatInput("ask", { question: "What did the Russian Foreign Ministry say?", sources: "****************!" }));
+      const hostile = emulator.sendInteraction(
+        emulator.chatInput("ask", { question: "What did the Russian Foreign Ministry say?", sources: "****************!" }),
+      );
       const refused = JSON.stringify(await emulator.waitForOriginal(hostile, undefined, 20_000));
       expect(refused).toContain("No article matches sources: \\\\*\\\\*");
       expect(refused).not.toContain("don't answer");
-      const braces = emulator.sendInteraction(emulator.chatInput("ask", { question: "What did the Russian Foreign Ministry say about Hamas?", sources: "{feeds,000_*}" }));
+      const braces = emulator.sendInteraction(
+        emulator.chatInput("ask", { question: "What did the Russian Foreign Ministry say about Hamas?", sources: "{feeds,000_*}" }),
+      );
       expect(JSON.stringify((await emulator.waitForOriginal(braces, undefined, 20_000)).embeds)).toContain("000_c0af5a29d12023ff.txt:12");
       child.kill("SIGTERM");
       expect(await exitCode(child)).toBe(0);

@@ -11,7 +11,15 @@ import { deployCommands } from "../src/discord/deploy-commands.js";
 import { FAILURE_MESSAGE } from "../src/discord/interaction-router.js";
 import { startBotOnEmulator, until, type BotOnEmulator } from "./support/harness.js";
 import { ABSTAIN_NOTICE, ANSWER_TEXT_MAX, MORE_SOURCES } from "../src/discord/render-answer.js";
-import { computePings, messagePayloadOf, NO_PINGS, type DiscordEmulator, type Payload, type RecordedCall, type SentInteraction } from "./support/discord-emulator.js";
+import {
+  computePings,
+  messagePayloadOf,
+  NO_PINGS,
+  type DiscordEmulator,
+  type Payload,
+  type RecordedCall,
+  type SentInteraction,
+} from "./support/discord-emulator.js";
 import { createFakePipeline, type FakePipeline } from "./support/discord-fake-pipeline.js";
 import type { FeedbackRecord } from "../src/discord/bot-ports.js";
 
@@ -38,8 +46,11 @@ afterAll(async () => {
 const member = (name: string) => emulator.createUser(name);
 const callsFor = (sent: SentInteraction) => emulator.calls.filter((c) => c.params.token === sent.token);
 const embedText = (message: Payload) =>
-  (message.embeds ?? []).map((e: Payload) => [e.title, e.description, ...(e.fields ?? []).flatMap((f: Payload) => [f.name, f.value])].join("\n")).join("\n");
-const customIds = (message: Payload): string[] => (message.components ?? []).flatMap((row: Payload) => row.components.map((c: Payload) => c.custom_id));
+  (message.embeds ?? [])
+    .map((e: Payload) => [e.title, e.description, ...(e.fields ?? []).flatMap((f: Payload) => [f.name, f.value])].join("\n"))
+    .join("\n");
+const customIds = (message: Payload): string[] =>
+  (message.components ?? []).flatMap((row: Payload) => row.components.map((c: Payload) => c.custom_id));
 const buttonId = (message: Payload, action: string) => customIds(message).find((id) => id.startsWith(`answer:${action}:`))!;
 
 /** Every message the bot sent for these calls: nobody notified, even with @everyone and role mentions in play. */
@@ -74,7 +85,9 @@ describe("/ask", () => {
     expect(calls[0]!.body).toMatchObject({ type: 5 });
     expect(calls.find((c) => c.method === "PATCH")).toMatchObject({ path: expect.stringMatching(/\/messages\/@original$/), status: 200 });
     const text = embedText(reply);
-    expect(reply.embeds[0].description).toContain("A spokesman for the Russian Foreign Ministry, Mikhail Kamynin, said Russia would adhere to the approach agreed upon in London. [1]");
+    expect(reply.embeds[0].description).toContain(
+      "A spokesman for the Russian Foreign Ministry, Mikhail Kamynin, said Russia would adhere to the approach agreed upon in London. [1]",
+    );
     expect(text).toContain("`000_c0af5a29d12023ff.txt:12`");
     expect(text).toContain("2006-02-10");
     expect(text).toContain("(https://news.example/putin-hamas)");
@@ -82,7 +95,10 @@ describe("/ask", () => {
     expect(customIds(reply).map((id) => id.split(":")[1])).toEqual(["passages", "up", "down", "thread"]);
     expectNoPings(calls);
     // The pipeline got the question as asked, with today's date for words such as "this week".
-    expect(pipeline.asks.at(-1)).toMatchObject({ question: expect.stringContaining(MINISTRY_QUESTION), options: { asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) } });
+    expect(pipeline.asks.at(-1)).toMatchObject({
+      question: expect.stringContaining(MINISTRY_QUESTION),
+      options: { asOf: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) },
+    });
   });
 
   it("GIVEN sources, since and private THEN the filters reach the pipeline and only the asker sees the answer, without a Follow up button", async () => {
@@ -94,7 +110,9 @@ describe("/ask", () => {
   });
 
   it("GIVEN a malformed since date THEN refuses privately, naming the format", async () => {
-    const sent = emulator.sendInteraction(emulator.chatInput("ask", { question: MINISTRY_QUESTION, since: "last week" }, { user: member("bad-date") }));
+    const sent = emulator.sendInteraction(
+      emulator.chatInput("ask", { question: MINISTRY_QUESTION, since: "last week" }, { user: member("bad-date") }),
+    );
     const reply = await emulator.waitForOriginal(sent);
     expect(reply.content).toMatch(/YYYY-MM-DD/);
     expect(reply.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
@@ -198,10 +216,17 @@ describe("answer buttons", () => {
       expect(thanks.flags & MessageFlags.Ephemeral).toBe(MessageFlags.Ephemeral);
       expect(thanks.content).toMatch(/Thanks/);
     }
-    const records = (await readFile(harness.feedbackFile, "utf8")).trim().split("\n").map((l) => JSON.parse(l) as FeedbackRecord);
+    const records = (await readFile(harness.feedbackFile, "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as FeedbackRecord);
     const mine = records.filter((r) => r.user_id === user.id);
     expect(mine.map((r) => r.rating)).toEqual(["up", "down"]);
-    expect(mine[0]).toMatchObject({ question: MINISTRY_QUESTION, answer: expect.stringContaining("[1]"), citations: [expect.objectContaining({ n: 1, passageId: "p-ministry" }), expect.anything()] });
+    expect(mine[0]).toMatchObject({
+      question: MINISTRY_QUESTION,
+      answer: expect.stringContaining("[1]"),
+      citations: [expect.objectContaining({ n: 1, passageId: "p-ministry" }), expect.anything()],
+    });
   });
 
   it("GIVEN Follow up THEN a thread on the answer, where a mention is answered with the earlier question and sources", async () => {
@@ -209,7 +234,9 @@ describe("answer buttons", () => {
     const { reply } = await askAndWait(MINISTRY_QUESTION, user);
     const click = emulator.sendInteraction(emulator.buttonClick(buttonId(reply, "thread"), reply, user));
     const pointer = await emulator.waitForOriginal(click);
-    const threadCall = await emulator.waitFor((c) => c.route === "/channels/:channelId/messages/:messageId/threads" && c.params.messageId === reply.id);
+    const threadCall = await emulator.waitFor(
+      (c) => c.route === "/channels/:channelId/messages/:messageId/threads" && c.params.messageId === reply.id,
+    );
     const threadId = (threadCall.response as Payload).id as string;
     expect(pointer.content).toContain(`<#${threadId}>`);
     expect((threadCall.body as Payload).name).toBe(MINISTRY_QUESTION);
@@ -217,7 +244,9 @@ describe("answer buttons", () => {
     // Without the Message Content intent, a message that does not mention the bot is not for it.
     emulator.sendMessage({ channelId: threadId, content: "just chatting among ourselves", author: user });
     const followUp = emulator.sendMessage({ channelId: threadId, content: `<@${emulator.botUser.id}> and what did Israel say?`, author: user });
-    const answerCall = await emulator.waitFor((c) => c.method === "POST" && c.params.channelId === threadId && c.body?.message_reference?.message_id === followUp.message.id);
+    const answerCall = await emulator.waitFor(
+      (c) => c.method === "POST" && c.params.channelId === threadId && c.body?.message_reference?.message_id === followUp.message.id,
+    );
     const asked = pipeline.asks.at(-1)!;
     // The member's words and the thread's history: the pipeline rewrites the follow-up (once, for every front end).
     expect(asked.question).toBe("and what did Israel say?");
@@ -242,7 +271,10 @@ describe("answer buttons", () => {
 describe("mentions, limits and failures", () => {
   it("GIVEN a mention with a question in a channel THEN answers as a reply, pinging nobody", async () => {
     const user = member("mentioner");
-    const sent = emulator.sendMessage({ content: `<@${emulator.botUser.id}> What did the State Department official say about Putin's remarks? @everyone`, author: user });
+    const sent = emulator.sendMessage({
+      content: `<@${emulator.botUser.id}> What did the State Department official say about Putin's remarks? @everyone`,
+      author: user,
+    });
     expect(sent.dispatched).toBe(true);
     const call = await emulator.waitFor((c) => c.method === "POST" && c.body?.message_reference?.message_id === sent.message.id);
     expect(call.status).toBe(200);
@@ -308,7 +340,9 @@ describe("answering under load and faults", () => {
       return original(question, options);
     };
     try {
-      const sent = [1, 2, 3].map((i) => emulator.sendInteraction(emulator.chatInput("ask", { question: MINISTRY_QUESTION }, { user: member(`queued-${i}`) })));
+      const sent = [1, 2, 3].map((i) =>
+        emulator.sendInteraction(emulator.chatInput("ask", { question: MINISTRY_QUESTION }, { user: member(`queued-${i}`) })),
+      );
       await until(() => gates.length === 2);
       // All three were acknowledged at once, though only two are being answered.
       await emulator.waitUntil(() => sent.every((s) => emulator.interactionState(s).deferred));
@@ -350,7 +384,11 @@ describe("answering under load and faults", () => {
     emulator.failNext({ method: "PATCH", path: /\/messages\/@original$/, status: 429, retryAfter: 0.05 });
     emulator.failNext({ method: "PATCH", path: /\/messages\/@original$/, status: 500 });
     const { sent, reply } = await askAndWait(MINISTRY_QUESTION, member("retried"));
-    expect(callsFor(sent).filter((c) => c.method === "PATCH").map((c) => c.status)).toEqual([429, 500, 200]);
+    expect(
+      callsFor(sent)
+        .filter((c) => c.method === "PATCH")
+        .map((c) => c.status),
+    ).toEqual([429, 500, 200]);
     expect(reply.embeds[0].description).toContain("[1]");
   });
 });
@@ -400,7 +438,12 @@ describe("deploy-commands", () => {
     expect((put.body as unknown as Payload[]).map((c) => c.name).sort()).toEqual(ALL_COMMANDS);
 
     await deployCommands({ ...base, commands: commands.values() });
-    expect(emulator.commands().map((c) => c.name).sort()).toEqual(ALL_COMMANDS);
+    expect(
+      emulator
+        .commands()
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(ALL_COMMANDS);
 
     const before = emulator.calls.length;
     const printed: string[] = [];
@@ -412,7 +455,13 @@ describe("deploy-commands", () => {
 
   it("GIVEN a mistyped flag (--dryrun) THEN npm run deploy-commands exits 2 with its usage and sends nothing", async () => {
     const before = emulator.calls.length;
-    const env = { PATH: process.env.PATH ?? "", HOME: tmpdir(), DISCORD_TOKEN: emulator.token, DISCORD_CLIENT_ID: emulator.applicationId, DISCORD_API_URL: emulator.apiUrl };
+    const env = {
+      PATH: process.env.PATH ?? "",
+      HOME: tmpdir(),
+      DISCORD_TOKEN: emulator.token,
+      DISCORD_CLIENT_ID: emulator.applicationId,
+      DISCORD_API_URL: emulator.apiUrl,
+    };
     const child = spawnSync(join("node_modules", ".bin", "tsx"), ["scripts/deploy-commands.ts", "--dryrun"], { env, encoding: "utf8" });
     expect(child.status).toBe(2);
     expect(child.stderr).toContain("Unknown option '--dryrun'");

@@ -102,7 +102,14 @@ describe("incremental index build", () => {
         return read;
       },
     };
-    await buildIndex({ corpusDir, indexDir, corpus: editing, embedder: new LocalHashEmbeddings(), embedderId: "test-embedder", writeExtras: writeLexicalIndex });
+    await buildIndex({
+      corpusDir,
+      indexDir,
+      corpus: editing,
+      embedder: new LocalHashEmbeddings(),
+      embedderId: "test-embedder",
+      writeExtras: writeLexicalIndex,
+    });
     const loaded = await openIndexGeneration(indexDir, { expectedEmbedderId: "test-embedder" });
     const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir });
     expect(await isIndexStale(config, loaded!)).toBe(true);
@@ -114,11 +121,26 @@ describe("incremental index build", () => {
     expect(await sourcesFound("Kamynin adhere")).toContain("moscow.txt");
     const failingOnce = (lasting: boolean): CorpusReader<{ source: string; path: string }> => ({
       ...txtReader,
-      readFile: async (file) => (file.source === "moscow.txt" ? { skipped: { source: file.source, reason: "unreadable" }, lasting } : txtReader.readFile(file)),
+      readFile: async (file) =>
+        file.source === "moscow.txt" ? { skipped: { source: file.source, reason: "unreadable" }, lasting } : txtReader.readFile(file),
     });
-    await buildIndex({ corpusDir, indexDir, corpus: failingOnce(false), embedder: new LocalHashEmbeddings(), embedderId: "test-embedder", writeExtras: writeLexicalIndex });
+    await buildIndex({
+      corpusDir,
+      indexDir,
+      corpus: failingOnce(false),
+      embedder: new LocalHashEmbeddings(),
+      embedderId: "test-embedder",
+      writeExtras: writeLexicalIndex,
+    });
     expect(await sourcesFound("Kamynin adhere")).toContain("moscow.txt");
-    await buildIndex({ corpusDir, indexDir, corpus: failingOnce(true), embedder: new LocalHashEmbeddings(), embedderId: "test-embedder", writeExtras: writeLexicalIndex });
+    await buildIndex({
+      corpusDir,
+      indexDir,
+      corpus: failingOnce(true),
+      embedder: new LocalHashEmbeddings(),
+      embedderId: "test-embedder",
+      writeExtras: writeLexicalIndex,
+    });
     expect(await sourcesFound("Kamynin adhere")).not.toContain("moscow.txt");
   });
 
@@ -282,9 +304,18 @@ describe("index safety", () => {
       embedDocuments: async (texts) => (await inner.embedDocuments(texts)).map((v) => (calls++ < 1 ? v : v.slice(0, v.length / 2))),
       embedQuery: (t) => inner.embedQuery(t),
     };
-    await expect(buildIndex({ corpusDir, indexDir, corpus: txtReader, embedder: shrinking, embedderId: "test-embedder", writeExtras: writeLexicalIndex, workerThreshold: 0, batchSize: 1 })).rejects.toThrow(
-      /vector of \d+ dimensions, expected \d+/,
-    );
+    await expect(
+      buildIndex({
+        corpusDir,
+        indexDir,
+        corpus: txtReader,
+        embedder: shrinking,
+        embedderId: "test-embedder",
+        writeExtras: writeLexicalIndex,
+        workerThreshold: 0,
+        batchSize: 1,
+      }),
+    ).rejects.toThrow(/vector of \d+ dimensions, expected \d+/);
     expect(await sourcesFound("Kamynin adhere")).toEqual(["moscow.txt"]);
   });
 
@@ -316,7 +347,9 @@ describe("index safety", () => {
 
     const config = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent" });
     const notices: string[] = [];
-    const answer = await withPipeline(config, createSilentLogger(), { notice: (m) => notices.push(m) }, (pipeline) => pipeline.ask("What did Kamynin say?"));
+    const answer = await withPipeline(config, createSilentLogger(), { notice: (m) => notices.push(m) }, (pipeline) =>
+      pipeline.ask("What did Kamynin say?"),
+    );
     expect(notices).toEqual([expect.stringMatching(/older version of Newsdesk: building it again/)]);
     expect(answer.citations[0]).toMatchObject({ source: "moscow.txt" });
   });

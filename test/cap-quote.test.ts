@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { answerExtractively } from "../src/core/answer/answer-extractively.js";
-import { capQuote, capText, ELLIPSIS, excerptPassage, isQuoteOf, QUOTE_MAX_CHARS, stripReferenceMarks, stripReferenceWords } from "../src/core/answer/cap-quote.js";
+import {
+  capQuote,
+  capText,
+  ELLIPSIS,
+  excerptPassage,
+  isQuoteOf,
+  QUOTE_MAX_CHARS,
+  stripReferenceMarks,
+  stripReferenceWords,
+} from "../src/core/answer/cap-quote.js";
 import { chunkArticle } from "../src/core/ingest/chunk-article.js";
 import { buildAnswerPrompt } from "../src/core/answer/prompts.js";
 import type { Article, Ranked } from "../src/core/types.js";
@@ -17,7 +26,11 @@ function article(body: string, extra: Partial<Article> = {}): Article {
 
 const ranked = (a: Article): Ranked[] => chunkArticle(a).map((passage, i) => ({ passage, score: 1 - i / 10 }));
 /** The file's lines `lines` as one text. */
-const linesOf = (body: string, [first, last]: [number, number]) => body.split("\n").slice(first - 1, last).join("\n");
+const linesOf = (body: string, [first, last]: [number, number]) =>
+  body
+    .split("\n")
+    .slice(first - 1, last)
+    .join("\n");
 
 describe("capQuote", () => {
   it("GIVEN a 200 kB line without punctuation THEN the extractive answer and its quote stay under the cap, around the words asked about, verbatim", () => {
@@ -50,7 +63,8 @@ describe("capQuote", () => {
   });
 
   it("GIVEN several sentences over the cap THEN it keeps whole sentences around the best one", () => {
-    const text = "The council met on Monday. It discussed roads. The harbour commissioner announced tariff cuts. Boats were pleased. Nothing else happened that day at all, the clerk wrote in a very long minute.";
+    const text =
+      "The council met on Monday. It discussed roads. The harbour commissioner announced tariff cuts. Boats were pleased. Nothing else happened that day at all, the clerk wrote in a very long minute.";
     const window = capQuote(text, { start: 0, end: text.length }, { focus: "harbour tariff", maxChars: 100 });
     expect(window.quote).toBe(`${ELLIPSIS}It discussed roads. The harbour commissioner announced tariff cuts. Boats were pleased.${ELLIPSIS}`);
     expect(text.slice(window.start, window.end)).toBe(window.quote.slice(1, -1));
@@ -72,13 +86,16 @@ describe("capQuote", () => {
 });
 
 describe("reference marks", () => {
-  const line = "A spokesman for the Russian Foreign Ministry, Mikhail Kamynin, said Russia would adhere to the approach agreed upon in London.[3] The ministry[12] repeated it on Friday.[citation needed]";
+  const line =
+    "A spokesman for the Russian Foreign Ministry, Mikhail Kamynin, said Russia would adhere to the approach agreed upon in London.[3] The ministry[12] repeated it on Friday.[citation needed]";
 
   it("GIVEN marks of many kinds THEN they are removed and the article's own brackets stay", () => {
     expect(stripReferenceMarks(line)).toBe(
       "A spokesman for the Russian Foreign Ministry, Mikhail Kamynin, said Russia would adhere to the approach agreed upon in London. The ministry repeated it on Friday.",
     );
-    expect(stripReferenceMarks("He said [sic] that it rose in [2019] by 4%[note 2][3–5][1, 2] [Who?] [edit].")).toBe("He said [sic] that it rose in [2019] by 4%.");
+    expect(stripReferenceMarks("He said [sic] that it rose in [2019] by 4%[note 2][3–5][1, 2] [Who?] [edit].")).toBe(
+      "He said [sic] that it rose in [2019] by 4%.",
+    );
     // Measured on the news corpora: brackets there are editorial changes to quotations and seeds, not marks.
     const editorial = "King wrote, “[i]t ain’t the law,” that he “take[s] responsibility” for [a] plan. Score line: [8] Madison Keys won.";
     expect(stripReferenceMarks(editorial)).toBe(editorial);

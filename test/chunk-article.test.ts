@@ -32,8 +32,7 @@ describe("splitSentences", () => {
   });
 
   it("GIVEN hard-wrapped lines THEN a sentence continues across the line break", () => {
-    const text =
-      "The committee met on Tuesday to discuss the proposal that was put forward by\nthe finance ministry last month. It was rejected.";
+    const text = "The committee met on Tuesday to discuss the proposal that was put forward by\nthe finance ministry last month. It was rejected.";
     const parts = splitSentences(text).map((s) => text.slice(s.start, s.end));
     expect(parts).toHaveLength(2);
     expect(parts[0]).toContain("by\nthe finance");

@@ -64,7 +64,7 @@ describe("the CLI while and after it builds the index", () => {
     expect(run.stderr()).toContain(`INDEX_DIR=${env.INDEX_DIR} is the index of CORPUS_DIR and was left as it is`);
   });
 
-  it("GIVEN a corpus of one file THEN the summary says \"1 file\", not \"1 files\"", async () => {
+  it('GIVEN a corpus of one file THEN the summary says "1 file", not "1 files"', async () => {
     const run = createFakeCliIo(env);
     expect(await runIndex([], run.io)).toBe(0);
     expect(run.stdout()).toMatch(/^Indexed 1 file, \d+ articles?, \d+ passages? /);

@@ -40,7 +40,10 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(first.quote).toContain("Kamynin");
     const fileLines = (await readFile(path.join(root, "corpus", STARTING_FILE), "utf8")).split("\n");
     for (const c of result.citations) {
-      const cited = fileLines.slice(c.lines[0] - 1, c.lines[1]).join(" ").replace(/\s+/g, " ");
+      const cited = fileLines
+        .slice(c.lines[0] - 1, c.lines[1])
+        .join(" ")
+        .replace(/\s+/g, " ");
       expect(cited).toContain(c.quote.replace(/\s+/g, " "));
     }
     expect(result.timings_ms).toEqual({ retrieve: expect.any(Number), answer: expect.any(Number), total: expect.any(Number) });
@@ -60,7 +63,7 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(result.answer).not.toContain("US President Donald");
   });
 
-  it("GIVEN sources no article matches THEN it says so, naming the filter, instead of \"The articles don't say\"", async () => {
+  it('GIVEN sources no article matches THEN it says so, naming the filter, instead of "The articles don\'t say"', async () => {
     const run = fakeIo();
     expect(await runQuery("ask", ["--json", "--source", "bbc/**", "What did Russia's Foreign Ministry say?"], run.io)).toBe(0);
     const result = JSON.parse(run.stdout());
@@ -68,7 +71,10 @@ describe("npm run ask (end to end on the starting corpus)", () => {
   });
 
   it("GIVEN an impossible date or a range that ends before it starts THEN ask refuses it as eval does", async () => {
-    for (const args of [["--since", "2020-02-31"], ["--since", "2024-05-01", "--until", "2024-01-01"]]) {
+    for (const args of [
+      ["--since", "2020-02-31"],
+      ["--since", "2024-05-01", "--until", "2024-01-01"],
+    ]) {
       const run = fakeIo();
       expect(await runQuery("ask", [...args, "What did Russia's Foreign Ministry say?"], run.io)).not.toBe(0);
       expect(run.stderr()).toMatch(/--since (must be a real date|2024-05-01 is after --until)/);
@@ -108,7 +114,11 @@ describe("npm run ask (end to end on the starting corpus)", () => {
   it("GIVEN questions piped on stdin, one line blank THEN it prints one JSON object per input line, in order, an error for the blank", async () => {
     const run = fakeIo(["What did Russia's Foreign Ministry say?", "", "Who is Dan Gillerman?"]);
     expect(await runQuery("ask", [], run.io)).toBe(1);
-    const lines = run.stdout().trim().split("\n").map((l) => JSON.parse(l));
+    const lines = run
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.question)).toEqual(["What did Russia's Foreign Ministry say?", "", "Who is Dan Gillerman?"]);
     expect(lines[1].error).toMatch(/empty/);
     expect(lines[2].abstained).toBe(false);
@@ -118,12 +128,25 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     const lines = ["What did Russia's Foreign Ministry say?", "and what did Israel say?"];
     const alone = fakeIo(lines);
     expect(await runQuery("ask", [], alone.io)).toBe(0);
-    expect(alone.stdout().trim().split("\n").map((l) => JSON.parse(l).standalone)).toEqual([null, null]);
+    expect(
+      alone
+        .stdout()
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l).standalone),
+    ).toEqual([null, null]);
     const talk = fakeIo(lines);
     expect(await runQuery("ask", ["--conversation"], talk.io)).toBe(0);
-    const [first, second] = talk.stdout().trim().split("\n").map((l) => JSON.parse(l));
+    const [first, second] = talk
+      .stdout()
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(first.standalone).toBeNull();
-    expect(second).toMatchObject({ question: "and what did Israel say?", standalone: "and what did Israel say? (following up on: What did Russia's Foreign Ministry say?)" });
+    expect(second).toMatchObject({
+      question: "and what did Israel say?",
+      standalone: "and what did Israel say? (following up on: What did Russia's Foreign Ministry say?)",
+    });
     const search = fakeIo(lines);
     expect(await runQuery("search", ["--conversation"], search.io)).toBe(2);
     expect(search.stderr()).toContain("--conversation is for npm run ask");
@@ -147,7 +170,7 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(run.stdout()).toContain("Kamynin");
   });
 
-  it("GIVEN an INDEX_DIR that cannot be created THEN index says which folder and what to do, not \"Unexpected error\"", async () => {
+  it('GIVEN an INDEX_DIR that cannot be created THEN index says which folder and what to do, not "Unexpected error"', async () => {
     const blocker = path.join(root, "not-a-folder");
     await writeFile(blocker, "a file where a folder should be\n");
     const run = createFakeCliIo({ ...env, INDEX_DIR: path.join(blocker, "index") });
@@ -157,7 +180,7 @@ describe("npm run ask (end to end on the starting corpus)", () => {
     expect(run.stderr()).not.toContain("Unexpected error");
   });
 
-  it("GIVEN a CORPUS_DIR that does not exist THEN index names it and says what to set, not \"Unexpected error\"", async () => {
+  it('GIVEN a CORPUS_DIR that does not exist THEN index names it and says what to set, not "Unexpected error"', async () => {
     const run = createFakeCliIo({ ...env, CORPUS_DIR: path.join(root, "no-such-corpus"), INDEX_DIR: path.join(root, "index-nocorpus") });
     expect(await runIndex([], run.io)).toBe(1);
     expect(run.stderr()).toMatch(/no-such-corpus.*CORPUS_DIR/);

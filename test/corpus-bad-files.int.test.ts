@@ -4,14 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Article, Skipped } from "../src/core/types.js";
-import {
-  CorpusFolderError,
-  listCorpusFiles,
-  MAX_ARTICLE_FILE_BYTES,
-  parseCorpusFile,
-  readCorpusFile,
-  type CorpusFile,
-} from "../src/corpus/index.js";
+import { CorpusFolderError, listCorpusFiles, MAX_ARTICLE_FILE_BYTES, parseCorpusFile, readCorpusFile, type CorpusFile } from "../src/corpus/index.js";
 import { createConfiguredCorpusReader } from "../src/corpus/corpus-reader.js";
 import { LINK_OUTSIDE_REASON } from "../src/corpus/list-corpus-files.js";
 
@@ -54,11 +47,17 @@ beforeAll(async () => {
   await put("good/plain.txt", PLAIN);
   await put("good/front.md", '---\ntitle: "Budget passes"\ndate: 2024-01-02\n---\n\nThe budget passed.\n');
   await put("good/page.html", "<html><head><title>Page</title><script>track()</script></head><body><nav>Menu</nav><p>Page text.</p></body></html>");
-  await put("good/feed.jsonl", `${JSON.stringify({ title: "Feed one", text: "Feed text one." })}\n{broken\n${JSON.stringify({ title: "Feed two", text: "Feed text two." })}\n`);
+  await put(
+    "good/feed.jsonl",
+    `${JSON.stringify({ title: "Feed one", text: "Feed text one." })}\n{broken\n${JSON.stringify({ title: "Feed two", text: "Feed text two." })}\n`,
+  );
   await put("good/list.json", JSON.stringify([{ title: "List one", text: "List text." }], null, 2));
   await put("nested/deeper/still.txt", "Deep story\n\nFound by walking folders.\n");
   await put("x.md/inside.txt", "Folder named like an article\n\nIts file is read.\n");
-  await put("latin1.txt", Uint8Array.from([...Buffer.from("Caf"), 0xe9, ...Buffer.from(" prices rise\n\nThe caf"), 0xe9, ...Buffer.from(" raised prices.\n")]));
+  await put(
+    "latin1.txt",
+    Uint8Array.from([...Buffer.from("Caf"), 0xe9, ...Buffer.from(" prices rise\n\nThe caf"), 0xe9, ...Buffer.from(" raised prices.\n")]),
+  );
   // Bad files.
   await put("bad/empty.txt", "");
   await put("bad/blank.md", " \n\t\n");
@@ -195,7 +194,11 @@ describe("links to secrets, and the index inside the corpus", () => {
       await mkdir(path.join(corpus, "data", "index", "gen-1"), { recursive: true });
       await writeFile(path.join(corpus, "data", "index", "gen-1", "manifest.json"), '{"text": "not an article"}');
       await writeFile(path.join(corpus, "data", "feedback.jsonl"), '{"text": "a member\'s feedback"}\n');
-      const reader = createConfiguredCorpusReader({ DATA_DIR: path.join(corpus, "data"), INDEX_DIR: path.join(corpus, "data", "index"), CORPUS_FOLLOW_LINKS_OUTSIDE: false });
+      const reader = createConfiguredCorpusReader({
+        DATA_DIR: path.join(corpus, "data"),
+        INDEX_DIR: path.join(corpus, "data", "index"),
+        CORPUS_FOLLOW_LINKS_OUTSIDE: false,
+      });
       const { files, skipped } = await reader.listFiles(corpus);
       expect(files.map((f) => f.source)).toEqual(["story.txt"]);
       expect(skipped).toEqual([{ source: "data", reason: "Newsdesk's own folder (INDEX_DIR or DATA_DIR)" }]);
@@ -212,7 +215,10 @@ describe("reading files", () => {
     const { files } = await listCorpusFiles(dir);
     const huge = files.find((f) => f.source === "bad/huge.md")!;
     const read = await readCorpusFile(huge);
-    expect(read).toEqual({ skipped: { source: "bad/huge.md", reason: "too large to index as one file (50.0 MB; the limit is 20.0 MB)" }, lasting: true });
+    expect(read).toEqual({
+      skipped: { source: "bad/huge.md", reason: "too large to index as one file (50.0 MB; the limit is 20.0 MB)" },
+      lasting: true,
+    });
     expect(HUGE_BYTES).toBeGreaterThan(MAX_ARTICLE_FILE_BYTES);
   });
 
@@ -248,7 +254,17 @@ describe("loading a corpus with bad files", () => {
   it("GIVEN every kind of bad file THEN each is skipped with a reason and every good file is read", async () => {
     const { articles, skipped } = await loadCorpus(dir);
     expect(articles.map((a) => a.title).sort()).toEqual(
-      ["Budget passes", "Café prices rise", "Deep story", "Feed one", "Feed two", "Folder named like an article", "Harbour reopens", "List one", "Page"].sort(),
+      [
+        "Budget passes",
+        "Café prices rise",
+        "Deep story",
+        "Feed one",
+        "Feed two",
+        "Folder named like an article",
+        "Harbour reopens",
+        "List one",
+        "Page",
+      ].sort(),
     );
     expect(reasonFor(skipped, "bad/empty.txt")).toEqual(["empty file"]);
     expect(reasonFor(skipped, "bad/blank.md")).toEqual(["empty file (only whitespace)"]);

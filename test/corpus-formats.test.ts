@@ -9,7 +9,7 @@ describe("titles and front matter in .txt and .md", () => {
   it("GIVEN YAML front matter THEN title, url and date come from it and the body starts after it", () => {
     const { articles } = parse(
       "a.md",
-      ['---', 'title: "Quoted: a \\"title\\""', "url: https://example.com/a", "date: 2022-06-21", "source: CNN", "---", "", "Body text."].join("\n"),
+      ["---", 'title: "Quoted: a \\"title\\""', "url: https://example.com/a", "date: 2022-06-21", "source: CNN", "---", "", "Body text."].join("\n"),
     );
     expect(articles[0]).toMatchObject({ title: 'Quoted: a "title"', url: "https://example.com/a", date: "2022-06-21", body: "Body text." });
     expect(articles[0].lineSpans).toEqual([[8, 8]]);
@@ -29,7 +29,11 @@ describe("titles and front matter in .txt and .md", () => {
     const { articles } = parse("bbc/x.txt", "Peugeot deal boosts Mitsubishi\n\nFirst paragraph.\n\nSecond paragraph.");
     expect(articles[0].title).toBe("Peugeot deal boosts Mitsubishi");
     expect(bodyLines(articles[0].body)).toEqual(["First paragraph.", "", "Second paragraph."]);
-    expect(articles[0].lineSpans).toEqual([[3, 3], [4, 4], [5, 5]]);
+    expect(articles[0].lineSpans).toEqual([
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
   });
 
   it("GIVEN a long first line and an id for a file name THEN the title is the opening words and the line stays in the body", () => {
@@ -205,7 +209,11 @@ describe("text decoding", () => {
     const bytes = Uint8Array.from([...encode("Title\n\nCafé one.\n"), 0x66, 0xff, 0xfe, 0x0a, ...encode("Naïve three.")]);
     const result = parseCorpusFile("a.txt", bytes);
     expect(result.articles[0].body).toBe("Café one.\n\nNaïve three.");
-    expect(result.articles[0].lineSpans).toEqual([[3, 3], [4, 4], [5, 5]]);
+    expect(result.articles[0].lineSpans).toEqual([
+      [3, 3],
+      [4, 4],
+      [5, 5],
+    ]);
     expect(result.skipped).toEqual([{ source: "a.txt", reason: "line 4: not valid UTF-8, left out" }]);
   });
 

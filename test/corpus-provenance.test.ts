@@ -9,7 +9,19 @@ import { parseCorpusFile } from "../src/corpus/index.js";
 const encode = (text: string) => new TextEncoder().encode(text);
 const normalize = (text: string) => text.replace(/\s+/g, " ").trim();
 
-const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " ", mdash: "—", ndash: "–", euro: "€", rsquo: "’", eacute: "é" };
+const ENTITIES: Record<string, string> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  apos: "'",
+  nbsp: " ",
+  mdash: "—",
+  ndash: "–",
+  euro: "€",
+  rsquo: "’",
+  eacute: "é",
+};
 
 /** The file's lines as an editor numbers them: LF or CRLF, or lone CR in a file without any LF (classic Mac). */
 function fileLinesOf(fileText: string): string[] {
@@ -168,12 +180,18 @@ describe("provenance: every body line is verbatim at its file lines", () => {
 
   it("GIVEN a pretty-printed JSON array THEN each record cites the line of its text field", () => {
     const articles = parseAndCheck("feeds/news.json", JSON_ARRAY);
-    expect(articles.map((a) => a.lineSpans[0])).toEqual([[6, 6], [11, 11]]);
+    expect(articles.map((a) => a.lineSpans[0])).toEqual([
+      [6, 6],
+      [11, 11],
+    ]);
   });
 
   it("GIVEN JSON Lines THEN every line of a record's text cites the record's line", () => {
     const articles = parseAndCheck("feeds/news.jsonl", JSONL);
-    expect(articles[0].lineSpans).toEqual([[1, 1], [1, 1]]);
+    expect(articles[0].lineSpans).toEqual([
+      [1, 1],
+      [1, 1],
+    ]);
     expect(articles[1].lineSpans).toEqual([[2, 2]]);
   });
 
@@ -188,12 +206,26 @@ describe("provenance: every body line is verbatim at its file lines", () => {
   it("GIVEN Markdown lines joined by <br> tags THEN each piece is a body line at its file line, without the tag", () => {
     const text = "Line one of the first story, which stops without a full stop<br>Second story starts here.<BR/>\nThird line<br />\n";
     const [article] = parseAndCheck("breaks.md", text);
-    expect(article.body.split("\n")).toEqual(["Line one of the first story, which stops without a full stop", "Second story starts here.", "Third line"]);
-    expect(article.lineSpans).toEqual([[1, 1], [1, 1], [2, 2]]);
+    expect(article.body.split("\n")).toEqual([
+      "Line one of the first story, which stops without a full stop",
+      "Second story starts here.",
+      "Third line",
+    ]);
+    expect(article.lineSpans).toEqual([
+      [1, 1],
+      [1, 1],
+      [2, 2],
+    ]);
   });
 
   it("GIVEN CR-only line endings (classic Mac) THEN every format numbers lines as with LF", () => {
-    for (const [source, text] of [["mac.txt", BBC_STYLE], ["mac.md", MARKDOWN], ["mac.html", HTML], ["mac.json", JSON_ARRAY], ["mac.jsonl", JSONL]]) {
+    for (const [source, text] of [
+      ["mac.txt", BBC_STYLE],
+      ["mac.md", MARKDOWN],
+      ["mac.html", HTML],
+      ["mac.json", JSON_ARRAY],
+      ["mac.jsonl", JSONL],
+    ]) {
       const cr = text.replace(/\n/g, "\r");
       const articles = parseAndCheck(source, cr);
       const lf = parseCorpusFile(source, encode(text)).articles;
@@ -222,12 +254,18 @@ describe("article links", () => {
     const withFragment = "https://www.example.com/2022/06/21/irs#:~:text=8%20million";
     const files: Array<[string, string]> = [
       ["a.md", `---\ntitle: "IRS"\nurl: "${withFragment}"\n---\n\nThe IRS began the year with 8 million returns.\n`],
-      ["b.html", `<html><head><title>IRS</title><meta property="og:url" content="${withFragment}"></head><body><p>The IRS began the year with 8 million returns.</p></body></html>`],
+      [
+        "b.html",
+        `<html><head><title>IRS</title><meta property="og:url" content="${withFragment}"></head><body><p>The IRS began the year with 8 million returns.</p></body></html>`,
+      ],
       ["c.json", JSON.stringify([{ title: "IRS", url: withFragment, text: "The IRS began the year with 8 million returns." }])],
     ];
     for (const [source, text] of files) {
       const { articles } = parseCorpusFile(source, encode(text));
-      expect(articles.map((a) => a.url), source).toEqual(["https://www.example.com/2022/06/21/irs"]);
+      expect(
+        articles.map((a) => a.url),
+        source,
+      ).toEqual(["https://www.example.com/2022/06/21/irs"]);
     }
   });
 

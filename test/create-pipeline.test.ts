@@ -18,16 +18,36 @@ describe("createTurnTaker", () => {
 });
 
 describe("follow-up questions", () => {
-  const citation: Citation = { n: 1, source: "moscow.txt", title: "Moscow talks", lines: [3, 3], quote: "Kamynin said Russia would adhere to the London approach.", passageId: "p1", score: 1 };
+  const citation: Citation = {
+    n: 1,
+    source: "moscow.txt",
+    title: "Moscow talks",
+    lines: [3, 3],
+    quote: "Kamynin said Russia would adhere to the London approach.",
+    passageId: "p1",
+    score: 1,
+  };
   const firstTurn: Turn = {
     question: "What did Russia's Foreign Ministry say?",
-    answer: { question: "What did Russia's Foreign Ministry say?", text: "Kamynin said so [1].", abstained: false, citations: [citation], nearest: [] },
+    answer: {
+      question: "What did Russia's Foreign Ministry say?",
+      text: "Kamynin said so [1].",
+      abstained: false,
+      citations: [citation],
+      nearest: [],
+    },
   };
   function pipelineRecording(condense?: PipelineParts["condense"]) {
     const retrieved: string[] = [];
     const pipeline = createPipeline({
       retrieve: async (query: Query) => (retrieved.push(query.text), []),
-      answer: async (question: string): Promise<Answer> => ({ question, text: "The articles don't say.", abstained: true, citations: [], nearest: [] }),
+      answer: async (question: string): Promise<Answer> => ({
+        question,
+        text: "The articles don't say.",
+        abstained: true,
+        citations: [],
+        nearest: [],
+      }),
       ...(condense ? { condense } : {}),
       articles: () => [],
       getPassage: () => undefined,

@@ -257,7 +257,11 @@ describe("GIVEN the real discord.js client logged in to the emulator", () => {
     );
     const search = registered.first();
     expect(search?.id).toMatch(/^\d+$/);
-    expect(emulator.calls.at(-1)).toMatchObject({ method: "PUT", path: `/applications/${emulator.applicationId}/guilds/${emulator.guildId}/commands`, status: 200 });
+    expect(emulator.calls.at(-1)).toMatchObject({
+      method: "PUT",
+      path: `/applications/${emulator.applicationId}/guilds/${emulator.guildId}/commands`,
+      status: 200,
+    });
     expect(() => emulator.chatInput("search", { k: 3 })).toThrow(/requires the option "query"/);
 
     const received = nextInteraction<ChatInputCommandInteraction>(client);
@@ -286,7 +290,11 @@ describe("GIVEN the real discord.js client logged in to the emulator", () => {
     const before = emulator.gatewayState();
     emulator.closeGateway(4000);
     await emulator.waitForGateway((entry) => entry.t === "RESUMED");
-    expect(emulator.gatewayState()).toMatchObject({ identifyCount: before.identifyCount, resumeCount: before.resumeCount + 1, sessionId: before.sessionId });
+    expect(emulator.gatewayState()).toMatchObject({
+      identifyCount: before.identifyCount,
+      resumeCount: before.resumeCount + 1,
+      sessionId: before.sessionId,
+    });
 
     const received = nextInteraction<ChatInputCommandInteraction>(client);
     const sent = emulator.sendInteraction(emulator.chatInput("ask", { question: "Still there?" }));
@@ -395,17 +403,45 @@ describe("GIVEN Discord's message rules", () => {
     ["more than 10 embeds", { embeds: Array.from({ length: 11 }, () => ({ title: "t" })) }, "embeds BASE_TYPE_MAX_LENGTH"],
     ["an embed title over 256", { embeds: [{ title: repeat(257) }] }, "embeds.0.title BASE_TYPE_MAX_LENGTH"],
     ["a description over 4,096", { embeds: [{ description: repeat(4097) }] }, "embeds.0.description BASE_TYPE_MAX_LENGTH"],
-    ["more than 25 fields", { embeds: [{ fields: Array.from({ length: 26 }, () => ({ name: "n", value: "v" })) }] }, "embeds.0.fields BASE_TYPE_MAX_LENGTH"],
+    [
+      "more than 25 fields",
+      { embeds: [{ fields: Array.from({ length: 26 }, () => ({ name: "n", value: "v" })) }] },
+      "embeds.0.fields BASE_TYPE_MAX_LENGTH",
+    ],
     ["a field name over 256", { embeds: [{ fields: [{ name: repeat(257), value: "v" }] }] }, "embeds.0.fields.0.name BASE_TYPE_MAX_LENGTH"],
     ["a field value over 1,024", { embeds: [{ fields: [{ name: "n", value: repeat(1025) }] }] }, "embeds.0.fields.0.value BASE_TYPE_MAX_LENGTH"],
     ["an empty field value", { embeds: [{ fields: [{ name: "n", value: "" }] }] }, "embeds.0.fields.0.value BASE_TYPE_REQUIRED"],
     ["embeds over 6,000 in total", { embeds: [{ description: repeat(3001) }, { description: repeat(3000) }] }, "embeds MAX_EMBED_SIZE_EXCEEDED"],
-    ["more than 5 action rows", { components: Array.from({ length: 6 }, (_, row) => ({ type: 1, components: [button(`b${row}`)] })) }, "components BASE_TYPE_MAX_LENGTH"],
-    ["more than 5 buttons in a row", { components: [{ type: 1, components: Array.from({ length: 6 }, (_, index) => button(`b${index}`)) }] }, "components.0.components BASE_TYPE_MAX_LENGTH"],
-    ["a button label over 80", { components: [{ type: 1, components: [button("b", repeat(81))] }] }, "components.0.components.0.label BASE_TYPE_MAX_LENGTH"],
-    ["a custom_id over 100", { components: [{ type: 1, components: [button(repeat(101))] }] }, "components.0.components.0.custom_id BASE_TYPE_MAX_LENGTH"],
-    ["a duplicated custom_id", { components: [{ type: 1, components: [button("same"), button("same")] }] }, "components.0.components.1.custom_id COMPONENT_CUSTOM_ID_DUPLICATED"],
-    ["parse users with a users list", { content: "hi", allowed_mentions: { parse: ["users"], users: ["1"] } }, "allowed_mentions MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE"],
+    [
+      "more than 5 action rows",
+      { components: Array.from({ length: 6 }, (_, row) => ({ type: 1, components: [button(`b${row}`)] })) },
+      "components BASE_TYPE_MAX_LENGTH",
+    ],
+    [
+      "more than 5 buttons in a row",
+      { components: [{ type: 1, components: Array.from({ length: 6 }, (_, index) => button(`b${index}`)) }] },
+      "components.0.components BASE_TYPE_MAX_LENGTH",
+    ],
+    [
+      "a button label over 80",
+      { components: [{ type: 1, components: [button("b", repeat(81))] }] },
+      "components.0.components.0.label BASE_TYPE_MAX_LENGTH",
+    ],
+    [
+      "a custom_id over 100",
+      { components: [{ type: 1, components: [button(repeat(101))] }] },
+      "components.0.components.0.custom_id BASE_TYPE_MAX_LENGTH",
+    ],
+    [
+      "a duplicated custom_id",
+      { components: [{ type: 1, components: [button("same"), button("same")] }] },
+      "components.0.components.1.custom_id COMPONENT_CUSTOM_ID_DUPLICATED",
+    ],
+    [
+      "parse users with a users list",
+      { content: "hi", allowed_mentions: { parse: ["users"], users: ["1"] } },
+      "allowed_mentions MESSAGE_ALLOWED_MENTIONS_PARSE_EXCLUSIVE",
+    ],
   ])("WHEN a message has %s THEN it is refused at the right path", (_name, message, expected) => {
     expect(issuesOf(message)).toEqual([expected]);
   });
@@ -415,7 +451,10 @@ describe("GIVEN Discord's message rules", () => {
     const message = {
       content: repeat(2000),
       embeds: [{ title: repeat(256), description: repeat(6000 - 256 - 2 * 1280), fields }, ...Array.from({ length: 9 }, () => ({}))],
-      components: Array.from({ length: 5 }, (_, row) => ({ type: 1, components: Array.from({ length: 5 }, (_, index) => button(`r${row}b${index}`, repeat(80))) })),
+      components: Array.from({ length: 5 }, (_, row) => ({
+        type: 1,
+        components: Array.from({ length: 5 }, (_, index) => button(`r${row}b${index}`, repeat(80))),
+      })),
     };
     expect(issuesOf(message)).toEqual([]);
   });
@@ -426,6 +465,8 @@ describe("GIVEN Discord's message rules", () => {
     expect(computePings({ content, allowed_mentions: { parse: [] } })).toEqual(NO_PINGS);
     expect(computePings({ content, allowed_mentions: { users: ["111"] } })).toEqual({ ...NO_PINGS, users: ["111"] });
     expect(computePings({ content: "a reply", message_reference: { message_id: "1" } }).repliedUser).toBe(true);
-    expect(computePings({ content: "an embed ping does not count", embeds: [{ description: "@everyone" }], allowed_mentions: { parse: [] } })).toEqual(NO_PINGS);
+    expect(
+      computePings({ content: "an embed ping does not count", embeds: [{ description: "@everyone" }], allowed_mentions: { parse: [] } }),
+    ).toEqual(NO_PINGS);
   });
 });

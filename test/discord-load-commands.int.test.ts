@@ -31,7 +31,10 @@ describe("loadCommands", () => {
     const { log, lines } = captureLog();
     const commands = await loadCommands(pathToFileURL(`${dir}/`), log);
     expect([...commands.keys()].sort()).toEqual(["also-good", "good"]);
-    const warned = lines().filter((l) => l.level === 40).map((l) => l.file).sort();
+    const warned = lines()
+      .filter((l) => l.level === 40)
+      .map((l) => l.file)
+      .sort();
     expect(warned).toEqual(["no-default.js", "no-execute.js", "plain-data.js", "syntax.js", "throws.js", "zz-duplicate.js"]);
   });
 

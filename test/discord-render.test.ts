@@ -14,7 +14,18 @@ const sentence = (i: number) => `Sentence ${i} reports something that an article
 const longText = (sentences: number) => Array.from({ length: sentences }, (_, i) => sentence(i)).join(" ");
 
 function citation(n: number, quote: string, extra: Partial<Citation> = {}): Citation {
-  return { n, source: `feeds/source-${n}.txt`, title: `Article ${n}`, date: "2006-02-10", url: `https://news.example/${n}`, lines: [n, n + 2], quote, score: 1 / n, passageId: `p${n}`, ...extra };
+  return {
+    n,
+    source: `feeds/source-${n}.txt`,
+    title: `Article ${n}`,
+    date: "2006-02-10",
+    url: `https://news.example/${n}`,
+    lines: [n, n + 2],
+    quote,
+    score: 1 / n,
+    passageId: `p${n}`,
+    ...extra,
+  };
 }
 
 function answer(text: string, citations: Citation[], extra: Partial<Answer> = {}): Answer {
@@ -23,7 +34,10 @@ function answer(text: string, citations: Citation[], extra: Partial<Answer> = {}
 
 const allEmbeds = (messages: RenderedMessage[]) => messages.flatMap((m) => m.embeds);
 const allFields = (messages: RenderedMessage[]) => allEmbeds(messages).flatMap((e: APIEmbed) => e.fields ?? []);
-const descriptions = (messages: RenderedMessage[]) => allEmbeds(messages).map((e) => e.description ?? "").join(" ");
+const descriptions = (messages: RenderedMessage[]) =>
+  allEmbeds(messages)
+    .map((e) => e.description ?? "")
+    .join(" ");
 
 function expectAllSendable(messages: RenderedMessage[]) {
   expect(messages.length).toBeGreaterThan(0);
@@ -46,7 +60,13 @@ describe("findLimitViolations", () => {
     ["field value", { embeds: [{ fields: [{ name: "n", value: "x".repeat(L.fieldValue + 1) }] }] }],
     ["total", { embeds: [{ description: "x".repeat(4000) }, { description: "x".repeat(2001) }] }],
     ["footer", { embeds: [{ description: "d", footer: { text: "x".repeat(L.footerText + 1) } }] }],
-    ["rows", { embeds: [{ description: "d" }], components: Array.from({ length: 6 }, () => createAnswerButtons("id", { followUp: true, passages: true })[0]!) }],
+    [
+      "rows",
+      {
+        embeds: [{ description: "d" }],
+        components: Array.from({ length: 6 }, () => createAnswerButtons("id", { followUp: true, passages: true })[0]!),
+      },
+    ],
     ["empty", { content: "", embeds: [] }],
   ])("GIVEN a message over the %s limit THEN reports it", (_, message) => {
     expect(findLimitViolations(message)).not.toEqual([]);
@@ -56,7 +76,9 @@ describe("findLimitViolations", () => {
 describe("renderAnswer", () => {
   it("GIVEN a short cited answer THEN one message: the text with its markers, then each source with title link, source:lines, date and quote", () => {
     const quote = `${FIXTURE_PASSAGES[3]!.text.split(". ")[0]!}.`;
-    const messages = renderAnswer(answer(`${quote} [1]`, [citation(1, quote, { source: "000_c0af5a29d12023ff.txt", lines: [12, 12], title: "Putin and Hamas" })]));
+    const messages = renderAnswer(
+      answer(`${quote} [1]`, [citation(1, quote, { source: "000_c0af5a29d12023ff.txt", lines: [12, 12], title: "Putin and Hamas" })]),
+    );
     expectAllSendable(messages);
     expect(messages).toHaveLength(1);
     const [embed] = messages[0]!.embeds;
@@ -128,8 +150,12 @@ describe("renderAnswer", () => {
 
   it("GIVEN a model answer or a fallback THEN a short footer says which", () => {
     const quote = "Hamas responded favorably to the offer on Thursday.";
-    expect(renderAnswer(answer(`${quote} [1]`, [citation(1, quote)], { model: "openai:gpt-4o-mini" }))[0]!.embeds.at(-1)!.footer?.text).toContain("openai:gpt-4o-mini");
-    expect(renderAnswer(answer(`${quote} [1]`, [citation(1, quote)], { fallback: "the model timed out" }))[0]!.embeds.at(-1)!.footer?.text).toContain("timed out");
+    expect(renderAnswer(answer(`${quote} [1]`, [citation(1, quote)], { model: "openai:gpt-4o-mini" }))[0]!.embeds.at(-1)!.footer?.text).toContain(
+      "openai:gpt-4o-mini",
+    );
+    expect(renderAnswer(answer(`${quote} [1]`, [citation(1, quote)], { fallback: "the model timed out" }))[0]!.embeds.at(-1)!.footer?.text).toContain(
+      "timed out",
+    );
   });
 });
 
@@ -147,7 +173,10 @@ describe("answer buttons", () => {
 
 describe("renderSearchResults", () => {
   it("GIVEN ten very long passages THEN ranked fields with scores, within every limit", () => {
-    const results = Array.from({ length: 10 }, (_, i) => ({ passage: { ...FIXTURE_PASSAGES[i % 4]!, id: `p${i}`, text: longText(80) } as Passage, score: 1 - i / 10 }));
+    const results = Array.from({ length: 10 }, (_, i) => ({
+      passage: { ...FIXTURE_PASSAGES[i % 4]!, id: `p${i}`, text: longText(80) } as Passage,
+      score: 1 - i / 10,
+    }));
     const result: SearchResult = { query: "Hamas Moscow", results, timings_ms: { retrieve: 1 } };
     const messages = renderSearchResults(result);
     expectAllSendable(messages);
@@ -172,7 +201,11 @@ describe("renderPassages", () => {
     expectAllSendable(messages);
     const shown = descriptions(messages);
     for (let i = 0; i < 12; i++) expect(shown).toContain(sentence(i));
-    expect(allEmbeds(messages).filter((e) => e.title?.startsWith("[")).map((e) => e.title!.slice(0, 3))).toEqual(["[1]", "[2]", "[3]", "[4]", "[5]", "[6]"]);
+    expect(
+      allEmbeds(messages)
+        .filter((e) => e.title?.startsWith("["))
+        .map((e) => e.title!.slice(0, 3)),
+    ).toEqual(["[1]", "[2]", "[3]", "[4]", "[5]", "[6]"]);
   });
 
   it("GIVEN a cited passage that is one 5 MB line THEN shows the part around its quote, not hundreds of messages", () => {
@@ -194,7 +227,12 @@ describe("renderPassages", () => {
 });
 
 describe("renderSourcesPage", () => {
-  const articles = Array.from({ length: 23 }, (_, i) => ({ source: `a/${i + 1}.md`, title: `Article ${i + 1}`, date: "2006-02-10", passages: i + 1 }));
+  const articles = Array.from({ length: 23 }, (_, i) => ({
+    source: `a/${i + 1}.md`,
+    title: `Article ${i + 1}`,
+    date: "2006-02-10",
+    passages: i + 1,
+  }));
 
   it("GIVEN 23 articles THEN pages of ten with buttons that point to the neighbours", () => {
     const first = renderSourcesPage(articles, 0);

@@ -11,7 +11,13 @@ const cite = (n: number, index: number): Citation => {
 
 const FIRST: Turn = {
   question: "What did the Russian Foreign Ministry say about Hamas?",
-  answer: { question: "What did the Russian Foreign Ministry say about Hamas?", text: "… [1] … [2]", abstained: false, citations: [cite(1, 3), cite(2, 1)], nearest: [] },
+  answer: {
+    question: "What did the Russian Foreign Ministry say about Hamas?",
+    text: "… [1] … [2]",
+    abstained: false,
+    citations: [cite(1, 3), cite(2, 1)],
+    nearest: [],
+  },
 };
 
 describe("resolveFollowUp", () => {
@@ -41,7 +47,10 @@ describe("resolveFollowUp", () => {
 
   it("GIVEN 'and what did Israel say?' THEN the earlier question is attached", () => {
     const resolved = resolveFollowUp("and what did Israel say?", [FIRST]);
-    expect(resolved).toMatchObject({ resolved: true, question: "and what did Israel say? (following up on: What did the Russian Foreign Ministry say about Hamas?)" });
+    expect(resolved).toMatchObject({
+      resolved: true,
+      question: "and what did Israel say? (following up on: What did the Russian Foreign Ministry say about Hamas?)",
+    });
   });
 
   it("GIVEN a question that stands on its own THEN it is not changed", () => {

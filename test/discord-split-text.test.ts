@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { splitAtSentences, splitSentences, trimAtSentence } from "../src/discord/split-text.js";
 
-const CITED = 'Putin said he may invite Hamas to Moscow [1]. Israel objected. [2] The US said "Frankly, it doesn\'t help." [3] Russia would adhere to the London approach [1][4]!';
+const CITED =
+  'Putin said he may invite Hamas to Moscow [1]. Israel objected. [2] The US said "Frankly, it doesn\'t help." [3] Russia would adhere to the London approach [1][4]!';
 
 /** Every [n] must sit in the same chunk as the words of its sentence that come before it. */
 function markerNeighbours(text: string): Array<{ marker: string; before: string }> {

@@ -56,7 +56,12 @@ describe("createStreamPreview", () => {
   it("GIVEN an edit that fails THEN reports it and keeps going", async () => {
     const time = manualTime();
     const errors: unknown[] = [];
-    const preview = createStreamPreview({ edit: async () => Promise.reject(new Error("429")), onError: (e) => errors.push(e), now: time.now, schedule: time.schedule });
+    const preview = createStreamPreview({
+      edit: async () => Promise.reject(new Error("429")),
+      onError: (e) => errors.push(e),
+      now: time.now,
+      schedule: time.schedule,
+    });
     preview.onToken("x");
     await time.advance(0);
     await preview.stop();

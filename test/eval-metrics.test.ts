@@ -38,7 +38,14 @@ describe("parseEvalQuestions", () => {
     expect(errors).toEqual([]);
     expect(questions).toEqual([
       { id: "q1", question: "Q1?", gold: [{ source: "a.txt", lines: [12] }], answerContains: ["adhere"], unanswerable: false },
-      { id: "20220617_0", question: "Q2?", gold: [{ source: "articles/x.md" }], answerContains: ["Squid Game"], unanswerable: false, date: "2022-06-16" },
+      {
+        id: "20220617_0",
+        question: "Q2?",
+        gold: [{ source: "articles/x.md" }],
+        answerContains: ["Squid Game"],
+        unanswerable: false,
+        date: "2022-06-16",
+      },
       { id: "q4", question: "Q3?", gold: [], answerContains: [], unanswerable: true },
     ]);
   });

@@ -13,7 +13,8 @@ import { createFakeCliIo } from "./support/fake-cli-io.js";
 // Two index builds on one INDEX_DIR, in two processes, from two different corpora: one refuses with a
 // message naming the other, and the served index is always exactly one corpus's passages, never a mix.
 
-const LOCK_REFUSAL = /^Another index build \(process (\d+)\) is (running|starting) on .+ Wait for it to finish; if no build is running, delete .+build\.lock\.\n$/;
+const LOCK_REFUSAL =
+  /^Another index build \(process (\d+)\) is (running|starting) on .+ Wait for it to finish; if no build is running, delete .+build\.lock\.\n$/;
 
 let root: string;
 let corpusA: string;
@@ -66,7 +67,9 @@ afterAll(async () => {
 });
 
 describe.concurrent("two index builds at once, in two processes", { timeout: 90_000 }, () => {
-  it("GIVEN a build about to swap in its generation THEN a second build refuses, naming it, and each result is one corpus whole", async ({ expect }) => {
+  it("GIVEN a build about to swap in its generation THEN a second build refuses, naming it, and each result is one corpus whole", async ({
+    expect,
+  }) => {
     const indexDir = path.join(root, "held");
     const first = startBuild({ ...envFor(corpusA, indexDir), BUILD_HOLD_AT: "before-swap" });
     await first.lineStartingWith("held before-swap");
@@ -94,19 +97,22 @@ describe.concurrent("two index builds at once, in two processes", { timeout: 90_
   });
 
   // Which build wins is up to the scheduler, and it costs two processes: part of the full run (RELIABILITY_FULL=1).
-  it.runIf(process.env.RELIABILITY_FULL)("GIVEN two builds started at the same moment THEN each completes or refuses clearly, and the index is one corpus whole", async ({ expect }) => {
-    const indexDir = path.join(root, "simultaneous");
-    const [a, b] = await Promise.all([startBuild(envFor(corpusA, indexDir)).finished, startBuild(envFor(corpusB, indexDir)).finished]);
+  it.runIf(process.env.RELIABILITY_FULL)(
+    "GIVEN two builds started at the same moment THEN each completes or refuses clearly, and the index is one corpus whole",
+    async ({ expect }) => {
+      const indexDir = path.join(root, "simultaneous");
+      const [a, b] = await Promise.all([startBuild(envFor(corpusA, indexDir)).finished, startBuild(envFor(corpusB, indexDir)).finished]);
 
-    const outcome = (run: Finished) => (run.code === 0 ? "built" : LOCK_REFUSAL.test(run.stderr) ? "refused" : `failed: ${run.stderr}`);
-    expect([outcome(a), outcome(b)]).toContain("built");
-    for (const run of [a, b]) expect(["built", "refused"]).toContain(outcome(run));
-    // Whichever finished last is served; either way it is exactly the passages of a corpus that was built.
-    const served = await servedPassages(indexDir);
-    const builtCorpora = [a.code === 0 && expectedA, b.code === 0 && expectedB].filter((p): p is string[] => Boolean(p));
-    expect(builtCorpora).toContainEqual(served);
-    await expectTidy(indexDir, expect);
-  });
+      const outcome = (run: Finished) => (run.code === 0 ? "built" : LOCK_REFUSAL.test(run.stderr) ? "refused" : `failed: ${run.stderr}`);
+      expect([outcome(a), outcome(b)]).toContain("built");
+      for (const run of [a, b]) expect(["built", "refused"]).toContain(outcome(run));
+      // Whichever finished last is served; either way it is exactly the passages of a corpus that was built.
+      const served = await servedPassages(indexDir);
+      const builtCorpora = [a.code === 0 && expectedA, b.code === 0 && expectedB].filter((p): p is string[] => Boolean(p));
+      expect(builtCorpora).toContainEqual(served);
+      await expectTidy(indexDir, expect);
+    },
+  );
 });
 
 describe("the build lock", () => {

@@ -124,7 +124,9 @@ describe("a damaged index file", () => {
     expect(JSON.parse(repaired.stdout).citations[0]).toMatchObject({ source: STARTING_FILE, lines: [12, 12] });
   });
 
-  it("GIVEN hnswlib.index with neighbour ids that crash hnswlib-node THEN npm run ask exits 1 with the file and the command, no stack", { timeout: 90_000 }, async () => {
+  it("GIVEN hnswlib.index with neighbour ids that crash hnswlib-node THEN npm run ask exits 1 with the file and the command, no stack", {
+    timeout: 90_000,
+  }, async () => {
     const indexDir = await damagedCopy("hnswlib.index", pointNeighboursNowhere);
     const hnswFile = await fileIn(indexDir, "hnswlib.index");
 

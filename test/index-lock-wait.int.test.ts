@@ -16,7 +16,10 @@ beforeEach(async () => {
   corpusDir = path.join(root, "corpus");
   indexDir = path.join(root, "index");
   await mkdir(corpusDir);
-  await writeFile(path.join(corpusDir, "moscow.txt"), "Moscow\n\nRussia's Foreign Ministry said Moscow would adhere to the approach agreed upon in London.\n");
+  await writeFile(
+    path.join(corpusDir, "moscow.txt"),
+    "Moscow\n\nRussia's Foreign Ministry said Moscow would adhere to the approach agreed upon in London.\n",
+  );
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 

@@ -24,7 +24,10 @@ beforeEach(async () => {
   corpusDir = path.join(root, "corpus");
   indexDir = path.join(root, "index");
   await mkdir(corpusDir);
-  await writeFile(path.join(corpusDir, "moscow.txt"), "Moscow\n\nRussia's Foreign Ministry said Moscow would adhere to the approach agreed upon in London.\n");
+  await writeFile(
+    path.join(corpusDir, "moscow.txt"),
+    "Moscow\n\nRussia's Foreign Ministry said Moscow would adhere to the approach agreed upon in London.\n",
+  );
 });
 afterEach(() => rm(root, { recursive: true, force: true }));
 
@@ -63,7 +66,9 @@ describe("a full disk during a build", () => {
   });
 
   it("leaves nothing of a first build whose manifest cannot be written", async () => {
-    const failing = build({ writeFile: async (file, data) => (file.endsWith("manifest.json") ? Promise.reject(diskFull(file)) : writeFile(file, data)) });
+    const failing = build({
+      writeFile: async (file, data) => (file.endsWith("manifest.json") ? Promise.reject(diskFull(file)) : writeFile(file, data)),
+    });
     await expect(failing).rejects.toThrow(/disk is full/);
     expect(await readdir(indexDir)).toEqual([]);
   });

@@ -11,8 +11,16 @@ import {
 } from "../src/core/lexical/lexical-index.js";
 
 const DOCS: LexicalDoc[] = [
-  { id: "ministry", title: "Russia and Hamas", text: "A spokesman for the Russian Foreign Ministry said Russia would adhere to the approach agreed upon in London." },
-  { id: "erez", title: "Gaza crossing", text: "Israeli soldiers killed two armed Palestinians who attacked the Erez crossing; 5,000 workers commute each day." },
+  {
+    id: "ministry",
+    title: "Russia and Hamas",
+    text: "A spokesman for the Russian Foreign Ministry said Russia would adhere to the approach agreed upon in London.",
+  },
+  {
+    id: "erez",
+    title: "Gaza crossing",
+    text: "Israeli soldiers killed two armed Palestinians who attacked the Erez crossing; 5,000 workers commute each day.",
+  },
   { id: "afd", title: "AfD feud", text: "A feud has broken out between the top leaders of the far-right Alternative for Germany party over Russia." },
   { id: "bolsonaro", title: "Bolsonaro appeal", text: "Judges rejected Bolsonaro's appeal against a 27-year sentence for a botched coup bid." },
   { id: "epstein", title: "Epstein e-mails", text: "The latest batch of e-mails illustrates the scope of Epstein's contacts with powerful people." },
@@ -89,9 +97,11 @@ describe("searchLexical", () => {
   });
 
   it("GIVEN a filter that throws THEN later searches still score from zero", () => {
-    expect(() => searchLexical(index, "Russia", 5, () => {
-      throw new Error("filter failed");
-    })).toThrow("filter failed");
+    expect(() =>
+      searchLexical(index, "Russia", 5, () => {
+        throw new Error("filter failed");
+      }),
+    ).toThrow("filter failed");
     expect(searchLexical(index, "Russia", 5)).toEqual(searchLexical(buildLexicalIndex(DOCS), "Russia", 5));
   });
 

@@ -26,7 +26,12 @@ describe("createLlmAnswerer", () => {
     const chat = new FakeListChatModel({ responses: ["Dock workers in Rotterdam went on strike over pay [2]."] });
     const { answer, fallback } = answererWith(chat);
     const result = await answer("Who went on strike?", rank(RATES, HARBOUR));
-    expect(result).toMatchObject({ text: "Dock workers in Rotterdam went on strike over pay [1].", abstained: false, model: "openai:fake", fallback: null });
+    expect(result).toMatchObject({
+      text: "Dock workers in Rotterdam went on strike over pay [1].",
+      abstained: false,
+      model: "openai:fake",
+      fallback: null,
+    });
     expect(result.citations.map((c) => c.passageId)).toEqual(["harbour"]);
     expect(fallback.calls).toHaveLength(0);
   });
@@ -48,7 +53,13 @@ describe("createLlmAnswerer", () => {
     const { answer, fallback } = answererWith(chat);
     const ranked = rank(RATES, STORM);
     const result = await answer("Who won the match?", ranked);
-    expect(result).toMatchObject({ abstained: true, citations: [], text: "The articles don't say who won the match.", model: "openai:fake", fallback: null });
+    expect(result).toMatchObject({
+      abstained: true,
+      citations: [],
+      text: "The articles don't say who won the match.",
+      model: "openai:fake",
+      fallback: null,
+    });
     expect(result.nearest).toEqual(ranked);
     expect(fallback.calls).toHaveLength(0);
   });
@@ -67,7 +78,9 @@ describe("createLlmAnswerer", () => {
     const { answer, lines } = answererWith(new FailingChatModel(error));
     const result = await answer("What happened?", rank(RATES));
     expect(result).toMatchObject({ text: FALLBACK_TEXT, fallback: FALLBACK_REASONS.rateLimited, model: null });
-    expect(lines()).toContainEqual(expect.objectContaining({ reason: FALLBACK_REASONS.rateLimited, error: expect.objectContaining({ status: 429 }) }));
+    expect(lines()).toContainEqual(
+      expect.objectContaining({ reason: FALLBACK_REASONS.rateLimited, error: expect.objectContaining({ status: 429 }) }),
+    );
   });
 
   it("GIVEN a model slower than the budget THEN falls back as timed out", async () => {

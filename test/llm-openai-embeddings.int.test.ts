@@ -15,7 +15,12 @@ afterAll(async () => {
 
 function embedderWithBatch(batchSize: number) {
   return createOpenAIEmbeddings(
-    loadConfig({ EMBEDDINGS_PROVIDER: "openai", OPENAI_BASE_URL: fake.baseURL, EMBEDDINGS_BATCH_SIZE: String(batchSize), EMBEDDINGS_MODEL: "fake-embed" }),
+    loadConfig({
+      EMBEDDINGS_PROVIDER: "openai",
+      OPENAI_BASE_URL: fake.baseURL,
+      EMBEDDINGS_BATCH_SIZE: String(batchSize),
+      EMBEDDINGS_MODEL: "fake-embed",
+    }),
   );
 }
 

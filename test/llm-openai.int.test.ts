@@ -57,7 +57,12 @@ describe("LLM answers through ChatOpenAI", () => {
     expect(user).toContain('<passage n="2" title="Rotterdam strike"');
     expect(user).toContain("Question: What did the central bank do?");
     expect(result).toMatchObject({ model: "openai:fake-gpt", fallback: null, abstained: false });
-    expect(result.citations[0]).toMatchObject({ n: 1, passageId: "rates", quote: "The central bank raised its main interest rate to 4.5 percent on Tuesday.", lines: [1, 1] });
+    expect(result.citations[0]).toMatchObject({
+      n: 1,
+      passageId: "rates",
+      quote: "The central bank raised its main interest rate to 4.5 percent on Tuesday.",
+      lines: [1, 1],
+    });
   });
 
   it("GIVEN a citation out of range THEN drops it and renumbers the rest in order of first use", async () => {
@@ -164,7 +169,13 @@ describe("condensing follow-ups through ChatOpenAI", () => {
   const history: Turn[] = [
     {
       question: "What did the central bank do?",
-      answer: { question: "What did the central bank do?", text: "It raised its rate to 4.5 percent [1].", abstained: false, citations: [], nearest: [] },
+      answer: {
+        question: "What did the central bank do?",
+        text: "It raised its rate to 4.5 percent [1].",
+        abstained: false,
+        citations: [],
+        nearest: [],
+      },
     },
   ];
 

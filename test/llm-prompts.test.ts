@@ -41,16 +41,21 @@ describe("isAbstention", () => {
     "That is not mentioned in the articles.",
   ])("GIVEN %j THEN recognises an abstention", (reply) => expect(isAbstention(reply)).toBe(true));
 
-  it.each(["The bank raised rates [1].", "Articles about the strike say it lasted three days [2]."])(
-    "GIVEN %j THEN it is an answer",
-    (reply) => expect(isAbstention(reply)).toBe(false),
+  it.each(["The bank raised rates [1].", "Articles about the strike say it lasted three days [2]."])("GIVEN %j THEN it is an answer", (reply) =>
+    expect(isAbstention(reply)).toBe(false),
   );
 });
 
 const history: Turn[] = [
   {
     question: "What did the central bank do?",
-    answer: { question: "What did the central bank do?", text: "It raised its rate to 4.5 percent [1].", abstained: false, citations: [], nearest: [] },
+    answer: {
+      question: "What did the central bank do?",
+      text: "It raised its rate to 4.5 percent [1].",
+      abstained: false,
+      citations: [],
+      nearest: [],
+    },
   },
 ];
 
@@ -63,9 +68,7 @@ describe("condensing a follow-up", () => {
 
   it("GIVEN a model reply THEN uses it as the standalone question", async () => {
     const chat = new FakeListChatModel({ responses: ['Standalone question: "Why did the central bank raise its rate?"'] });
-    await expect(condenseQuestion({ chat, history, question: "Why did they do that?" })).resolves.toBe(
-      "Why did the central bank raise its rate?",
-    );
+    await expect(condenseQuestion({ chat, history, question: "Why did they do that?" })).resolves.toBe("Why did the central bank raise its rate?");
   });
 
   it("GIVEN no history THEN returns the question without calling the model", async () => {

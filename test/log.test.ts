@@ -46,7 +46,7 @@ describe("redactSecrets", () => {
   });
 
   it("GIVEN a configured key of no known shape THEN every log line hides it, as written, JSON-escaped or URL-encoded", () => {
-    const key = "ollama/local\"key+2026";
+    const key = 'ollama/local"key+2026';
     const lines: string[] = [];
     const stream = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
     const log = createLogger("info", stream as never, secretsIn({ OPENAI_API_KEY: key, LOG_LEVEL: "info" }));
@@ -63,7 +63,9 @@ describe("redactSecrets", () => {
 
   it("GIVEN a URL setting that is not an http(s) URL, or is a token pasted there THEN the config error says what to set and never echoes a token", async () => {
     const { loadConfig } = await import("../src/base/config.js");
-    expect(() => loadConfig({ OPENAI_BASE_URL: "127.0.0.1:11434/v1" })).toThrow(/OPENAI_BASE_URL="127.0.0.1:11434\/v1" is invalid: use the server's base URL/);
+    expect(() => loadConfig({ OPENAI_BASE_URL: "127.0.0.1:11434/v1" })).toThrow(
+      /OPENAI_BASE_URL="127.0.0.1:11434\/v1" is invalid: use the server's base URL/,
+    );
     expect(() => loadConfig({ DISCORD_API_URL: "ftp://proxy.example" })).toThrow(/DISCORD_API_URL="ftp:\/\/proxy.example" is invalid/);
     let message = "";
     try {

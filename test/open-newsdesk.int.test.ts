@@ -56,7 +56,7 @@ describe("openNewsdesk", () => {
     expect(nearest.metadata.source).toBe(STARTING_FILE);
   });
 
-  it("GIVEN the package's exports THEN `import \"newsdesk\"` resolves to the built entry point and its types", async () => {
+  it('GIVEN the package\'s exports THEN `import "newsdesk"` resolves to the built entry point and its types', async () => {
     const script = `console.log(import.meta.resolve("newsdesk"))`;
     const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { cwd: path.resolve(".") });
     expect(stdout.trim()).toBe(pathToFileURL(path.resolve("dist/src/open-newsdesk.js")).href);

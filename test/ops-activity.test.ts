@@ -92,7 +92,8 @@ describe("metrics", () => {
     expect(text).toContain("newsdesk_abstentions_total 1\n");
     expect(text).toContain('newsdesk_errors_total{where="interaction"} 1\nnewsdesk_errors_total{where="message"} 0\n');
     expect(text).toContain("newsdesk_rate_limited_total 1\n");
-    const bucket = (le: string) => Number(new RegExp(`newsdesk_answer_duration_seconds_bucket\\{le="${le.replace("+", "\\+")}"\\} (\\d+)`).exec(text)![1]);
+    const bucket = (le: string) =>
+      Number(new RegExp(`newsdesk_answer_duration_seconds_bucket\\{le="${le.replace("+", "\\+")}"\\} (\\d+)`).exec(text)![1]);
     expect(bucket("0.05")).toBe(1);
     expect(bucket("0.5")).toBe(1);
     expect(bucket("1")).toBe(2);
@@ -111,7 +112,10 @@ describe("metrics", () => {
 describe("rendering for Discord", () => {
   it("GIVEN 500 skipped files with long reasons THEN the /reindex summary fits one message and says how many more", () => {
     const skipped = Array.from({ length: 500 }, (_, i) => ({ source: `feeds/bad_${i}*.txt`, reason: `undecodable text ${"x".repeat(150)}` }));
-    const message = renderReindexReport({ status: "built", summary: { files: 600, articles: 100, chunks: 900, embedded: 10, reused: 890, removed: 0, skipped, seconds: 3.2 } });
+    const message = renderReindexReport({
+      status: "built",
+      summary: { files: 600, articles: 100, chunks: 900, embedded: 10, reused: 890, removed: 0, skipped, seconds: 3.2 },
+    });
     expect(findLimitViolations(message)).toEqual([]);
     expect(message.content).toContain("500 skipped");
     expect(message.content).toMatch(/…and \d+ more/);
@@ -120,7 +124,12 @@ describe("rendering for Discord", () => {
   });
 
   it("GIVEN many long unanswered questions THEN /gaps stays within the embed limits, questions escaped", () => {
-    const gaps = Array.from({ length: 60 }, (_, i) => ({ time: ago(i * 1000), answer_id: `${i}`, guild_id: "g", question: `**Why** ${i % 20} ${"é".repeat(400)} @everyone` }));
+    const gaps = Array.from({ length: 60 }, (_, i) => ({
+      time: ago(i * 1000),
+      answer_id: `${i}`,
+      guild_id: "g",
+      question: `**Why** ${i % 20} ${"é".repeat(400)} @everyone`,
+    }));
     const message = renderGaps(summarizeGaps(gaps, NOW, { limit: 50 }));
     expect(findLimitViolations(message)).toEqual([]);
     expect(message.embeds[0]!.description).toContain("\\*\\*Why\\*\\*");

@@ -9,7 +9,12 @@ const SECRET = "sk-test-0123456789abcdef";
 
 /** A runner whose "build" is this script (it receives the same arguments a real build would). */
 const runnerFor = (script: string) =>
-  createReindexRunner({ env: { PATH: process.env.PATH }, log: silent, secrets: [SECRET, undefined, ""], indexCommand: { command: process.execPath, args: ["-e", script, "--"] } });
+  createReindexRunner({
+    env: { PATH: process.env.PATH },
+    log: silent,
+    secrets: [SECRET, undefined, ""],
+    indexCommand: { command: process.execPath, args: ["-e", script, "--"] },
+  });
 
 describe("resolveIndexCommand", () => {
   it("GIVEN the compiled bot THEN runs dist/scripts/index.js with plain node", () => {

@@ -144,7 +144,9 @@ describe("/reindex", () => {
       const first = h.command("reindex", { rebuild: true }, "manager");
       await until(() => h.logLines().some((l) => l.msg === "index build started" && l.rebuild === true));
       const { sent, reply: second } = await reindex();
-      expect(second.content).toBe(`A re-index is already running (started ${second.content.match(/<t:\d+:R>/)![0]} by <@${h.members.manager.id}>). Its reply will show the result.`);
+      expect(second.content).toBe(
+        `A re-index is already running (started ${second.content.match(/<t:\d+:R>/)![0]} by <@${h.members.manager.id}>). Its reply will show the result.`,
+      );
       // The mention names the admin who started it, and pings nobody.
       for (const call of callsFor(sent).filter((c) => c.method === "PATCH")) expect(computePings(messagePayloadOf(call))).toEqual(NO_PINGS);
       const done = await h.emulator.waitForOriginal(first, (m) => /^(✅|❌)/.test(m.content ?? ""), BUILD_TIMEOUT);

@@ -11,7 +11,14 @@ function fakeIndexed(name: string, options: { hold?: Promise<void> } = {}): Inde
   const pipeline: Pipeline = {
     async ask(question) {
       await options.hold;
-      return { question, text: `from ${name}`, abstained: false, citations: [], nearest: [], timings_ms: { retrieve: 0, answer: 0, total: 0 } } satisfies AskResult;
+      return {
+        question,
+        text: `from ${name}`,
+        abstained: false,
+        citations: [],
+        nearest: [],
+        timings_ms: { retrieve: 0, answer: 0, total: 0 },
+      } satisfies AskResult;
     },
     async search(query) {
       return { query, results: [], timings_ms: { retrieve: 0 } };
@@ -23,7 +30,20 @@ function fakeIndexed(name: string, options: { hold?: Promise<void> } = {}): Inde
     pipeline,
     loaded: {
       dir: `/index/gen-${name}`,
-      manifest: { builtAt: "2026-03-10T10:00:00.000Z", embedder: { id: "local-hash", dimensions: 8 }, files: { [`${name}.txt`]: { hash: "h", articles: 2, passages: [{ id: "x", label: 0 }, { id: "y", label: 1 }] } } },
+      manifest: {
+        builtAt: "2026-03-10T10:00:00.000Z",
+        embedder: { id: "local-hash", dimensions: 8 },
+        files: {
+          [`${name}.txt`]: {
+            hash: "h",
+            articles: 2,
+            passages: [
+              { id: "x", label: 0 },
+              { id: "y", label: 1 },
+            ],
+          },
+        },
+      },
     },
   };
 }
@@ -46,7 +66,10 @@ describe("createReloadablePipeline", () => {
     let generation = "/index/gen-old";
     const opening = deferred();
     const holdOld = deferred();
-    const opened: Record<string, IndexedPipeline> = { "/index/gen-old": fakeIndexed("old", { hold: holdOld.promise }), "/index/gen-new": fakeIndexed("new") };
+    const opened: Record<string, IndexedPipeline> = {
+      "/index/gen-old": fakeIndexed("old", { hold: holdOld.promise }),
+      "/index/gen-new": fakeIndexed("new"),
+    };
     const reloadable = createReloadablePipeline({
       open: async () => {
         const target = generation;
@@ -68,7 +91,10 @@ describe("createReloadablePipeline", () => {
 
     opening.resolve();
     const outcome = await reload;
-    expect(outcome).toMatchObject({ status: "reloaded", served: { generation: "gen-new", articles: 2, passages: 2, files: 1, embedder: "local-hash" } });
+    expect(outcome).toMatchObject({
+      status: "reloaded",
+      served: { generation: "gen-new", articles: 2, passages: 2, files: 1, embedder: "local-hash" },
+    });
     expect((await reloadable.ask("asked after the swap")).text).toBe("from new");
 
     holdOld.resolve();
@@ -140,7 +166,11 @@ describe("createReloadablePipeline", () => {
       return { ...indexed, loaded: { ...indexed.loaded, close: async () => void closed.push(name) } };
     });
     let generation = 0;
-    const reloadable = createReloadablePipeline({ open: async () => opened[generation], readGeneration: async () => opened[generation].loaded.dir, log: silent });
+    const reloadable = createReloadablePipeline({
+      open: async () => opened[generation],
+      readGeneration: async () => opened[generation].loaded.dir,
+      log: silent,
+    });
     await reloadable.reload("start");
     generation = 1;
     await reloadable.reload("new index");

@@ -26,6 +26,8 @@ describe("renderReindexProgress", () => {
     expect(renderReindexProgress(at({ phase: "inserting", files: 10, embedded: 512, toEmbed: 600, rate: 250 }))).toBe(
       "Re-indexing… embedding new passages: 512/600, 250/s (2.0 s)",
     );
-    expect(renderReindexProgress(at({ phase: "writing", files: 10, embedded: 600, toEmbed: 600 }))).toMatch(/^Re-indexing… writing the new index \(600 new passages\)/);
+    expect(renderReindexProgress(at({ phase: "writing", files: 10, embedded: 600, toEmbed: 600 }))).toMatch(
+      /^Re-indexing… writing the new index \(600 new passages\)/,
+    );
   });
 });

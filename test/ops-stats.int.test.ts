@@ -27,7 +27,9 @@ afterAll(async () => {
 const callsFor = (sent: SentInteraction) => h.emulator.calls.filter((c) => c.params.token === sent.token);
 const field = (message: Payload, name: string): string => message.embeds[0].fields.find((f: Payload) => f.name === name)?.value;
 const buttonId = (message: Payload, action: string): string =>
-  (message.components ?? []).flatMap((row: Payload) => row.components.map((c: Payload) => c.custom_id)).find((id: string) => id.startsWith(`answer:${action}:`));
+  (message.components ?? [])
+    .flatMap((row: Payload) => row.components.map((c: Payload) => c.custom_id))
+    .find((id: string) => id.startsWith(`answer:${action}:`));
 const getText = async (url: string) => {
   const response = await fetch(url);
   return { status: response.status, type: response.headers.get("content-type"), body: await response.text() };
@@ -50,7 +52,10 @@ describe("/stats and /gaps after a few questions", () => {
       const sent = h.command("ask", { question }, "reader");
       answers.push(await h.emulator.waitForOriginal(sent, undefined, 20_000));
     }
-    for (const [i, rating] of [[0, "up"], [1, "down"]] as const) {
+    for (const [i, rating] of [
+      [0, "up"],
+      [1, "down"],
+    ] as const) {
       const click = h.emulator.sendInteraction(h.emulator.buttonClick(buttonId(answers[i]!, rating), answers[i]!, h.members.reader));
       await h.emulator.waitForOriginal(click);
     }
@@ -60,7 +65,9 @@ describe("/stats and /gaps after a few questions", () => {
     const { sent, reply } = await runAdmin("stats", "manager");
     expect(callsFor(sent)[0]!.body).toMatchObject({ type: 5, data: { flags: MessageFlags.Ephemeral } });
     const served = h.ops.pipeline.served()!;
-    expect(field(reply, "Index")).toBe(`1 article, ${served.passages} passages from 1 file, built <t:${Math.floor(Date.parse(served.builtAt) / 1000)}:R>`);
+    expect(field(reply, "Index")).toBe(
+      `1 article, ${served.passages} passages from 1 file, built <t:${Math.floor(Date.parse(served.builtAt) / 1000)}:R>`,
+    );
     expect(served.passages).toBeGreaterThan(3);
     expect(field(reply, "Embedder")).toBe(served.embedder.replace(/[\\*_~`|]/g, "\\$&"));
     expect(field(reply, "Answers")).toMatch(/^extractive/);
@@ -73,22 +80,36 @@ describe("/stats and /gaps after a few questions", () => {
   it("GIVEN the same unanswered question twice THEN /gaps lists it as most frequent and both askings as most recent", async () => {
     const { reply } = await runAdmin("gaps", "roleAdmin");
     const description = reply.embeds[0].description as string;
-    expect(description).toMatch(/^\*\*Most frequent\*\*\n\*\*2×\*\* who won the cricket world cup \(last <t:\d+:R>\)\n\n\*\*Most recent\*\*\n<t:\d+:R> who won the cricket world cup\n<t:\d+:R> Who won the cricket world cup\?$/);
+    expect(description).toMatch(
+      /^\*\*Most frequent\*\*\n\*\*2×\*\* who won the cricket world cup \(last <t:\d+:R>\)\n\n\*\*Most recent\*\*\n<t:\d+:R> who won the cricket world cup\n<t:\d+:R> Who won the cricket world cup\?$/,
+    );
     expect(reply.embeds[0].footer.text).toMatch(/^2 unanswered questions in this server/);
     expect(description).not.toContain("Foreign Ministry");
   });
 
   it("GIVEN LOG_QUESTIONS=false THEN answers.jsonl and the logs carry no question text, and gaps.jsonl holds only the unanswered ones", async () => {
-    const answersLog = (await readFile(join(h.config.DATA_DIR, "answers.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Payload);
+    const answersLog = (await readFile(join(h.config.DATA_DIR, "answers.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Payload);
     expect(answersLog).toHaveLength(4);
     expect(answersLog.map((r) => r.abstained)).toEqual([false, false, true, true]);
     expect(answersLog.every((r) => r.question === undefined && r.guild_id === h.emulator.guildId && r.ms >= 0)).toBe(true);
-    const gaps = (await readFile(join(h.config.DATA_DIR, "gaps.jsonl"), "utf8")).trim().split("\n").map((l) => JSON.parse(l) as Payload);
+    const gaps = (await readFile(join(h.config.DATA_DIR, "gaps.jsonl"), "utf8"))
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Payload);
     expect(gaps.map((g) => g.question)).toEqual(UNANSWERED);
 
     const answered = h.logLines().filter((l) => l.msg === "answered");
     expect(answered).toHaveLength(4);
-    for (const line of answered) expect(line).toMatchObject({ answer_id: expect.any(String), ms: expect.any(Number), citations: expect.any(Number), abstained: expect.any(Boolean) });
+    for (const line of answered)
+      expect(line).toMatchObject({
+        answer_id: expect.any(String),
+        ms: expect.any(Number),
+        citations: expect.any(Number),
+        abstained: expect.any(Boolean),
+      });
     expect(answered.map((l) => l.abstained)).toEqual([false, false, true, true]);
     const everything = JSON.stringify(h.logLines());
     for (const question of [...ANSWERED, ...UNANSWERED]) expect(everything).not.toContain(question);
@@ -115,7 +136,9 @@ describe("the admin gate", () => {
   });
 
   it("GIVEN Administrator without Manage Server explicitly THEN allowed (Administrator implies every permission)", async () => {
-    const sent = h.emulator.sendInteraction(h.emulator.chatInput("gaps", {}, { user: h.emulator.createUser("owner"), permissions: String(1n << 3n) }));
+    const sent = h.emulator.sendInteraction(
+      h.emulator.chatInput("gaps", {}, { user: h.emulator.createUser("owner"), permissions: String(1n << 3n) }),
+    );
     const reply = await h.emulator.waitForOriginal(sent);
     expect(reply.embeds[0].title).toBe("Questions I could not answer");
   });
@@ -126,7 +149,11 @@ describe("/healthz and /metrics", () => {
     const health = await getText(`${h.healthUrl}/healthz`);
     expect(health.status).toBe(200);
     expect(health.type).toBe("application/json");
-    expect(JSON.parse(health.body)).toMatchObject({ status: "ok", reasons: [], index: { generation: h.ops.pipeline.served()!.generation, articles: 1 } });
+    expect(JSON.parse(health.body)).toMatchObject({
+      status: "ok",
+      reasons: [],
+      index: { generation: h.ops.pipeline.served()!.generation, articles: 1 },
+    });
     expect(h.healthUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect((await getText(`${h.healthUrl}/nope`)).status).toBe(404);
   });
@@ -192,7 +219,11 @@ describe("/healthz and /metrics", () => {
       void ops.loadIndex();
       const health = await getText(`${url}/healthz`);
       expect(health.status).toBe(503);
-      expect(JSON.parse(health.body)).toMatchObject({ status: "unavailable", reasons: ["Discord gateway not connected", "index not loaded"], index: null });
+      expect(JSON.parse(health.body)).toMatchObject({
+        status: "unavailable",
+        reasons: ["Discord gateway not connected", "index not loaded"],
+        index: null,
+      });
     } finally {
       await ops.stop();
     }

@@ -15,14 +15,36 @@ afterAll(async () => {
 });
 
 function occurrence(id: string, source: string, first: number, extra: Partial<StoredOccurrence> = {}): StoredOccurrence {
-  return { id, source, title: `Title of ${source}`, lines: [first, first + 1], lineMap: [[first, first], [first + 1, first + 1]], ...extra };
+  return {
+    id,
+    source,
+    title: `Title of ${source}`,
+    lines: [first, first + 1],
+    lineMap: [
+      [first, first],
+      [first + 1, first + 1],
+    ],
+    ...extra,
+  };
 }
 
 const PASSAGES: StoredPassage[] = [
-  { label: 3, text: "Kamynin said Russia would adhere.\nHe spoke in Moscow — «quoted».", occurrences: [occurrence("p-3", "moscow.txt", 4, { url: "https://example.org/m", date: "2006-03-10" })] },
+  {
+    label: 3,
+    text: "Kamynin said Russia would adhere.\nHe spoke in Moscow — «quoted».",
+    occurrences: [occurrence("p-3", "moscow.txt", 4, { url: "https://example.org/m", date: "2006-03-10" })],
+  },
   // Deleted labels (1, 2) leave gaps; label 0 occurs in two files.
-  { label: 0, text: "The same wire story.\nTwice.", occurrences: [occurrence("p-0a", "wire/a.txt", 1), occurrence("p-0b", "wire/b.txt", 7, { date: "2006-03-11" })] },
-  { label: 4, text: "Another passage of Moscow.", occurrences: [occurrence("p-4", "moscow.txt", 9, { url: "https://example.org/m", date: "2006-03-10" })] },
+  {
+    label: 0,
+    text: "The same wire story.\nTwice.",
+    occurrences: [occurrence("p-0a", "wire/a.txt", 1), occurrence("p-0b", "wire/b.txt", 7, { date: "2006-03-11" })],
+  },
+  {
+    label: 4,
+    text: "Another passage of Moscow.",
+    occurrences: [occurrence("p-4", "moscow.txt", 9, { url: "https://example.org/m", date: "2006-03-10" })],
+  },
 ];
 
 async function written(name: string): Promise<string> {
@@ -41,7 +63,9 @@ describe("passage store", () => {
     const moscow = store.passage(3);
     expect(moscow).toEqual({ ...PASSAGES[0].occurrences[0], text: PASSAGES[0].text });
     expect(store.occurrences(0)).toEqual(PASSAGES[1].occurrences);
-    expect(store.passage(0).duplicates).toEqual([{ source: "wire/b.txt", title: "Title of wire/b.txt", url: undefined, date: "2006-03-11", lines: [7, 8] }]);
+    expect(store.passage(0).duplicates).toEqual([
+      { source: "wire/b.txt", title: "Title of wire/b.txt", url: undefined, date: "2006-03-11", lines: [7, 8] },
+    ]);
     expect(store.articlesOf(0).map((a) => a.source)).toEqual(["wire/a.txt", "wire/b.txt"]);
     expect(store.articlesOf(2)).toEqual([]);
     // Two passages of one article share one article entry.

@@ -36,11 +36,17 @@ const ask = (question: string, user: Payload, extra: Record<string, string | boo
 
 /** The interaction's successful edits and follow-ups that carry an answer (embeds). */
 const answersDelivered = (sent: SentInteraction) =>
-  callsFor(emulator, sent).filter((c) => c.status < 300 && (c.method === "PATCH" || c.route === "/webhooks/:applicationId/:token") && (messagePayloadOf(c)?.embeds?.length ?? 0) > 0);
+  callsFor(emulator, sent).filter(
+    (c) =>
+      c.status < 300 && (c.method === "PATCH" || c.route === "/webhooks/:applicationId/:token") && (messagePayloadOf(c)?.embeds?.length ?? 0) > 0,
+  );
 
 /** Waits for the answer's edit to be recorded and returns the answer as Discord holds it. */
 async function answered(sent: SentInteraction, timeoutMs = 10_000): Promise<Payload> {
-  await emulator.waitFor((c) => c.params.token === sent.token && c.method === "PATCH" && c.status === 200 && (c.body?.embeds?.length ?? 0) > 0, timeoutMs);
+  await emulator.waitFor(
+    (c) => c.params.token === sent.token && c.method === "PATCH" && c.status === 200 && (c.body?.embeds?.length ?? 0) > 0,
+    timeoutMs,
+  );
   return emulator.interactionState(sent).original!;
 }
 
@@ -89,7 +95,11 @@ describe("REST faults", () => {
     emulator.failNext({ method: "PATCH", path: /\/messages\/@original$/, status: 429, retryAfter: 0.3, global: true });
     const sent = ask(QUESTION, member("global-limited"));
     await answered(sent);
-    expect(callsFor(emulator, sent).filter((c) => c.method === "PATCH").map((c) => c.status)).toEqual([429, 200]);
+    expect(
+      callsFor(emulator, sent)
+        .filter((c) => c.method === "PATCH")
+        .map((c) => c.status),
+    ).toEqual([429, 200]);
     expect(answersDelivered(sent)).toHaveLength(1);
   });
 
@@ -97,7 +107,11 @@ describe("REST faults", () => {
     emulator.failNext({ method: "PATCH", path: /\/messages\/@original$/, status: 500, times: 4 });
     const sent = ask(QUESTION, member("unlucky-edit"));
     const notice = await emulator.waitFor((c) => c.params.token === sent.token && c.route === "/webhooks/:applicationId/:token" && c.status === 200);
-    expect(callsFor(emulator, sent).filter((c) => c.method === "PATCH").map((c) => c.status)).toEqual([500, 500, 500, 500]);
+    expect(
+      callsFor(emulator, sent)
+        .filter((c) => c.method === "PATCH")
+        .map((c) => c.status),
+    ).toEqual([500, 500, 500, 500]);
     expect(messagePayloadOf(notice)).toMatchObject({ content: FAILURE_MESSAGE, flags: MessageFlags.Ephemeral });
     expect(callsFor(emulator, sent).filter((c) => c.route === "/webhooks/:applicationId/:token")).toHaveLength(1);
     expect(logged("interaction failed").some((l) => l.interaction_id === sent.id)).toBe(true);
@@ -109,7 +123,11 @@ describe("gateway faults", () => {
   it("GIVEN the socket dropped without a close frame THEN the bot resumes the session and answers the next question", async () => {
     const before = emulator.gatewayState();
     emulator.dropGateway();
-    await emulator.waitUntil(() => emulator.gatewayState().resumeCount === before.resumeCount + 1 && emulator.gatewayState().connected, 15_000, "a RESUME");
+    await emulator.waitUntil(
+      () => emulator.gatewayState().resumeCount === before.resumeCount + 1 && emulator.gatewayState().connected,
+      15_000,
+      "a RESUME",
+    );
     expect(emulator.gatewayState().identifyCount).toBe(before.identifyCount);
     await expectAnswered();
   });
@@ -129,7 +147,11 @@ describe("gateway faults", () => {
   it("GIVEN a close that ends the session (4009) THEN the bot identifies anew and answers the next question", async () => {
     const before = emulator.gatewayState();
     emulator.closeGateway(4009);
-    await emulator.waitUntil(() => emulator.gatewayState().identifyCount === before.identifyCount + 1 && emulator.gatewayState().connected, 20_000, "a new IDENTIFY");
+    await emulator.waitUntil(
+      () => emulator.gatewayState().identifyCount === before.identifyCount + 1 && emulator.gatewayState().connected,
+      20_000,
+      "a new IDENTIFY",
+    );
     // READY after a fresh IDENTIFY lists the guild as unavailable; GUILD_CREATE follows at once.
     await until(() => harness.bot.client.guilds.cache.get(emulator.guildId)?.available === true, 5_000, "the guild");
     await expectAnswered();

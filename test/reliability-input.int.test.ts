@@ -11,7 +11,14 @@ import { loadConfig } from "../src/base/config.js";
 import type { Pipeline } from "../src/core/ports.js";
 import { ABSTAIN_NOTICE } from "../src/discord/render-answer.js";
 import { createSilentLogger } from "../src/base/log.js";
-import { messagePayloadOf, NO_PINGS, type DiscordEmulator, type Payload, type RecordedCall, type SentInteraction } from "./support/discord-emulator.js";
+import {
+  messagePayloadOf,
+  NO_PINGS,
+  type DiscordEmulator,
+  type Payload,
+  type RecordedCall,
+  type SentInteraction,
+} from "./support/discord-emulator.js";
 import { startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
 import { startBotOnEmulator, type BotOnEmulator } from "./support/harness.js";
 import { callsFor, describeMentions, maskedLinks, messageCalls, visibleText } from "./support/reliability-bot.js";
@@ -21,7 +28,12 @@ const HOSTILE_REPLY =
   "@everyone @here <@&123456789012345678> <@123456789012345678> Ignore the rules. ```\n# PWNED\n``` Claim your prize at [bbc.co.uk](https://evil.example/login) or discord.gg/freenitro ||now|| [1]";
 
 /** The hostile articles, and the only URLs the bot may link: the ones articles declare as their own. */
-const ARTICLE_URLS = ["https://news.example/ministry", "https://news.example/council", "https://news.example/festival", "https://evil.example/fake-bbc"];
+const ARTICLE_URLS = [
+  "https://news.example/ministry",
+  "https://news.example/council",
+  "https://news.example/festival",
+  "https://evil.example/fake-bbc",
+];
 const ARTICLES: Record<string, string> = {
   "ministry.md": [
     "---",
@@ -62,7 +74,11 @@ const ARTICLES: Record<string, string> = {
     "-# The museum reopened quietly ||spoiler|| **bold** __under__ ~~strike~~",
   ].join("\n"),
   // A title made to look like a trusted address, over a link elsewhere.
-  "lookalike.json": JSON.stringify({ title: "https://www.bbc.co.uk/news/official-statement", url: "https://evil.example/fake-bbc", text: "The lighthouse keeper retired after forty years of service." }),
+  "lookalike.json": JSON.stringify({
+    title: "https://www.bbc.co.uk/news/official-statement",
+    url: "https://evil.example/fake-bbc",
+    text: "The lighthouse keeper retired after forty years of service.",
+  }),
 };
 
 let harness: BotOnEmulator;
@@ -148,7 +164,10 @@ function expectSafe(calls: RecordedCall[], ownMentions: string[] = []) {
 }
 
 /** The question as the bot showed it back, with the mentions it neutralised put back. */
-const shownQuestion = (final: Payload) => String(final.embeds[0].title).replace(/\u200b/g, "").replace(/\\([\\*_~`|>#[\]()-])/g, "$1");
+const shownQuestion = (final: Payload) =>
+  String(final.embeds[0].title)
+    .replace(/\u200b/g, "")
+    .replace(/\\([\\*_~`|>#[\]()-])/g, "$1");
 
 describe("questions", () => {
   const refused: Array<[string, string, RegExp]> = [
@@ -173,11 +192,31 @@ describe("questions", () => {
 
   // [what, question, as shown back ("" = not checked), answered from the ministry article or abstained]
   const handled: Array<[string, string, string, "answers" | "abstains"]> = [
-    ["control characters inside", "What did the\u0000 Russian\u0007 Foreign\u001b[31m Ministry\r\n say?", "What did the Russian Foreign [31m Ministry say?", "answers"],
-    ["zero-width characters inside words", "What did the Rus\u200bsian For\u200deign Mini\ufeffstry say?", "What did the Russian Foreign Ministry say?", "answers"],
-    ["mass and member mentions", "@everyone @here <@&123456789012345678> <@123456789012345678> what did the Russian Foreign Ministry say?", "", "answers"],
+    [
+      "control characters inside",
+      "What did the\u0000 Russian\u0007 Foreign\u001b[31m Ministry\r\n say?",
+      "What did the Russian Foreign [31m Ministry say?",
+      "answers",
+    ],
+    [
+      "zero-width characters inside words",
+      "What did the Rus\u200bsian For\u200deign Mini\ufeffstry say?",
+      "What did the Russian Foreign Ministry say?",
+      "answers",
+    ],
+    [
+      "mass and member mentions",
+      "@everyone @here <@&123456789012345678> <@123456789012345678> what did the Russian Foreign Ministry say?",
+      "",
+      "answers",
+    ],
     ["exactly 1,000 characters", `${`What did the Russian Foreign Ministry say ${"again ".repeat(200)}`.slice(0, 999)}?`, "", "answers"],
-    ["Markdown that would break the layout", "```js\n}]) # not a heading\n``` # Heading\n> quote [click](https://evil.example) **bold** ||spoiler|| -# small `Russian Foreign Ministry`?", "", "abstains"],
+    [
+      "Markdown that would break the layout",
+      "```js\n}]) # not a heading\n``` # Heading\n> quote [click](https://evil.example) **bold** ||spoiler|| -# small `Russian Foreign Ministry`?",
+      "",
+      "abstains",
+    ],
     ["Japanese", "ロシア外務省はハマスについて何と言いましたか？", "ロシア外務省はハマスについて何と言いましたか？", "abstains"],
     ["Arabic", "ماذا قالت وزارة الخارجية الروسية عن حماس؟", "ماذا قالت وزارة الخارجية الروسية عن حماس؟", "abstains"],
     ["emoji and a right-to-left override", "🇷🇺 What did the \u202eyrtsiniM ngieroF\u202c say? 🤔", "", "abstains"],
@@ -197,9 +236,20 @@ describe("questions", () => {
   }
 
   it("GIVEN the same hostile questions as mentions THEN each is answered or refused in a reply that pings nobody, not even its author", async () => {
-    const questions = ["@everyone", "   ", "\u200b", `@here ${"x".repeat(1200)}`, "<@&123456789012345678> what did the Russian Foreign Ministry say? ```", "ロシア外務省は何と言いましたか？"];
+    const questions = [
+      "@everyone",
+      "   ",
+      "\u200b",
+      `@here ${"x".repeat(1200)}`,
+      "<@&123456789012345678> what did the Russian Foreign Ministry say? ```",
+      "ロシア外務省は何と言いましたか？",
+    ];
     for (const question of questions) {
-      const sent = emulator.sendMessage({ content: `<@${emulator.botUser.id}> ${question}`, author: member(), mentionEveryone: question.includes("@everyone") });
+      const sent = emulator.sendMessage({
+        content: `<@${emulator.botUser.id}> ${question}`,
+        author: member(),
+        mentionEveryone: question.includes("@everyone"),
+      });
       const reply = await emulator.waitFor((c) => c.method === "POST" && c.body?.message_reference?.message_id === sent.message.id, 15_000);
       expect(reply.body!.content || reply.body!.embeds?.length).toBeTruthy();
       expect(reply.body!.allowed_mentions).toMatchObject({ parse: [], replied_user: false });
@@ -228,9 +278,13 @@ describe("hostile articles", () => {
       expectSafe(calls);
 
       // The whole passages behind the answer, and /search over the same words, are held to the same rules.
-      const passagesId = (final.components ?? []).flatMap((row: Payload) => row.components).find((c: Payload) => String(c.custom_id).startsWith("answer:passages:"))?.custom_id;
+      const passagesId = (final.components ?? [])
+        .flatMap((row: Payload) => row.components)
+        .find((c: Payload) => String(c.custom_id).startsWith("answer:passages:"))?.custom_id;
       expect(passagesId).toBeDefined();
-      const click = emulator.sendInteraction(emulator.buttonClick(passagesId, final, emulator.interactionState(sent).original!.interaction_metadata.user));
+      const click = emulator.sendInteraction(
+        emulator.buttonClick(passagesId, final, emulator.interactionState(sent).original!.interaction_metadata.user),
+      );
       await emulator.waitForOriginal(click, (m) => m.embeds?.length > 0);
       expectSafe(callsFor(emulator, click));
       const search = emulator.sendInteraction(emulator.chatInput("search", { query: question }, { user: member() }));

@@ -47,7 +47,10 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "newsdesk-long-lines-"));
   await mkdir(join(dir, "corpus"));
   await writeFile(join(dir, "corpus", "dump.txt"), `Harbour notes\n\n${TXT_LINE}\n`);
-  const records = [{ title: "Short record", text: "The ferry ran on time on Monday, the operator said." }, { title: "Port log", text: RECORD_TEXT }];
+  const records = [
+    { title: "Short record", text: "The ferry ran on time on Monday, the operator said." },
+    { title: "Port log", text: RECORD_TEXT },
+  ];
   await writeFile(join(dir, "corpus", "records.jsonl"), `${records.map((r) => JSON.stringify(r)).join("\n")}\n`);
   env = { CORPUS_DIR: join(dir, "corpus"), INDEX_DIR: join(dir, "index"), DATA_DIR: join(dir, "data"), LOG_LEVEL: "silent" };
   const { pipeline } = await openPipelineWithIndex(loadConfig(env), createSilentLogger());

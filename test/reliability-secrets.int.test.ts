@@ -40,14 +40,25 @@ function leaks(text: string): string[] {
 /** A REST call as the bot sent it, minus the one place the token belongs (the Authorization header). */
 function emitted(call: RecordedCall): string {
   const { authorization: _authorization, ...headers } = call.headers;
-  return JSON.stringify({ method: call.method, path: call.path, query: call.query, body: call.body, files: call.files.map((f) => f.data.toString("utf8")), headers });
+  return JSON.stringify({
+    method: call.method,
+    path: call.path,
+    query: call.query,
+    body: call.body,
+    files: call.files.map((f) => f.data.toString("utf8")),
+    headers,
+  });
 }
 
 /** An OpenAI-compatible server that refuses the key as OpenAI does: naming it masked, never whole. */
 const refuseKey = () => ({
   status: 401,
   body: JSON.stringify({
-    error: { message: `Incorrect API key provided: ${OPENAI_API_KEY.slice(0, 8)}${"*".repeat(20)}${OPENAI_API_KEY.slice(-2)}. You can find your API key at https://platform.openai.com/account/api-keys.`, type: "invalid_request_error", code: "invalid_api_key" },
+    error: {
+      message: `Incorrect API key provided: ${OPENAI_API_KEY.slice(0, 8)}${"*".repeat(20)}${OPENAI_API_KEY.slice(-2)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      type: "invalid_request_error",
+      code: "invalid_api_key",
+    },
   }),
 });
 
@@ -141,7 +152,10 @@ describe("secrets in what a run emits", () => {
     const emulator: DiscordEmulator = await startDiscordEmulator({ token: DISCORD_TOKEN });
     const main = run("src/main.ts", [], childEnv({ DISCORD_CLIENT_ID: emulator.applicationId, DISCORD_API_URL: emulator.apiUrl }));
     try {
-      const state = await emulator.waitUntil(() => (main.child.exitCode !== null ? "exited" : emulator.gatewayState().connected && "connected"), 45_000);
+      const state = await emulator.waitUntil(
+        () => (main.child.exitCode !== null ? "exited" : emulator.gatewayState().connected && "connected"),
+        45_000,
+      );
       expect(state, main.output().stderr).toBe("connected");
       const sent = emulator.sendInteraction(emulator.chatInput("ask", { question: QUESTION }));
       await emulator.waitForOriginal(sent, (m) => m.embeds?.length > 0, 20_000);

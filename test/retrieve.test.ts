@@ -35,8 +35,14 @@ const flatIdf = () => 1;
 describe("fuseRankings", () => {
   it("GIVEN reciprocal rank fusion THEN a passage both channels rank well beats one only a single channel ranks first", () => {
     const fused = fuseRankings(
-      [{ id: "a", score: 9 }, { id: "both", score: 8 }],
-      [{ id: "d", distance: 0.1 }, { id: "both", distance: 0.2 }],
+      [
+        { id: "a", score: 9 },
+        { id: "both", score: 8 },
+      ],
+      [
+        { id: "d", distance: 0.1 },
+        { id: "both", distance: 0.2 },
+      ],
       { method: "rrf", rrfK: 60, lexicalWeight: 1, denseWeight: 1 },
     );
     expect(fused[0].id).toBe("both");
@@ -46,8 +52,15 @@ describe("fuseRankings", () => {
 
   it("GIVEN a zero dense weight THEN the lexical order is kept", () => {
     const fused = fuseRankings(
-      [{ id: "a", score: 3 }, { id: "b", score: 2 }, { id: "c", score: 1 }],
-      [{ id: "c", distance: 0 }, { id: "b", distance: 0.5 }],
+      [
+        { id: "a", score: 3 },
+        { id: "b", score: 2 },
+        { id: "c", score: 1 },
+      ],
+      [
+        { id: "c", distance: 0 },
+        { id: "b", distance: 0.5 },
+      ],
       { method: "rrf", rrfK: 60, lexicalWeight: 1, denseWeight: 0 },
     );
     expect(fused.map((f) => f.id)).toEqual(["a", "b", "c"]);
@@ -55,8 +68,14 @@ describe("fuseRankings", () => {
 
   it("GIVEN weighted fusion THEN a closer dense hit (lower distance) adds more", () => {
     const fused = fuseRankings(
-      [{ id: "a", score: 10 }, { id: "b", score: 10 }],
-      [{ id: "b", distance: 0.1 }, { id: "a", distance: 0.9 }],
+      [
+        { id: "a", score: 10 },
+        { id: "b", score: 10 },
+      ],
+      [
+        { id: "b", distance: 0.1 },
+        { id: "a", distance: 0.9 },
+      ],
       { method: "weighted", rrfK: 60, lexicalWeight: 1, denseWeight: 0.5 },
     );
     expect(fused.map((f) => f.id)).toEqual(["b", "a"]);
@@ -65,7 +84,10 @@ describe("fuseRankings", () => {
 
 describe("re-ranking features", () => {
   const question = "What did Russia's Foreign Ministry spokesman say about Hamas?";
-  const near = passage("near", "Other news first. A spokesman for the Russian Foreign Ministry, Mikhail Kamynin, said Russia would adhere to the approach on Hamas.");
+  const near = passage(
+    "near",
+    "Other news first. A spokesman for the Russian Foreign Ministry, Mikhail Kamynin, said Russia would adhere to the approach on Hamas.",
+  );
   const far = passage(
     "far",
     "Russia spoke. The weather was fine. Trains ran late. Markets rose. The foreign press came. Hamas replied. A ministry opened. A spokesman left.",
@@ -104,7 +126,11 @@ describe("re-ranking features", () => {
 
   it("GIVEN other word forms THEN soft matching by stem credits them", () => {
     const query = profileQuery("Which quarterback announced his retirement?", flatIdf);
-    const f = extractFeatures(query, passage("p", "The quarterback announced he is retiring after the season."), { lexical: 0, dense: 0, article: 0 });
+    const f = extractFeatures(query, passage("p", "The quarterback announced he is retiring after the season."), {
+      lexical: 0,
+      dense: 0,
+      article: 0,
+    });
     expect(f.coverage).toBeLessThan(1);
     expect(f.stems).toBe(1);
   });
@@ -119,7 +145,10 @@ describe("re-ranking features", () => {
     // Numbers are never cut: "202200" does not match "2022001".
     expect(extractFeatures(profileQuery("202200", flatIdf), passage("p", "Ticket 2022001 won."), none).stems).toBe(0);
     // Title words count too, and each stem counts once with its weight.
-    const weights = new Map([["volcanoes", 3], ["island", 1]]);
+    const weights = new Map([
+      ["volcanoes", 3],
+      ["island", 1],
+    ]);
     const query = profileQuery("volcanoes island", (t) => weights.get(t) ?? 0);
     expect(extractFeatures(query, passage("p", "Nothing here.", { title: "Volcanic ash" }), none).stems).toBe(0.75);
   });
@@ -148,7 +177,10 @@ describe("passage analysis", () => {
 describe("rerank", () => {
   it("GIVEN a proximity weight THEN the passage answering in one sentence overtakes a higher BM25 score", () => {
     const query = profileQuery("Foreign Ministry spokesman Hamas", flatIdf);
-    const scattered = passage("scattered", "Hamas won. The ministry building is old. Foreign visitors came. A spokesman quit. Hamas again. Hamas, Hamas.");
+    const scattered = passage(
+      "scattered",
+      "Hamas won. The ministry building is old. Foreign visitors came. A spokesman quit. Hamas again. Hamas, Hamas.",
+    );
     const together = passage("together", "The Foreign Ministry spokesman said Hamas was invited.");
     const candidates = [
       { passage: scattered, lexicalScore: 10 },
@@ -160,10 +192,14 @@ describe("rerank", () => {
 
   it("GIVEN a dense-only candidate THEN it is scored with a zero lexical feature, not dropped", () => {
     const query = profileQuery("volcano", flatIdf);
-    const ranked = rerank(query, [
-      { passage: passage("lex", "volcano"), lexicalScore: 5 },
-      { passage: passage("dense", "eruption near Naples"), denseDistance: 0.2 },
-    ], onlyWeights({ lexical: 1, dense: 1 }));
+    const ranked = rerank(
+      query,
+      [
+        { passage: passage("lex", "volcano"), lexicalScore: 5 },
+        { passage: passage("dense", "eruption near Naples"), denseDistance: 0.2 },
+      ],
+      onlyWeights({ lexical: 1, dense: 1 }),
+    );
     expect(ranked.map((r) => r.passage.id).sort()).toEqual(["dense", "lex"]);
     expect(ranked.find((r) => r.passage.id === "dense")!.features.lexical).toBe(0);
   });
@@ -184,7 +220,11 @@ describe("diversify", () => {
     const ranked = [r("a1", "a"), r("a2", "a"), r("a3", "a"), r("a4", "a"), r("b1", "b"), r("c1", "c"), r("b2", "b"), r("d1", "d")];
     const full = diversify(ranked).map((x) => x.passage.id);
     for (const limit of [1, 3, 5, 7]) {
-      expect(diversify(ranked, undefined, limit).map((x) => x.passage.id).slice(0, limit)).toEqual(full.slice(0, limit));
+      expect(
+        diversify(ranked, undefined, limit)
+          .map((x) => x.passage.id)
+          .slice(0, limit),
+      ).toEqual(full.slice(0, limit));
     }
   });
 
@@ -194,7 +234,8 @@ describe("diversify", () => {
   });
 
   it("GIVEN the same text twice, or the same story in another file THEN keeps only the first", () => {
-    const story = "Police arrested 31 men believed to be affiliated with the White nationalist group Patriot Front near a Pride event in Idaho on Saturday.";
+    const story =
+      "Police arrested 31 men believed to be affiliated with the White nationalist group Patriot Front near a Pride event in Idaho on Saturday.";
     const ranked = [
       r("x", "bbc/1.txt", story),
       r("y", "bbc/2.txt", `${story}  `),
@@ -237,12 +278,23 @@ describe("filters", () => {
     const p = passage("dup", "line one\nline two", {
       source: "feed/a.txt",
       lines: [10, 11],
-      lineMap: [[10, 10], [11, 11]],
+      lineMap: [
+        [10, 10],
+        [11, 11],
+      ],
       duplicates: [{ source: "bbc/b.txt", title: "B", lines: [3, 4] }],
     });
     expect(matchesFilters(p, { source: "bbc/**" })).toBe(true);
     const shown = viewThroughFilters(p, { source: "bbc/**" });
-    expect(shown).toMatchObject({ source: "bbc/b.txt", title: "B", lines: [3, 4], lineMap: [[3, 3], [4, 4]] });
+    expect(shown).toMatchObject({
+      source: "bbc/b.txt",
+      title: "B",
+      lines: [3, 4],
+      lineMap: [
+        [3, 3],
+        [4, 4],
+      ],
+    });
     expect(shown.duplicates?.[0].source).toBe("feed/a.txt");
   });
 });
@@ -290,7 +342,10 @@ describe("retrievePassages and retrieveHybrid", () => {
   const searcher: PassageSearcher = {
     async searchDense(_text, k, allow): Promise<Candidate[]> {
       // A plain fake dense channel: every passage at a fixed similarity, in label order.
-      return passages.map((_, label) => ({ label, score: 0.5 })).filter((c) => !allow || allow(c.label)).slice(0, k);
+      return passages
+        .map((_, label) => ({ label, score: 0.5 }))
+        .filter((c) => !allow || allow(c.label))
+        .slice(0, k);
     },
     searchLexical(text, k, allow) {
       return searchLexical(lexicalIndex, text, k, allow ? (id) => allow(Number(id)) : undefined).map((h) => ({
@@ -323,7 +378,11 @@ describe("retrievePassages and retrieveHybrid", () => {
     const byId = new Map(passages.map((p) => [p.id, p]));
     const ranked = retrievePassages({
       question: "Bolsonaro appeal",
-      lexical: [{ id: "p2", score: 5 }, { id: "missing", score: 4 }, { id: "p3", score: 1 }],
+      lexical: [
+        { id: "p2", score: 5 },
+        { id: "missing", score: 4 },
+        { id: "p3", score: 1 },
+      ],
       dense: [],
       getPassage: (id) => byId.get(id),
       idf: flatIdf,

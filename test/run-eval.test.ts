@@ -38,7 +38,9 @@ function fakePipeline(seen: { asOf: (string | undefined)[] }): Pipeline {
         question,
         text: `${passage.text} [1]`,
         abstained: false,
-        citations: [{ n: 1, source: passage.source, title: passage.title, lines: passage.lines, quote: passage.text, score: 1, passageId: passage.id }],
+        citations: [
+          { n: 1, source: passage.source, title: passage.title, lines: passage.lines, quote: passage.text, score: 1, passageId: passage.id },
+        ],
         nearest: [],
         timings_ms,
       };
@@ -84,7 +86,10 @@ describe("npm run eval", () => {
   it("GIVEN --no-dates THEN no question gets a reference date; GIVEN --as-of THEN every question gets that one", async () => {
     for (const [flag, expected] of [
       [["--no-dates"], [undefined, undefined, undefined]],
-      [["--as-of", "2023-01-02"], ["2023-01-02", "2023-01-02", "2023-01-02"]],
+      [
+        ["--as-of", "2023-01-02"],
+        ["2023-01-02", "2023-01-02", "2023-01-02"],
+      ],
     ] as const) {
       const seen = { asOf: [] as (string | undefined)[] };
       await runEval(["--qa", "qa.jsonl", ...flag], io(), { readText: async () => QA, open: async () => ({ pipeline: fakePipeline(seen) }) });

@@ -36,7 +36,10 @@ describe("sharded graph", () => {
   });
 
   it("GIVEN a filter THEN every shard applies it", () => {
-    const sharded = shardedOver(Array.from({ length: 30 }, (_, i) => i), 3);
+    const sharded = shardedOver(
+      Array.from({ length: 30 }, (_, i) => i),
+      3,
+    );
     const result = sharded.searchKnn([1, 0, 0, 1], 5, (label) => label % 2 === 0);
     expect(result.neighbors).toHaveLength(5);
     expect(result.neighbors.every((label) => label % 2 === 0)).toBe(true);

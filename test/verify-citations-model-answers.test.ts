@@ -75,7 +75,9 @@ describe("verifyCitations over replayed model answers", () => {
   it("GIVEN the honest answers THEN the share kept whole is above the measured floor", () => {
     const dropped = honest.filter((a) => !keptWhole(verifyCitations(a.answer, rankedFor(a), a.question)));
     const rate = (honest.length - dropped.length) / honest.length;
-    console.info(`honest answers kept whole: ${honest.length - dropped.length}/${honest.length}; dropped: ${dropped.map((a) => a.id).join(", ") || "none"}`);
+    console.info(
+      `honest answers kept whole: ${honest.length - dropped.length}/${honest.length}; dropped: ${dropped.map((a) => a.id).join(", ") || "none"}`,
+    );
     expect(rate).toBeGreaterThanOrEqual(HONEST_KEEP_FLOOR);
   });
 });

@@ -60,7 +60,13 @@ async function ask(id: string, stream: boolean) {
   replay = answer.answer;
   const handle = await createChatModel(loadConfig({ LLM_PROVIDER: "openai", OPENAI_BASE_URL: fake.baseURL, LLM_MODEL: "fake-gpt" }));
   if (!handle) throw new Error("expected a chat model");
-  const answerer = createLlmAnswerer({ chat: handle.chat, modelName: handle.modelName, fallback: recordingFallback(), timeoutMs: 5_000, log: captureLog().log });
+  const answerer = createLlmAnswerer({
+    chat: handle.chat,
+    modelName: handle.modelName,
+    fallback: recordingFallback(),
+    timeoutMs: 5_000,
+    log: captureLog().log,
+  });
   const tokens: string[] = [];
   const result = await answerer(answer.question, rankedFor(answer), stream ? { onToken: (t) => tokens.push(t) } : undefined);
   return { answer, result, tokens };

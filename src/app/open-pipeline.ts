@@ -102,7 +102,9 @@ async function buildOrWaitForBuild<T>(
       const seconds = Math.round(waitMs / 1000);
       notice(`Another process (${error.holder}) is building the index in ${config.INDEX_DIR}: waiting for it (at most ${seconds} s).`);
       if (!(await waitForBuildLock(config.INDEX_DIR, waitMs))) {
-        throw new IndexError(`The index build of process ${error.holder} in ${config.INDEX_DIR} did not finish in ${seconds} s. Try again when it has, or run \`npm run index\`.`);
+        throw new IndexError(
+          `The index build of process ${error.holder} in ${config.INDEX_DIR} did not finish in ${seconds} s. Try again when it has, or run \`npm run index\`.`,
+        );
       }
       const opened = await open().catch(() => null);
       if (opened) return opened;
@@ -119,7 +121,12 @@ async function createAnswering(config: Config, log: Logger, stats: CorpusStatist
   if (!model) return { answer: extractive };
   const answer = createLlmAnswerer({ chat: model.chat, modelName: model.modelName, fallback: extractive, timeoutMs: config.LLM_TIMEOUT_MS, log });
   const condense = (question: string, options: AskOptions) =>
-    condenseQuestion({ chat: model.chat, history: options.history ?? [], question, onError: (error) => log.warn({ err: error }, "condensing the follow-up failed") });
+    condenseQuestion({
+      chat: model.chat,
+      history: options.history ?? [],
+      question,
+      onError: (error) => log.warn({ err: error }, "condensing the follow-up failed"),
+    });
   return { answer, condense };
 }
 
@@ -156,7 +163,9 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
   if (!opened) throw new IndexError(`No index in ${config.INDEX_DIR}. Run \`npm run index\` first.`);
   const { loaded, searcher } = opened;
   if (options.checkStale && (await isIndexStale(config, loaded))) {
-    notice(`The corpus in ${config.CORPUS_DIR} changed since the index was built; answering from the index as it is. Run \`npm run index\` to update it.`);
+    notice(
+      `The corpus in ${config.CORPUS_DIR} changed since the index was built; answering from the index as it is. Run \`npm run index\` to update it.`,
+    );
   }
   const { answer, condense } = await createAnswering(config, log, { idf: searcher.idf }, options.answerer);
   const articles = summarizeArticles(loaded);
@@ -171,7 +180,12 @@ export async function openPipelineWithIndex(config: Config, log: Logger, options
 }
 
 /** Opens the pipeline, runs `use` with it, and releases the index's files afterwards. */
-export async function withPipeline<T>(config: Config, log: Logger, options: OpenPipelineOptions, use: (pipeline: Pipeline) => Promise<T>): Promise<T> {
+export async function withPipeline<T>(
+  config: Config,
+  log: Logger,
+  options: OpenPipelineOptions,
+  use: (pipeline: Pipeline) => Promise<T>,
+): Promise<T> {
   const { pipeline, loaded } = await openPipelineWithIndex(config, log, options);
   try {
     return await use(pipeline);

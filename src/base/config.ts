@@ -3,9 +3,7 @@ import { z } from "zod";
 import { PersonFacingError } from "../core/person-facing-error.js";
 import { redactSecrets, secretsIn } from "./redact-secrets.js";
 
-const bool = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((v) => v === "true" || v === "1" || v === "yes");
+const bool = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((v) => v === "true" || v === "1" || v === "yes");
 const int = (min: number) => z.coerce.number().int().min(min);
 const optionalString = z
   .string()
@@ -46,7 +44,12 @@ const schema = z.object({
   ADMIN_ROLE_IDS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   LOG_QUESTIONS: bool.default("false"),
   HEALTH_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -92,9 +95,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError("LLM_PROVIDER=anthropic needs ANTHROPIC_API_KEY. Set it in .env, or use LLM_PROVIDER=none.");
   }
   if (config.EMBEDDINGS_PROVIDER === "openai" && !config.OPENAI_BASE_URL && !config.OPENAI_API_KEY) {
-    throw new ConfigError(
-      "EMBEDDINGS_PROVIDER=openai needs OPENAI_BASE_URL or OPENAI_API_KEY. Set one in .env, or use EMBEDDINGS_PROVIDER=local.",
-    );
+    throw new ConfigError("EMBEDDINGS_PROVIDER=openai needs OPENAI_BASE_URL or OPENAI_API_KEY. Set one in .env, or use EMBEDDINGS_PROVIDER=local.");
   }
   return config;
 }

@@ -7,11 +7,13 @@ export const NOTES_END = "<!-- notes:end -->";
 
 type Row = [label: string, ...cells: string[]];
 
-const num = (value: number, digits = 0) => (Number.isFinite(value) ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–");
+const num = (value: number, digits = 0) =>
+  Number.isFinite(value) ? value.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits }) : "–";
 const mb = (bytes: number) => num(bytes / 1024 ** 2, 1);
 const pct = (fraction: number) => `${num(fraction * 100, 1)}%`;
 const times = (value: number) => `${num(value, 2)}×`;
-const sizeName = (n: number) => (n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
+const sizeName = (n: number) =>
+  n >= 1_000_000 && n % 1_000_000 === 0 ? `${n / 1_000_000}M` : n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n);
 
 function table(head: string[], rows: Row[]): string {
   const lines = [`| ${head.join(" | ")} |`, `|${head.map((_, i) => (i === 0 ? " --- " : " ---: ")).join("|")}|`];
@@ -53,7 +55,11 @@ export function formatNewsdeskTable(report: BenchReport): string {
       row("re-index, no change s (of build)", (s) => `${num(s.reindex.noChangeSeconds, 2)} (${pct(s.reindex.noChangeFraction)})`),
       row("re-index, one file changed s (of build)", (s) => `${num(s.reindex.oneFileSeconds, 2)} (${pct(s.reindex.oneFileFraction)})`),
       row("· passages re-embedded (article has)", (s) => `${s.reindex.oneFileEmbedded} (${s.corpus.probePassages})`),
-      row("event loop p99 / max ms, concurrent asks", (s) => `${num(s.serve.eventLoop.p99Ms)} / ${num(s.serve.eventLoop.maxMs)}, ${s.serve.eventLoop.answered}/${s.serve.eventLoop.concurrentAsks} answered`),
+      row(
+        "event loop p99 / max ms, concurrent asks",
+        (s) =>
+          `${num(s.serve.eventLoop.p99Ms)} / ${num(s.serve.eventLoop.maxMs)}, ${s.serve.eventLoop.answered}/${s.serve.eventLoop.concurrentAsks} answered`,
+      ),
       row("qa-dev hit@5 (article level)", (s) => `${num(s.serve.hitAt5.rate, 3)} (${s.serve.hitAt5.hits}/${s.serve.hitAt5.total})`),
     ],
   );
@@ -74,9 +80,15 @@ export function formatRecipeTable(report: BenchReport): string {
       row("**build throughput, Newsdesk ÷ recipe** (same corpus)", (s) => `**${times(s.ratios.buildThroughput)}**`),
       row("peak RSS building MB", (s) => num(s.recipe.peakRssMb)),
       row("index on disk MB", (s) => mb(s.recipe.indexBytes)),
-      row("similaritySearch(q, 10) p50 / p95 / p99 ms", (s) => `${num(s.recipe.search.p50, 2)} / ${num(s.recipe.search.p95, 2)} / ${num(s.recipe.search.p99, 2)}`),
+      row(
+        "similaritySearch(q, 10) p50 / p95 / p99 ms",
+        (s) => `${num(s.recipe.search.p50, 2)} / ${num(s.recipe.search.p95, 2)} / ${num(s.recipe.search.p99, 2)}`,
+      ),
       row("**search latency, Newsdesk ÷ recipe** p50 / p95", (s) => `**${times(s.ratios.searchP50)} / ${times(s.ratios.searchP95)}**`),
-      row(`recall@10 vs exact: recipe (ef ${report.sizes[0]?.recipe.ef ?? 10}) → Newsdesk (ef ${ef})`, (s) => `${num(s.recipe.recallAt10, 3)} → ${num(s.serve.recallAt10, 3)}`),
+      row(
+        `recall@10 vs exact: recipe (ef ${report.sizes[0]?.recipe.ef ?? 10}) → Newsdesk (ef ${ef})`,
+        (s) => `${num(s.recipe.recallAt10, 3)} → ${num(s.serve.recallAt10, 3)}`,
+      ),
       row(`· recipe's graph searched at ef ${ef}`, (s) => num(s.recipe.recallAt10ByEf[ef] ?? Number.NaN, 3)),
       row("qa-dev hit@5: recipe → Newsdesk", (s) => `${num(s.recipe.hitAt5.rate, 3)} → ${num(s.serve.hitAt5.rate, 3)} (of ${s.serve.hitAt5.total})`),
     ],
@@ -101,8 +113,16 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     { target: "peak RSS ≤ 1.5 GB building", measured: `${num(s.build.peakRssMb)} MB`, met: s.build.peakRssMb <= 1536 },
     { target: "peak RSS ≤ 1 GB serving", measured: `${num(s.serve.peakRssMb)} MB`, met: s.serve.peakRssMb <= 1024 },
     { target: "build throughput ≥ 1.5× the recipe's", measured: times(s.ratios.buildThroughput), met: s.ratios.buildThroughput >= 1.5 },
-    { target: "recall higher than the recipe's defaults", measured: `${num(s.serve.recallAt10, 3)} vs ${num(s.recipe.recallAt10, 3)}`, met: s.serve.recallAt10 > s.recipe.recallAt10 },
-    { target: "re-index with no change ≤ 5% of the full build", measured: `${pct(s.reindex.noChangeFraction)} (${num(s.reindex.noChangeSeconds, 2)} s)`, met: s.reindex.noChangeFraction <= 0.05 },
+    {
+      target: "recall higher than the recipe's defaults",
+      measured: `${num(s.serve.recallAt10, 3)} vs ${num(s.recipe.recallAt10, 3)}`,
+      met: s.serve.recallAt10 > s.recipe.recallAt10,
+    },
+    {
+      target: "re-index with no change ≤ 5% of the full build",
+      measured: `${pct(s.reindex.noChangeFraction)} (${num(s.reindex.noChangeSeconds, 2)} s)`,
+      met: s.reindex.noChangeFraction <= 0.05,
+    },
     {
       target: "one changed article re-embeds only its passages",
       measured: `${s.reindex.oneFileEmbedded} embedded (article has ${s.corpus.probePassages}); ${pct(s.reindex.oneFileFraction)} of the build`,
@@ -113,11 +133,19 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
       measured: `${num(s.serve.eventLoop.p99Ms)} ms (max ${num(s.serve.eventLoop.maxMs)}); ${s.serve.eventLoop.answered}/${s.serve.eventLoop.concurrentAsks} answered`,
       met: s.serve.eventLoop.p99Ms < 100 && s.serve.eventLoop.answered === s.serve.eventLoop.concurrentAsks,
     },
-    { target: "bot ready ≤ 3 s (index load, the part that grows with the corpus)", measured: `${num(s.serve.loadMs / 1000, 2)} s`, met: s.serve.loadMs <= 3000 },
+    {
+      target: "bot ready ≤ 3 s (index load, the part that grows with the corpus)",
+      measured: `${num(s.serve.loadMs / 1000, 2)} s`,
+      met: s.serve.loadMs <= 3000,
+    },
   ];
   const cold = report.coldStart;
   if (cold && "medianMs" in cold) {
-    checks.push({ target: "cold start `npm run ask` ≤ 1.5 s", measured: `${num(cold.medianMs)} ms median of ${cold.runs} (max ${num(cold.maxMs)})`, met: cold.medianMs <= 1500 });
+    checks.push({
+      target: "cold start `npm run ask` ≤ 1.5 s",
+      measured: `${num(cold.medianMs)} ms median of ${cold.runs} (max ${num(cold.maxMs)})`,
+      met: cold.medianMs <= 1500,
+    });
   } else if (cold) {
     checks.push({ target: "cold start `npm run ask` ≤ 1.5 s", measured: `not measured: ${cold.skipped}`, met: null });
   }
@@ -140,12 +168,15 @@ export function formatTuning(report: BenchReport): string {
   const efs = t.graphs[0]?.byEf.map((e) => e.ef) ?? [];
   const graphs = table(
     ["M", "efConstruction", "insert s", ...efs.map((ef) => `ef ${ef}: R@10 / R@50 / p50 ms`)],
-    t.graphs.map((g) => [
-      String(g.m),
-      String(g.efConstruction),
-      num(g.insertSeconds, 2),
-      ...g.byEf.map((e) => `${num(e.recallAt10, 3)} / ${num(e.recallAt50, 3)} / ${num(e.p50Ms, 2)}`),
-    ] as Row),
+    t.graphs.map(
+      (g) =>
+        [
+          String(g.m),
+          String(g.efConstruction),
+          num(g.insertSeconds, 2),
+          ...g.byEf.map((e) => `${num(e.recallAt10, 3)} / ${num(e.recallAt50, 3)} / ${num(e.p50Ms, 2)}`),
+        ] as Row,
+    ),
   );
   const batches = table(
     ["embedding batch size", "passages / s", "ms per batch (event loop blocked)"],
@@ -169,10 +200,15 @@ function describeSetup(report: BenchReport): string {
 /** What `npm run bench` prints: the setup, then the tables. */
 export function formatBenchReport(report: BenchReport): string {
   const parts = [describeSetup(report), formatNewsdeskTable(report), formatRecipeTable(report), formatTargets(report)];
-  if (report.tuning) parts.push(`Tuning at ${num(report.tuning.passages)} passages (${num(report.tuning.vectors)} vectors):\n\n${formatTuning(report)}`);
+  if (report.tuning)
+    parts.push(`Tuning at ${num(report.tuning.passages)} passages (${num(report.tuning.vectors)} vectors):\n\n${formatTuning(report)}`);
   if (report.coldStart) {
     const c = report.coldStart;
-    parts.push("medianMs" in c ? `Cold start of the compiled \`npm run ask\`: ${num(c.medianMs)} ms median of ${c.runs} runs (max ${num(c.maxMs)}).` : `Cold start not measured: ${c.skipped}.`);
+    parts.push(
+      "medianMs" in c
+        ? `Cold start of the compiled \`npm run ask\`: ${num(c.medianMs)} ms median of ${c.runs} runs (max ${num(c.maxMs)}).`
+        : `Cold start not measured: ${c.skipped}.`,
+    );
   }
   return `${parts.filter(Boolean).join("\n\n")}\n`;
 }
@@ -225,7 +261,11 @@ export function formatPerformanceDoc(report: BenchReport, previousDoc = ""): str
     formatRecipeTable(report),
   ];
   if (report.tuning) {
-    sections.push(`## Tuning at ${num(report.tuning.passages)} passages`, "R@50 is recall with k = 50, the depth the dense channel searches; p50 is that search's latency.", formatTuning(report));
+    sections.push(
+      `## Tuning at ${num(report.tuning.passages)} passages`,
+      "R@50 is recall with k = 50, the depth the dense channel searches; p50 is that search's latency.",
+      formatTuning(report),
+    );
   }
   if (report.coldStart) {
     const c = report.coldStart;

@@ -24,7 +24,10 @@ export interface ColdStartMeasure {
 export async function measureColdStart(projectRoot: string): Promise<ColdStartMeasure | { skipped: string }> {
   const ask = path.join(projectRoot, "dist", "scripts", "ask.js");
   const index = path.join(projectRoot, "dist", "scripts", "index.js");
-  const ready = await Promise.all([access(ask), access(index)]).then(() => true, () => false);
+  const ready = await Promise.all([access(ask), access(index)]).then(
+    () => true,
+    () => false,
+  );
   if (!ready) return { skipped: "no compiled CLI in dist/ (run `npm run build` first)" };
 
   const root = await mkdtemp(path.join(os.tmpdir(), "newsdesk-cold-start-"));

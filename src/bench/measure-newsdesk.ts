@@ -64,7 +64,6 @@ const WARM_UP_QUERIES = 10;
 /** How many candidates the dense channel asks HNSW for (DEFAULT_RETRIEVAL.channelDepth in src/core/retrieval/retrieval-settings.ts). */
 const DENSE_CANDIDATES = 50;
 
-
 export async function measureBuild(job: SizeJob): Promise<BuildMeasure> {
   const config = configForJob(job);
   const started = performance.now();

@@ -4,10 +4,19 @@ import hnswlib from "hnswlib-node";
 import { roundTo } from "./bench-stats.js";
 
 /** One HNSW graph, or a sharded one searched as one. */
-type HnswIndex = Pick<InstanceType<typeof hnswlib.HierarchicalNSW>, "searchKnn" | "getCurrentCount" | "getEf" | "setEf" | "getPoint" | "getNumDimensions">;
+type HnswIndex = Pick<
+  InstanceType<typeof hnswlib.HierarchicalNSW>,
+  "searchKnn" | "getCurrentCount" | "getEf" | "setEf" | "getPoint" | "getNumDimensions"
+>;
 
 /** The exact nearest labels of each query, closest first (cosine, by brute force). */
-export function exactNeighbors(points: Iterable<[label: number, vector: number[]]>, dimensions: number, count: number, queries: readonly number[][], k: number): number[][] {
+export function exactNeighbors(
+  points: Iterable<[label: number, vector: number[]]>,
+  dimensions: number,
+  count: number,
+  queries: readonly number[][],
+  k: number,
+): number[][] {
   const exact = new hnswlib.BruteforceSearch("cosine", dimensions);
   exact.initIndex(Math.max(count, 1));
   for (const [label, vector] of points) exact.addPoint(vector, label);
@@ -15,12 +24,21 @@ export function exactNeighbors(points: Iterable<[label: number, vector: number[]
   if (depth === 0) return queries.map(() => []);
   return queries.map((q) => {
     const { neighbors, distances } = exact.searchKnn(q, depth);
-    return neighbors.map((label, i) => ({ label, distance: distances[i] })).sort((a, b) => a.distance - b.distance).map((n) => n.label);
+    return neighbors
+      .map((label, i) => ({ label, distance: distances[i] }))
+      .sort((a, b) => a.distance - b.distance)
+      .map((n) => n.label);
   });
 }
 
 /** Recall@k for each ef: the share of the exact top k (from `truth`) that the HNSW search returns. */
-export function recallAgainst(index: HnswIndex, truth: readonly number[][], queries: readonly number[][], k: number, efs: readonly number[]): Record<number, number> {
+export function recallAgainst(
+  index: HnswIndex,
+  truth: readonly number[][],
+  queries: readonly number[][],
+  k: number,
+  efs: readonly number[],
+): Record<number, number> {
   const depth = Math.min(k, index.getCurrentCount());
   const expected = truth.map((labels) => new Set(labels.slice(0, depth)));
   const total = expected.reduce((n, set) => n + set.size, 0);
@@ -46,7 +64,12 @@ export function recallAgainst(index: HnswIndex, truth: readonly number[][], quer
 }
 
 /** Recall@k of `index` at each ef, against brute force over the vectors of `labels` in the same index. */
-export function measureRecall(index: HnswIndex, labels: readonly number[], queries: readonly number[][], options: { k: number; efs: number[] }): Record<number, number> {
+export function measureRecall(
+  index: HnswIndex,
+  labels: readonly number[],
+  queries: readonly number[][],
+  options: { k: number; efs: number[] },
+): Record<number, number> {
   const points = (function* () {
     for (const label of labels) yield [label, index.getPoint(label)] as [number, number[]];
   })();

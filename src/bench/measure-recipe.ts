@@ -81,7 +81,13 @@ export async function measureRecipe(job: SizeJob): Promise<RecipeMeasure> {
   let hits = 0;
   for (const item of answerable) {
     const found = await store.similaritySearch(item.question, Math.min(5, chunks.length));
-    if (isHit(item, found.map((d) => toSource(job.corpusDir, d.metadata.source)))) hits++;
+    if (
+      isHit(
+        item,
+        found.map((d) => toSource(job.corpusDir, d.metadata.source)),
+      )
+    )
+      hits++;
   }
 
   const index = store.index;
@@ -115,4 +121,3 @@ export async function measureRecipe(job: SizeJob): Promise<RecipeMeasure> {
 function toSource(corpusDir: string, file: unknown): string {
   return path.relative(corpusDir, String(file)).split(path.sep).join("/");
 }
-

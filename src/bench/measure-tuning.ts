@@ -41,7 +41,13 @@ export async function measureTuning(job: SizeJob, status: (line: string) => void
   const queries = await Promise.all([...new Set(job.queries)].map((q) => embedder.embedQuery(q)));
 
   // Exact neighbours once, for every graph: brute force over 100k vectors is the slow part of tuning.
-  const truth = exactNeighbors(points.map((point, i) => [i, point] as [number, number[]]), source.getNumDimensions(), points.length, queries, DENSE_CANDIDATES);
+  const truth = exactNeighbors(
+    points.map((point, i) => [i, point] as [number, number[]]),
+    source.getNumDimensions(),
+    points.length,
+    queries,
+    DENSE_CANDIDATES,
+  );
   const graphs: GraphChoice[] = [];
   for (const m of grid.m) {
     for (const efConstruction of grid.efConstruction) {
@@ -63,7 +69,9 @@ export async function measureTuning(job: SizeJob, status: (line: string) => void
         return { ef, recallAt10: at10[ef], recallAt50: at50[ef], p50Ms: latency.p50, p95Ms: latency.p95 };
       });
       graphs.push({ m, efConstruction, insertSeconds, byEf });
-      status(`  M ${m}, efConstruction ${efConstruction}: inserted in ${insertSeconds}s, recall@10 ${byEf.map((e) => `${e.recallAt10} (ef ${e.ef})`).join(", ")}`);
+      status(
+        `  M ${m}, efConstruction ${efConstruction}: inserted in ${insertSeconds}s, recall@10 ${byEf.map((e) => `${e.recallAt10} (ef ${e.ef})`).join(", ")}`,
+      );
     }
   }
 

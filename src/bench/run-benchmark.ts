@@ -43,7 +43,16 @@ export interface BenchOptions {
 
 export interface SizeReport {
   target: number;
-  corpus: { files: number; originalFiles: number; editionFiles: number; articles: number; passages: number; megabytes: number; queries: number; probePassages: number };
+  corpus: {
+    files: number;
+    originalFiles: number;
+    editionFiles: number;
+    articles: number;
+    passages: number;
+    megabytes: number;
+    queries: number;
+    probePassages: number;
+  };
   build: BuildMeasure;
   serve: ServeMeasure;
   reindex: ReindexMeasure & { noChangeFraction: number; oneFileFraction: number };
@@ -117,7 +126,13 @@ export function medianRun<T extends { seconds: number }>(runs: T[]): T {
   return [...runs].sort((a, b) => a.seconds - b.seconds)[Math.floor(runs.length / 2)];
 }
 
-async function measureSize(target: number, { job, corpus }: PreparedSize, firstBuild: BuildMeasure, options: BenchOptions, status: (line: string) => void): Promise<SizeReport> {
+async function measureSize(
+  target: number,
+  { job, corpus }: PreparedSize,
+  firstBuild: BuildMeasure,
+  options: BenchOptions,
+  status: (line: string) => void,
+): Promise<SizeReport> {
   const runs = Math.max(1, options.repeat ?? 1);
   const builds = [firstBuild];
   const recipes: RecipeMeasure[] = [];

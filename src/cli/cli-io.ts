@@ -97,7 +97,12 @@ export function indexFolderName(corpus: string): string {
   } catch {
     // Not there (yet): the build says so; the name only needs to be stable.
   }
-  const readable = path.basename(real).replace(/[^\w]+/g, "-").replace(/^-|-$/g, "").slice(-60) || "corpus";
+  const readable =
+    path
+      .basename(real)
+      .replace(/[^\w]+/g, "-")
+      .replace(/^-|-$/g, "")
+      .slice(-60) || "corpus";
   return `${readable}-${createHash("sha256").update(real).digest("hex").slice(0, 10)}`;
 }
 
@@ -163,7 +168,9 @@ export async function* readQuestions(io: CliIo, positionals: string[], command: 
   }
   if (io.stdin.isTTY) {
     throw new UsageError(
-      command === "ask" ? 'Give a question: npm run ask -- "What did Russia\'s Foreign Ministry say?"' : 'Give a query: npm run search -- "Foreign Ministry"',
+      command === "ask"
+        ? 'Give a question: npm run ask -- "What did Russia\'s Foreign Ministry say?"'
+        : 'Give a query: npm run search -- "Foreign Ministry"',
     );
   }
   const decoder = new StringDecoder("utf8");

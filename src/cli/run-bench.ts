@@ -61,75 +61,79 @@ function parseCount(name: string, value: string, min: number): number {
 }
 
 export function runBench(argv: string[], io: CliIo): Promise<number> {
-  return runCli(io, async () => {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        sizes: { type: "string" },
-        queries: { type: "string" },
-        json: { type: "boolean", default: false },
-        tune: { type: "string" },
-        dataset: { type: "string" },
-        doc: { type: "string" },
-        "no-doc": { type: "boolean", default: false },
-        "no-cold-start": { type: "boolean", default: false },
-        isolation: { type: "string", default: "process" },
-        keep: { type: "boolean", default: false },
-        repeat: { type: "string" },
-        "tune-m": { type: "string" },
-        "tune-efc": { type: "string" },
-        "tune-ef": { type: "string" },
-        "tune-batch": { type: "string" },
-      },
-    });
-    const sizes = values.sizes ? values.sizes.split(",").map((s) => parseCount("sizes", s.trim(), 10)) : DEFAULT_SIZES;
-    const queries = values.queries ? parseCount("queries", values.queries, 1) : DEFAULT_QUERIES;
-    if (values.isolation !== "process" && values.isolation !== "inline") {
-      throw new UsageError(`--isolation takes "process" (each phase in a fresh process, the default) or "inline", got "${values.isolation}".`);
-    }
-    const list = (name: string, value: string | undefined) => value?.split(",").map((s) => parseCount(name, s.trim(), 1));
-    const tuneGrid = {
-      ...(values["tune-m"] && { m: list("tune-m", values["tune-m"]) }),
-      ...(values["tune-efc"] && { efConstruction: list("tune-efc", values["tune-efc"]) }),
-      ...(values["tune-ef"] && { ef: list("tune-ef", values["tune-ef"]) }),
-      ...(values["tune-batch"] && { batchSizes: list("tune-batch", values["tune-batch"]) }),
-    };
-    const root = findProjectRoot();
-    const datasetDir = resolveDatasetDir(root, values.dataset);
-    if (!existsSync(datasetDir)) {
-      io.stderr.write(`The news-eval dataset is not at ${datasetDir}: nothing to benchmark. Pass --dataset DIR to point at it.\n`);
-      return 0;
-    }
-    const status = (line: string) => io.stderr.write(`${line}\n`);
-    let report: Awaited<ReturnType<typeof runBenchmark>>;
-    try {
-      report = await runBenchmark({
-        sizes,
-        queries,
-        datasetDir,
-        isolation: values.isolation,
-        tuneAt: values.tune ? parseCount("tune", values.tune, 10) : undefined,
-        tuneGrid,
-        coldStartRoot: values["no-cold-start"] ? undefined : root,
-        keepTemp: values.keep,
-        repeat: values.repeat ? parseCount("repeat", values.repeat, 1) : undefined,
-        onStatus: status,
+  return runCli(
+    io,
+    async () => {
+      const { values } = parseArgs({
+        args: argv,
+        options: {
+          sizes: { type: "string" },
+          queries: { type: "string" },
+          json: { type: "boolean", default: false },
+          tune: { type: "string" },
+          dataset: { type: "string" },
+          doc: { type: "string" },
+          "no-doc": { type: "boolean", default: false },
+          "no-cold-start": { type: "boolean", default: false },
+          isolation: { type: "string", default: "process" },
+          keep: { type: "boolean", default: false },
+          repeat: { type: "string" },
+          "tune-m": { type: "string" },
+          "tune-efc": { type: "string" },
+          "tune-ef": { type: "string" },
+          "tune-batch": { type: "string" },
+        },
       });
-    } catch (error) {
-      if (error instanceof DatasetMissingError) {
-        io.stderr.write(`${error.message} Nothing to benchmark.\n`);
+      const sizes = values.sizes ? values.sizes.split(",").map((s) => parseCount("sizes", s.trim(), 10)) : DEFAULT_SIZES;
+      const queries = values.queries ? parseCount("queries", values.queries, 1) : DEFAULT_QUERIES;
+      if (values.isolation !== "process" && values.isolation !== "inline") {
+        throw new UsageError(`--isolation takes "process" (each phase in a fresh process, the default) or "inline", got "${values.isolation}".`);
+      }
+      const list = (name: string, value: string | undefined) => value?.split(",").map((s) => parseCount(name, s.trim(), 1));
+      const tuneGrid = {
+        ...(values["tune-m"] && { m: list("tune-m", values["tune-m"]) }),
+        ...(values["tune-efc"] && { efConstruction: list("tune-efc", values["tune-efc"]) }),
+        ...(values["tune-ef"] && { ef: list("tune-ef", values["tune-ef"]) }),
+        ...(values["tune-batch"] && { batchSizes: list("tune-batch", values["tune-batch"]) }),
+      };
+      const root = findProjectRoot();
+      const datasetDir = resolveDatasetDir(root, values.dataset);
+      if (!existsSync(datasetDir)) {
+        io.stderr.write(`The news-eval dataset is not at ${datasetDir}: nothing to benchmark. Pass --dataset DIR to point at it.\n`);
         return 0;
       }
-      throw error;
-    }
-    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatBenchReport(report));
-    if (!values["no-doc"]) {
-      const doc = path.resolve(root, values.doc ?? "docs/performance.md");
-      const previous = await readFile(doc, "utf8").catch(() => "");
-      await mkdir(path.dirname(doc), { recursive: true });
-      await writeFile(doc, formatPerformanceDoc(report, previous));
-      status(`wrote ${path.relative(process.cwd(), doc) || doc}`);
-    }
-    return 0;
-  }, { argv, usage: BENCH_USAGE });
+      const status = (line: string) => io.stderr.write(`${line}\n`);
+      let report: Awaited<ReturnType<typeof runBenchmark>>;
+      try {
+        report = await runBenchmark({
+          sizes,
+          queries,
+          datasetDir,
+          isolation: values.isolation,
+          tuneAt: values.tune ? parseCount("tune", values.tune, 10) : undefined,
+          tuneGrid,
+          coldStartRoot: values["no-cold-start"] ? undefined : root,
+          keepTemp: values.keep,
+          repeat: values.repeat ? parseCount("repeat", values.repeat, 1) : undefined,
+          onStatus: status,
+        });
+      } catch (error) {
+        if (error instanceof DatasetMissingError) {
+          io.stderr.write(`${error.message} Nothing to benchmark.\n`);
+          return 0;
+        }
+        throw error;
+      }
+      io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatBenchReport(report));
+      if (!values["no-doc"]) {
+        const doc = path.resolve(root, values.doc ?? "docs/performance.md");
+        const previous = await readFile(doc, "utf8").catch(() => "");
+        await mkdir(path.dirname(doc), { recursive: true });
+        await writeFile(doc, formatPerformanceDoc(report, previous));
+        status(`wrote ${path.relative(process.cwd(), doc) || doc}`);
+      }
+      return 0;
+    },
+    { argv, usage: BENCH_USAGE },
+  );
 }

@@ -53,20 +53,20 @@ export function parseEvalArgs(argv: string[]): EvalCliOptions {
   const values = (() => {
     try {
       return parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        qa: { type: "string" },
-        corpus: { type: "string" },
-        k: { type: "string", default: "10" },
-        json: { type: "boolean", default: false },
-        source: { type: "string" },
-        since: { type: "string" },
-        until: { type: "string" },
-        "as-of": { type: "string" },
-        "no-dates": { type: "boolean", default: false },
-        misses: { type: "boolean", default: false },
-      },
+        args: argv,
+        allowPositionals: false,
+        options: {
+          qa: { type: "string" },
+          corpus: { type: "string" },
+          k: { type: "string", default: "10" },
+          json: { type: "boolean", default: false },
+          source: { type: "string" },
+          since: { type: "string" },
+          until: { type: "string" },
+          "as-of": { type: "string" },
+          "no-dates": { type: "boolean", default: false },
+          misses: { type: "boolean", default: false },
+        },
       }).values;
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
@@ -176,37 +176,41 @@ export interface EvalDeps {
 }
 
 export function runEval(argv: string[], io: CliIo, deps: EvalDeps = {}): Promise<number> {
-  return runCli(io, async () => {
-    const options = parseEvalArgs(argv);
-    const readText = deps.readText ?? ((path: string) => readFile(path, "utf8"));
-    let text: string;
-    try {
-      text = await readText(options.qa);
-    } catch {
-      throw new UsageError(`Cannot read the questions file ${options.qa}.`);
-    }
-    const { questions, errors } = parseEvalQuestions(text);
-    for (const error of errors) io.stderr.write(`${options.qa} ${error} (skipped)\n`);
-    if (questions.length === 0) throw new UsageError(`${options.qa} holds no valid question.`);
-    const config = configFor(io, options.corpus);
-    const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, undefined, secretsIn(io.env));
-    const open = deps.open ?? openPipelineWithIndex;
-    const { pipeline } = await open(config, log, { notice: (message) => io.stderr.write(`${message}\n`) });
-    const outcomes = await evaluatePipeline(pipeline, questions, options, log);
-    const metrics = summarizeOutcomes(outcomes);
-    if (options.json) {
-      const settings = {
-        qa: options.qa,
-        corpus: config.CORPUS_DIR,
-        k: options.k,
-        dates: options.noDates ? "none" : options.asOf ? `as of ${options.asOf}` : "each question's date",
-        filters: options.filters ?? null,
-      };
-      io.stdout.write(`${JSON.stringify({ ...settings, ...metrics, ...(options.misses ? { outcomes } : {}) })}\n`);
-    } else {
-      io.stdout.write(`${formatMetrics(metrics, `${options.qa} over ${config.CORPUS_DIR}`)}\n`);
-      if (options.misses) io.stdout.write(`${formatMisses(outcomes)}\n`);
-    }
-    return 0;
-  }, { argv, usage: EVAL_USAGE });
+  return runCli(
+    io,
+    async () => {
+      const options = parseEvalArgs(argv);
+      const readText = deps.readText ?? ((path: string) => readFile(path, "utf8"));
+      let text: string;
+      try {
+        text = await readText(options.qa);
+      } catch {
+        throw new UsageError(`Cannot read the questions file ${options.qa}.`);
+      }
+      const { questions, errors } = parseEvalQuestions(text);
+      for (const error of errors) io.stderr.write(`${options.qa} ${error} (skipped)\n`);
+      if (questions.length === 0) throw new UsageError(`${options.qa} holds no valid question.`);
+      const config = configFor(io, options.corpus);
+      const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, undefined, secretsIn(io.env));
+      const open = deps.open ?? openPipelineWithIndex;
+      const { pipeline } = await open(config, log, { notice: (message) => io.stderr.write(`${message}\n`) });
+      const outcomes = await evaluatePipeline(pipeline, questions, options, log);
+      const metrics = summarizeOutcomes(outcomes);
+      if (options.json) {
+        const settings = {
+          qa: options.qa,
+          corpus: config.CORPUS_DIR,
+          k: options.k,
+          dates: options.noDates ? "none" : options.asOf ? `as of ${options.asOf}` : "each question's date",
+          filters: options.filters ?? null,
+        };
+        io.stdout.write(`${JSON.stringify({ ...settings, ...metrics, ...(options.misses ? { outcomes } : {}) })}\n`);
+      } else {
+        io.stdout.write(`${formatMetrics(metrics, `${options.qa} over ${config.CORPUS_DIR}`)}\n`);
+        if (options.misses) io.stdout.write(`${formatMisses(outcomes)}\n`);
+      }
+      return 0;
+    },
+    { argv, usage: EVAL_USAGE },
+  );
 }

@@ -69,7 +69,7 @@ export function formatSummary(s: BuildSummary, indexDir?: string): string {
 
 /** One line of `--progress-json` output on stderr. */
 export interface ProgressLine {
-  progress: BuildProgress & { seconds: number; /** Passages embedded per second so far. */ rate: number };
+  progress: BuildProgress & { seconds: number /** Passages embedded per second so far. */; rate: number };
 }
 
 /**
@@ -85,42 +85,50 @@ function createJsonProgress(io: CliIo, started: number): (p: BuildProgress) => v
     seen.add(p.phase);
     lastWrite = now;
     const seconds = (now - started) / 1000;
-    const line: ProgressLine = { progress: { ...p, seconds: Math.round(seconds * 100) / 100, rate: Math.round(p.embedded / Math.max(seconds, 0.001)) } };
+    const line: ProgressLine = {
+      progress: { ...p, seconds: Math.round(seconds * 100) / 100, rate: Math.round(p.embedded / Math.max(seconds, 0.001)) },
+    };
     io.stderr.write(`${JSON.stringify(line)}\n`);
   };
 }
 
 export function runIndex(argv: string[], io: CliIo): Promise<number> {
-  return runCli(io, async () => {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        rebuild: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        strict: { type: "boolean", default: false },
-        corpus: { type: "string" },
-        "progress-json": { type: "boolean", default: false },
-      },
-    });
-    const config = configFor(io, values.corpus);
-    const started = performance.now();
-    const tty = Boolean(io.stderr.isTTY) && !values.json && !values["progress-json"];
-    const terminal = createTerminalProgress(io, started);
-    let summary: Awaited<ReturnType<typeof buildConfiguredIndex>>;
-    try {
-      summary = await buildConfiguredIndex(config, {
-        rebuild: values.rebuild,
-        onProgress: values["progress-json"] ? createJsonProgress(io, started) : tty ? terminal.draw : undefined,
+  return runCli(
+    io,
+    async () => {
+      const { values } = parseArgs({
+        args: argv,
+        options: {
+          rebuild: { type: "boolean", default: false },
+          json: { type: "boolean", default: false },
+          strict: { type: "boolean", default: false },
+          corpus: { type: "string" },
+          "progress-json": { type: "boolean", default: false },
+        },
       });
-    } finally {
-      terminal.clear();
-    }
-    const { changed: _changed, ...contract } = summary;
-    io.stdout.write(values.json ? `${JSON.stringify(contract)}\n` : `${formatSummary(summary, path.resolve(config.INDEX_DIR))}\n`);
-    if (values.corpus && !values.json && io.env.INDEX_DIR) {
-      // INDEX_DIR is CORPUS_DIR's index (the bot's): another corpus must not replace it, so it gets its own folder.
-      io.stderr.write(`(--corpus indexes into its own folder under DATA_DIR; INDEX_DIR=${io.env.INDEX_DIR} is the index of CORPUS_DIR and was left as it is.)\n`);
-    }
-    return values.strict && summary.skipped.length > 0 ? 1 : 0;
-  }, { argv, usage: INDEX_USAGE });
+      const config = configFor(io, values.corpus);
+      const started = performance.now();
+      const tty = Boolean(io.stderr.isTTY) && !values.json && !values["progress-json"];
+      const terminal = createTerminalProgress(io, started);
+      let summary: Awaited<ReturnType<typeof buildConfiguredIndex>>;
+      try {
+        summary = await buildConfiguredIndex(config, {
+          rebuild: values.rebuild,
+          onProgress: values["progress-json"] ? createJsonProgress(io, started) : tty ? terminal.draw : undefined,
+        });
+      } finally {
+        terminal.clear();
+      }
+      const { changed: _changed, ...contract } = summary;
+      io.stdout.write(values.json ? `${JSON.stringify(contract)}\n` : `${formatSummary(summary, path.resolve(config.INDEX_DIR))}\n`);
+      if (values.corpus && !values.json && io.env.INDEX_DIR) {
+        // INDEX_DIR is CORPUS_DIR's index (the bot's): another corpus must not replace it, so it gets its own folder.
+        io.stderr.write(
+          `(--corpus indexes into its own folder under DATA_DIR; INDEX_DIR=${io.env.INDEX_DIR} is the index of CORPUS_DIR and was left as it is.)\n`,
+        );
+      }
+      return values.strict && summary.skipped.length > 0 ? 1 : 0;
+    },
+    { argv, usage: INDEX_USAGE },
+  );
 }

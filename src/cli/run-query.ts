@@ -53,42 +53,46 @@ async function answerOne(mode: Mode, pipeline: Pipeline, question: string, optio
 }
 
 export function runQuery(mode: Mode, argv: string[], io: CliIo): Promise<number> {
-  return runCli(io, async () => {
-    const options = parseQueryArgs(argv);
-    if (options.conversation && mode !== "ask") throw new UsageError("--conversation is for npm run ask: a search has no answers to follow up on.");
-    const config = configFor(io, options.corpus);
-    const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, undefined, secretsIn(io.env));
-    const questions = readQuestions(io, options.positionals, mode);
-    const first = await questions.next();
-    if (first.done) return 0;
-    // A first use over a large corpus builds the index for minutes: show it as `npm run index` does.
-    const terminal = createTerminalProgress(io);
-    const openOptions = {
-      checkStale: true,
-      notice: (message: string) => io.stderr.write(`${message}\n`),
-      onBuildProgress: io.stderr.isTTY ? terminal.draw : undefined,
-    };
-    try {
-      return await withPipeline(config, log, openOptions, async (pipeline) => {
-        terminal.clear();
-        const batch = options.positionals.length === 0;
-        if (batch) options.json = true; // batch mode is for machines: one JSON object per line, in order
-        const history: Turn[] = [];
-        let failures = 0;
-        for (let next: IteratorResult<string> = first; !next.done; next = await questions.next()) {
-          try {
-            io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io, history)}\n`);
-          } catch (error) {
-            // In batch mode a bad line must not stop the rest: it gets an error object in its place.
-            if (!batch || !(error instanceof QuestionError)) throw error;
-            failures++;
-            io.stdout.write(`${JSON.stringify({ question: next.value, error: error.message })}\n`);
+  return runCli(
+    io,
+    async () => {
+      const options = parseQueryArgs(argv);
+      if (options.conversation && mode !== "ask") throw new UsageError("--conversation is for npm run ask: a search has no answers to follow up on.");
+      const config = configFor(io, options.corpus);
+      const log = createLogger(config.LOG_LEVEL === "info" ? "warn" : config.LOG_LEVEL, undefined, secretsIn(io.env));
+      const questions = readQuestions(io, options.positionals, mode);
+      const first = await questions.next();
+      if (first.done) return 0;
+      // A first use over a large corpus builds the index for minutes: show it as `npm run index` does.
+      const terminal = createTerminalProgress(io);
+      const openOptions = {
+        checkStale: true,
+        notice: (message: string) => io.stderr.write(`${message}\n`),
+        onBuildProgress: io.stderr.isTTY ? terminal.draw : undefined,
+      };
+      try {
+        return await withPipeline(config, log, openOptions, async (pipeline) => {
+          terminal.clear();
+          const batch = options.positionals.length === 0;
+          if (batch) options.json = true; // batch mode is for machines: one JSON object per line, in order
+          const history: Turn[] = [];
+          let failures = 0;
+          for (let next: IteratorResult<string> = first; !next.done; next = await questions.next()) {
+            try {
+              io.stdout.write(`${await answerOne(mode, pipeline, next.value, options, io, history)}\n`);
+            } catch (error) {
+              // In batch mode a bad line must not stop the rest: it gets an error object in its place.
+              if (!batch || !(error instanceof QuestionError)) throw error;
+              failures++;
+              io.stdout.write(`${JSON.stringify({ question: next.value, error: error.message })}\n`);
+            }
           }
-        }
-        return failures > 0 ? 1 : 0;
-      });
-    } finally {
-      terminal.clear(); // a failed build leaves no half-drawn line before its message
-    }
-  }, { argv, usage: QUERY_USAGE[mode] });
+          return failures > 0 ? 1 : 0;
+        });
+      } finally {
+        terminal.clear(); // a failed build leaves no half-drawn line before its message
+      }
+    },
+    { argv, usage: QUERY_USAGE[mode] },
+  );
 }

@@ -13,7 +13,9 @@ export function createCorpusReader(options: ListCorpusOptions = {}): CorpusReade
 }
 
 /** The reader for a configuration: the index and data folders are never corpus, even inside CORPUS_DIR. */
-export function createConfiguredCorpusReader(config: Pick<Config, "INDEX_DIR" | "DATA_DIR" | "CORPUS_FOLLOW_LINKS_OUTSIDE">): CorpusReader<CorpusFile> {
+export function createConfiguredCorpusReader(
+  config: Pick<Config, "INDEX_DIR" | "DATA_DIR" | "CORPUS_FOLLOW_LINKS_OUTSIDE">,
+): CorpusReader<CorpusFile> {
   return createCorpusReader({ skipFolders: [config.INDEX_DIR, config.DATA_DIR], followLinksOutside: config.CORPUS_FOLLOW_LINKS_OUTSIDE });
 }
 

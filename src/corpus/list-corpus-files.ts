@@ -41,7 +41,8 @@ export async function listCorpusFiles(dir: string, options: ListCorpusOptions = 
   const skipFolders = new Set(await Promise.all((options.skipFolders ?? []).map((folder) => realpath(folder).catch(() => path.resolve(folder)))));
   let rootReal: string;
   try {
-    if (!(await stat(root)).isDirectory()) throw new CorpusFolderError(`The corpus folder ${dir} is not a folder. Set CORPUS_DIR to a folder of articles.`);
+    if (!(await stat(root)).isDirectory())
+      throw new CorpusFolderError(`The corpus folder ${dir} is not a folder. Set CORPUS_DIR to a folder of articles.`);
     rootReal = await realpath(root);
   } catch (error) {
     if (error instanceof CorpusFolderError) throw error;
@@ -78,7 +79,14 @@ export async function listCorpusFiles(dir: string, options: ListCorpusOptions = 
         info = await stat(abs);
       } catch (error) {
         const code = errorCode(error);
-        const reason = code === "ELOOP" ? "symbolic link loop" : isLink && code === "ENOENT" ? "broken symbolic link" : code === "ENOENT" ? "vanished while the folder was listed" : `cannot read (${code})`;
+        const reason =
+          code === "ELOOP"
+            ? "symbolic link loop"
+            : isLink && code === "ENOENT"
+              ? "broken symbolic link"
+              : code === "ENOENT"
+                ? "vanished while the folder was listed"
+                : `cannot read (${code})`;
         skipped.push({ source, reason });
         return;
       }

@@ -19,18 +19,93 @@ type HtmlNode = HtmlElement | HtmlText;
 
 const VOID = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]);
 /** Never article text: scripts, page chrome, widgets. */
-const DROPPED = new Set(["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "svg", "math", "iframe", "object", "canvas", "button", "select", "dialog", "head", "title"]);
+const DROPPED = new Set([
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "nav",
+  "header",
+  "footer",
+  "aside",
+  "form",
+  "svg",
+  "math",
+  "iframe",
+  "object",
+  "canvas",
+  "button",
+  "select",
+  "dialog",
+  "head",
+  "title",
+]);
 /** Each of these starts a new body line, and a paragraph break around it. */
 const BLOCK = new Set([
-  "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "div", "dl", "dt", "fieldset",
-  "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html",
-  "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+  "address",
+  "article",
+  "aside",
+  "blockquote",
+  "body",
+  "caption",
+  "dd",
+  "details",
+  "div",
+  "dl",
+  "dt",
+  "fieldset",
+  "figcaption",
+  "figure",
+  "footer",
+  "form",
+  "h1",
+  "h2",
+  "h3",
+  "h4",
+  "h5",
+  "h6",
+  "header",
+  "hgroup",
+  "hr",
+  "html",
+  "li",
+  "main",
+  "nav",
+  "ol",
+  "p",
+  "pre",
+  "section",
+  "summary",
+  "table",
+  "tbody",
+  "td",
+  "tfoot",
+  "th",
+  "thead",
+  "tr",
+  "ul",
 ]);
 /** Opening one of these closes a paragraph left open, as browsers do. */
 const CLOSES_P = new Set([...BLOCK].filter((name) => !["body", "html", "td", "th", "tr", "caption", "tbody", "thead", "tfoot"].includes(name)));
 /** An open element of the same group is closed by the next one (`<li>a<li>b`). */
-const SIBLING_GROUPS: Record<string, string[]> = { li: ["li"], dt: ["dt", "dd"], dd: ["dt", "dd"], td: ["td", "th"], th: ["td", "th"], tr: ["tr"], option: ["option"] };
-const SIBLING_SCOPE: Record<string, string[]> = { li: ["ul", "ol"], dt: ["dl"], dd: ["dl"], td: ["tr", "table"], th: ["tr", "table"], tr: ["table"], option: ["select"] };
+const SIBLING_GROUPS: Record<string, string[]> = {
+  li: ["li"],
+  dt: ["dt", "dd"],
+  dd: ["dt", "dd"],
+  td: ["td", "th"],
+  th: ["td", "th"],
+  tr: ["tr"],
+  option: ["option"],
+};
+const SIBLING_SCOPE: Record<string, string[]> = {
+  li: ["ul", "ol"],
+  dt: ["dl"],
+  dd: ["dl"],
+  td: ["tr", "table"],
+  th: ["tr", "table"],
+  tr: ["table"],
+  option: ["select"],
+};
 /** Elements that may sit in <head>; any other start tag means the page body has begun. */
 const HEAD_CONTENT = new Set(["head", "html", "title", "meta", "link", "script", "style", "base", "noscript", "template"]);
 const MAX_DEPTH = 400;
@@ -54,12 +129,14 @@ export function parseHtml(source: string, html: string): ParsedFile {
 
   const metas = findAll(root, (e) => e.name === "meta");
   const metaContent = (...keys: string[]) =>
-    metas.find((m) => keys.includes((m.attrs.property ?? m.attrs.name ?? m.attrs.itemprop ?? "").toLowerCase()) && m.attrs.content?.trim())?.attrs.content;
+    metas.find((m) => keys.includes((m.attrs.property ?? m.attrs.name ?? m.attrs.itemprop ?? "").toLowerCase()) && m.attrs.content?.trim())?.attrs
+      .content;
   const canonical = findFirst(root, (e) => e.name === "link" && /(^|\s)canonical(\s|$)/i.test(e.attrs.rel ?? "") && !!e.attrs.href);
   const url = decodeHtmlEntities((metaContent("og:url") ?? canonical?.attrs.href ?? "").trim()) || undefined;
 
   const container = chooseContainer(root, html);
-  const time = findFirst(container, (e) => e.name === "time" && !!e.attrs.datetime) ?? findFirst(root, (e) => e.name === "time" && !!e.attrs.datetime);
+  const time =
+    findFirst(container, (e) => e.name === "time" && !!e.attrs.datetime) ?? findFirst(root, (e) => e.name === "time" && !!e.attrs.datetime);
   const date = normalizeDate(metaContent("article:published_time", "og:published_time", "datepublished", "pubdate", "date") ?? time?.attrs.datetime);
 
   const article = buildArticle({ source, title, url, date }, collectBodyLines(html, container));

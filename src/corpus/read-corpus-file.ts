@@ -34,7 +34,10 @@ export function maxBytesFor(source: string): number {
  * Reads a listed file whole. A file that vanished, cannot be opened, is over the size limit, or keeps
  * changing while it is read is returned as skipped with a reason; nothing here throws for a bad file.
  */
-export async function readCorpusFile(file: CorpusFile, options: ReadCorpusFileOptions = {}): Promise<CorpusFileBytes | { skipped: Skipped; lasting?: boolean }> {
+export async function readCorpusFile(
+  file: CorpusFile,
+  options: ReadCorpusFileOptions = {},
+): Promise<CorpusFileBytes | { skipped: Skipped; lasting?: boolean }> {
   const maxBytes = options.maxBytes ?? maxBytesFor(file.source);
   const skip = (reason: string) => ({ skipped: { source: file.source, reason } });
   // Not a passing failure: what the index held for this file no longer stands (it grew past the limit).

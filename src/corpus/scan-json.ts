@@ -41,7 +41,7 @@ export function skipValue(text: string, i: number): number {
     return -1;
   }
   let j = i;
-  while (j < text.length && !",]}{[\" \n\r\t".includes(text[j])) j++;
+  while (j < text.length && !',]}{[" \n\r\t'.includes(text[j])) j++;
   return Math.max(j, i + 1);
 }
 

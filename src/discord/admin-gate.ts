@@ -5,7 +5,8 @@ import { PermissionFlagsBits, type ButtonInteraction, type ChatInputCommandInter
 /** The permission admin commands declare as their default; Administrator implies it. */
 export const ADMIN_PERMISSION = PermissionFlagsBits.ManageGuild;
 
-export const ADMIN_ONLY_MESSAGE = "Only members with the Manage Server permission (or an admin role set by the people who run me) can use this command.";
+export const ADMIN_ONLY_MESSAGE =
+  "Only members with the Manage Server permission (or an admin role set by the people who run me) can use this command.";
 
 /** True when the member has Manage Server or Administrator, or one of `adminRoleIds`. */
 export function isAdmin(interaction: ChatInputCommandInteraction | ButtonInteraction, adminRoleIds: readonly string[]): boolean {

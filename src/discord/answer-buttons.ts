@@ -24,7 +24,12 @@ export function parseAnswerButtonId(customId: string): { action: AnswerAction; a
 export function createAnswerButtons(answerId: string, options: AnswerButtonOptions): APIActionRowComponent<APIComponentInMessageActionRow>[] {
   const components: APIComponentInMessageActionRow[] = [];
   if (options.passages) {
-    components.push({ type: ComponentType.Button, style: ButtonStyle.Secondary, label: "Show passages", custom_id: answerButtonId("passages", answerId) });
+    components.push({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: "Show passages",
+      custom_id: answerButtonId("passages", answerId),
+    });
   }
   components.push(
     { type: ComponentType.Button, style: ButtonStyle.Secondary, emoji: { name: "👍" }, custom_id: answerButtonId("up", answerId) },

@@ -13,6 +13,6 @@ export function describeMissingDiscordSettings(config: Pick<Config, "DISCORD_TOK
     "  DISCORD_CLIENT_ID is its Application ID (General Information page);",
     "  DISCORD_TOKEN comes from the Bot page (Reset Token). Keep it secret.",
     "Put both in .env (see .env.example and 'Run it in Discord' in README.md), then run `npm run deploy-commands` and `npm start`.",
-    "To try Newsdesk without Discord: npm run ask -- \"What did the Russian Foreign Ministry say?\"",
+    'To try Newsdesk without Discord: npm run ask -- "What did the Russian Foreign Ministry say?"',
   ].join("\n");
 }

@@ -56,7 +56,11 @@ export function findLimitViolations(message: RenderedMessage): string[] {
       if (!field.name.trim() || !field.value.trim()) problems.push(`embed ${e} field ${f} is empty`);
     });
   });
-  over("embed text in total", message.embeds.reduce((sum, embed) => sum + countEmbedText(embed), 0), L.embedsTotal);
+  over(
+    "embed text in total",
+    message.embeds.reduce((sum, embed) => sum + countEmbedText(embed), 0),
+    L.embedsTotal,
+  );
   const rows = message.components ?? [];
   over("action rows", rows.length, L.actionRows);
   rows.forEach((row, r) => {

@@ -39,7 +39,11 @@ export function formatSourceLine(source: { title: string; url?: string; source: 
 /** Quotes text as a Markdown block quote that fits `max` characters, trimmed at a sentence when it must be. */
 export function formatQuote(text: string, max: number): string {
   const escaped = escapeMarkdownText(text.trim());
-  const quote = (body: string) => body.split("\n").map((line) => `> ${line}`).join("\n");
+  const quote = (body: string) =>
+    body
+      .split("\n")
+      .map((line) => `> ${line}`)
+      .join("\n");
   let budget = max;
   let formatted = quote(trimAtSentence(escaped, budget));
   while (formatted.length > max && budget > 1) {

@@ -7,7 +7,8 @@ import { DISCORD_LIMITS } from "./discord-limits.js";
 import { renderPassages } from "./render-passages.js";
 import { editReplyWith } from "./send-rendered.js";
 
-export const FORGOTTEN_ANSWER = "That answer is no longer in my memory (answers are kept for a day, and not across restarts). Please ask again with /ask.";
+export const FORGOTTEN_ANSWER =
+  "That answer is no longer in my memory (answers are kept for a day, and not across restarts). Please ask again with /ask.";
 export const FEEDBACK_THANKS = { up: "Thanks! Your 👍 was recorded.", down: "Thanks. Your 👎 was recorded; it helps us find what to fix." } as const;
 
 /** Handles a click on one of the answer buttons; returns false when the custom_id is not one of them. */
@@ -22,7 +23,11 @@ export async function handleAnswerButton(interaction: ButtonInteraction, context
   switch (parsed.action) {
     case "passages":
       await interaction.deferReply({ flags: MessageFlags.Ephemeral });
-      await editReplyWith(interaction, renderPassages(stored.answer.citations, (id) => context.pipeline.getPassage(id)), context.log);
+      await editReplyWith(
+        interaction,
+        renderPassages(stored.answer.citations, (id) => context.pipeline.getPassage(id)),
+        context.log,
+      );
       return true;
     case "up":
     case "down":
@@ -71,7 +76,9 @@ async function startFollowUpThread(interaction: ButtonInteraction, context: BotC
     const thread = await interaction.message.startThread({ name, autoArchiveDuration: ThreadAutoArchiveDuration.OneDay });
     threadId = thread.id;
     if (thread.id !== interaction.message.id) remember(thread.id);
-    const how = context.settings.messageContentIntent ? "Write your follow-up here" : `Mention <@${interaction.client.user.id}> with your follow-up here`;
+    const how = context.settings.messageContentIntent
+      ? "Write your follow-up here"
+      : `Mention <@${interaction.client.user.id}> with your follow-up here`;
     await thread.send({ content: `${how}; I'll answer with this conversation in mind.`, allowedMentions: NO_PINGS });
   } catch (error) {
     if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage) {

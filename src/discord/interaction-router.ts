@@ -21,7 +21,11 @@ export async function routeInteraction(interaction: Interaction, context: BotCon
     if (interaction.isChatInputCommand()) {
       const command = context.commands.get(interaction.commandName);
       if (!command) {
-        await interaction.reply({ content: `I don't know /${interaction.commandName} (any more).`, flags: MessageFlags.Ephemeral, allowedMentions: NO_PINGS });
+        await interaction.reply({
+          content: `I don't know /${interaction.commandName} (any more).`,
+          flags: MessageFlags.Ephemeral,
+          allowedMentions: NO_PINGS,
+        });
         return;
       }
       if (await refuseNonAdmin(command, interaction, context)) return;

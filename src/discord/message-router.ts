@@ -9,7 +9,10 @@ export const EMPTY_MENTION_HINT = "Ask me a question after the mention, for exam
 
 /** Removes mentions of the bot (and the spaces they leave) from a message's text. */
 export function stripBotMention(content: string, botUserId: string): string {
-  return content.replace(new RegExp(`<@!?${botUserId}>`, "g"), " ").replace(/\s+/g, " ").trim();
+  return content
+    .replace(new RegExp(`<@!?${botUserId}>`, "g"), " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
 
 /** Whether the bot should answer this message, and whether it is a follow-up in one of its threads. */

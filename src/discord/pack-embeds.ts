@@ -5,7 +5,7 @@ import { trimAtSentence } from "./split-text.js";
 
 export type EmbedBlock =
   /** Starts a new embed; `description` should already fit 4,096 characters (it is trimmed otherwise). */
-  | { kind: "text"; title?: string; description: string; url?: string; /** Fields of this section may join it. */ section?: string }
+  | { kind: "text"; title?: string; description: string; url?: string /** Fields of this section may join it. */; section?: string }
   /** Joins the current embed when it belongs to the same section and has room, else starts one headed `section`. */
   | { kind: "field"; section: string; field: APIEmbedField };
 

@@ -59,10 +59,19 @@ const describeServed = (served: ServedIndex) =>
 
 export function renderReindexReport(report: ReindexReport): RenderedMessage {
   if (report.status === "busy") {
-    return { content: `A re-index is already running (started ${discordTime(report.startedAt)} by <@${report.requestedBy}>). Its reply will show the result.`, embeds: [] };
+    return {
+      content: `A re-index is already running (started ${discordTime(report.startedAt)} by <@${report.requestedBy}>). Its reply will show the result.`,
+      embeds: [],
+    };
   }
   if (report.status === "failed") {
-    return { content: clip(`❌ The index build failed:\n${escapeMarkdownText(report.message)}\n\nThe bot keeps answering from the previous index.`, DISCORD_LIMITS.content), embeds: [] };
+    return {
+      content: clip(
+        `❌ The index build failed:\n${escapeMarkdownText(report.message)}\n\nThe bot keeps answering from the previous index.`,
+        DISCORD_LIMITS.content,
+      ),
+      embeds: [],
+    };
   }
   const s = report.summary;
   const skipped = s.skipped.length ? `, ${s.skipped.length} skipped` : "";
@@ -70,10 +79,15 @@ export function renderReindexReport(report: ReindexReport): RenderedMessage {
     `✅ Indexed ${plural(s.files, "file")}, ${plural(s.articles, "article")}, ${plural(s.chunks, "passage")} (${s.embedded} embedded, ${s.reused} reused, ${s.removed} removed${skipped}) in ${s.seconds} s.`,
   ];
   const reload = report.reload;
-  if (reload?.status === "failed") head.push(`⚠️ The new index could not be loaded: ${escapeMarkdownText(clip(reload.message, 500))}\nThe bot keeps answering from the previous index.`);
+  if (reload?.status === "failed")
+    head.push(
+      `⚠️ The new index could not be loaded: ${escapeMarkdownText(clip(reload.message, 500))}\nThe bot keeps answering from the previous index.`,
+    );
   else if (reload) head.push(`Now answering from: ${describeServed(reload.served)}.`);
   if (s.skipped.length) head.push("", "**Skipped**");
-  const items = s.skipped.slice(0, SKIPPED_SHOWN).map((k) => `- ${escapeMarkdownText(clip(k.source, 200))}: ${escapeMarkdownText(clip(k.reason, 200))}`);
+  const items = s.skipped
+    .slice(0, SKIPPED_SHOWN)
+    .map((k) => `- ${escapeMarkdownText(clip(k.source, 200))}: ${escapeMarkdownText(clip(k.reason, 200))}`);
   const more = (n: number) => `…and ${n} more (\`npm run index\` lists them all).`;
   return { content: fitLines(head, items, DISCORD_LIMITS.content, more, s.skipped.length - items.length), embeds: [] };
 }
@@ -92,16 +106,29 @@ export function renderStats(report: StatsReport): RenderedMessage {
     },
     {
       name: "Abstentions (7 days)",
-      value: a.abstentionRate === null ? "no answers yet" : `${Math.round(a.abstentionRate * 100)}% (${a.abstainedLastWeek} of ${a.answeredLastWeek})`,
+      value:
+        a.abstentionRate === null ? "no answers yet" : `${Math.round(a.abstentionRate * 100)}% (${a.abstainedLastWeek} of ${a.answeredLastWeek})`,
       inline: true,
     },
-    { name: "Feedback", value: `last 7 days: 👍 ${a.thumbsUpLastWeek} · 👎 ${a.thumbsDownLastWeek}\nall kept: 👍 ${a.thumbsUp} · 👎 ${a.thumbsDown}` },
+    {
+      name: "Feedback",
+      value: `last 7 days: 👍 ${a.thumbsUpLastWeek} · 👎 ${a.thumbsDownLastWeek}\nall kept: 👍 ${a.thumbsUp} · 👎 ${a.thumbsDown}`,
+    },
   ];
   if (report.lastReloadError) {
-    fields.push({ name: "⚠️ The last index reload failed", value: clip(`${escapeMarkdownText(report.lastReloadError)}\nStill answering from the index above.`, DISCORD_LIMITS.fieldValue) });
+    fields.push({
+      name: "⚠️ The last index reload failed",
+      value: clip(`${escapeMarkdownText(report.lastReloadError)}\nStill answering from the index above.`, DISCORD_LIMITS.fieldValue),
+    });
   }
   return {
-    embeds: [{ title: "Newsdesk statistics", fields, footer: { text: "Questions and feedback from this server. /gaps lists the questions I could not answer." } }],
+    embeds: [
+      {
+        title: "Newsdesk statistics",
+        fields,
+        footer: { text: "Questions and feedback from this server. /gaps lists the questions I could not answer." },
+      },
+    ],
   };
 }
 
@@ -114,21 +141,26 @@ export function renderGaps(summary: GapsSummary): RenderedMessage {
   if (summary.total === 0) {
     return { content: `No unanswered questions in this server in the last ${summary.windowDays} days.`, embeds: [] };
   }
-  const frequent = summary.frequent.length
-    ? summary.frequent.map((e) => gapLine(e, true))
-    : ["No question was asked more than once."];
+  const frequent = summary.frequent.length ? summary.frequent.map((e) => gapLine(e, true)) : ["No question was asked more than once."];
   const half = Math.floor(DISCORD_LIMITS.embedDescription / 2);
   const more = (n: number) => `…and ${n} more.`;
   const description = [
     fitLines(["**Most frequent**"], frequent, half - 1, more),
-    fitLines(["**Most recent**"], summary.recent.map((e) => gapLine(e, false)), half - 1, more),
+    fitLines(
+      ["**Most recent**"],
+      summary.recent.map((e) => gapLine(e, false)),
+      half - 1,
+      more,
+    ),
   ].join("\n\n");
   return {
     embeds: [
       {
         title: "Questions I could not answer",
         description,
-        footer: { text: `${plural(summary.total, "unanswered question")} in this server in the last ${summary.windowDays} days. Articles on these topics would help.` },
+        footer: {
+          text: `${plural(summary.total, "unanswered question")} in this server in the last ${summary.windowDays} days. Articles on these topics would help.`,
+        },
       },
     ],
   };

@@ -49,7 +49,10 @@ export function renderAnswer(answer: Answer, options: RenderAnswerOptions = {}):
       sources.push({
         kind: "field",
         section,
-        field: { name: escapeMarkdownText(passage.title || passage.source), value: `${header}\n${formatQuote(excerpt.text, Math.min(NEAREST_QUOTE_MAX, L.fieldValue - header.length - 1))}` },
+        field: {
+          name: escapeMarkdownText(passage.title || passage.source),
+          value: `${header}\n${formatQuote(excerpt.text, Math.min(NEAREST_QUOTE_MAX, L.fieldValue - header.length - 1))}`,
+        },
       });
     }
   } else {
@@ -60,11 +63,15 @@ export function renderAnswer(answer: Answer, options: RenderAnswerOptions = {}):
       sources.push({
         kind: "field",
         section,
-        field: { name: `[${citation.n}] ${escapeMarkdownText(citation.title || citation.source)}`, value: `${header}\n${formatQuote(citation.quote, L.fieldValue - header.length - 1)}` },
+        field: {
+          name: `[${citation.n}] ${escapeMarkdownText(citation.title || citation.source)}`,
+          value: `${header}\n${formatQuote(citation.quote, L.fieldValue - header.length - 1)}`,
+        },
       });
     }
   }
-  const pack = (blocks: EmbedBlock[]) => packEmbeds(blocks, { color: answer.abstained ? ABSTAIN_COLOR : ANSWER_COLOR, footer: describeAuthor(answer) });
+  const pack = (blocks: EmbedBlock[]) =>
+    packEmbeds(blocks, { color: answer.abstained ? ABSTAIN_COLOR : ANSWER_COLOR, footer: describeAuthor(answer) });
   // Sources that do not fit the one message are named in a last field instead, fewest left out first.
   for (let shown = sources.length; shown >= 0; shown--) {
     const left = sources.length - shown;

@@ -19,11 +19,16 @@ export function renderPassages(citations: Citation[], getPassage: (id: string) =
   const blocks: EmbedBlock[] = [];
   for (const citation of citations) {
     const passage = getPassage(citation.passageId);
-    const shown = passage ? quotePassage(passage, { start: 0, end: passage.text.length }, { focus: citation.quote, maxChars: PASSAGE_SHOWN_MAX }) : undefined;
+    const shown = passage
+      ? quotePassage(passage, { start: 0, end: passage.text.length }, { focus: citation.quote, maxChars: PASSAGE_SHOWN_MAX })
+      : undefined;
     const text = shown?.quote ?? citation.quote;
     const lines = shown?.lines ?? citation.lines;
     const header = formatSourceLine(passage ?? citation, lines, false);
-    const quoted = escapeMarkdownText(text.trim()).split("\n").map((line) => `> ${line}`).join("\n");
+    const quoted = escapeMarkdownText(text.trim())
+      .split("\n")
+      .map((line) => `> ${line}`)
+      .join("\n");
     const pieces = splitAtSentences(quoted, L.embedDescription - header.length - 1);
     pieces.forEach((piece, i) => {
       const body = piece.startsWith(">") ? piece : `> ${piece}`;

@@ -34,7 +34,11 @@ export function renderSourcesPage(articles: ArticleSummary[], page: number, filt
   const lines = shown.map((article, i) => {
     const title = trimAtSentence(article.title || article.source, TITLE_MAX);
     const name = formatTitle(title, article.url);
-    const details = [article.date?.slice(0, 10), `${article.passages} passage${article.passages === 1 ? "" : "s"}`, `\`${trimAtSentence(article.source, 120).replace(/`/g, "'")}\``];
+    const details = [
+      article.date?.slice(0, 10),
+      `${article.passages} passage${article.passages === 1 ? "" : "s"}`,
+      `\`${trimAtSentence(article.source, 120).replace(/`/g, "'")}\``,
+    ];
     return `${current * SOURCES_PAGE_SIZE + i + 1}. ${name} — ${details.filter(Boolean).join(" · ")}`;
   });
   const heading = filter ? `Indexed articles matching “${escapeMarkdownText(filter)}”` : "Indexed articles";
@@ -54,8 +58,20 @@ export function renderSourcesPage(articles: ArticleSummary[], page: number, filt
             {
               type: ComponentType.ActionRow,
               components: [
-                { type: ComponentType.Button, style: ButtonStyle.Secondary, label: "◀ Previous", custom_id: sourcesButtonId(current - 1, filter), disabled: current === 0 },
-                { type: ComponentType.Button, style: ButtonStyle.Secondary, label: "Next ▶", custom_id: sourcesButtonId(current + 1, filter), disabled: current === pages - 1 },
+                {
+                  type: ComponentType.Button,
+                  style: ButtonStyle.Secondary,
+                  label: "◀ Previous",
+                  custom_id: sourcesButtonId(current - 1, filter),
+                  disabled: current === 0,
+                },
+                {
+                  type: ComponentType.Button,
+                  style: ButtonStyle.Secondary,
+                  label: "Next ▶",
+                  custom_id: sourcesButtonId(current + 1, filter),
+                  disabled: current === pages - 1,
+                },
               ],
             },
           ]

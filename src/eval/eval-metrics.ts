@@ -256,10 +256,22 @@ export function summarizeOutcomes(outcomes: QuestionOutcome[]): EvalMetrics {
     false_abstention: ratio(falseAbstentions, answerable.length),
     false_abstentions: falseAbstentions,
     latency_ms: {
-      search_p50: percentile(outcomes.map((o) => o.searchMs), 50),
-      search_p95: percentile(outcomes.map((o) => o.searchMs), 95),
-      ask_p50: percentile(outcomes.map((o) => o.askMs), 50),
-      ask_p95: percentile(outcomes.map((o) => o.askMs), 95),
+      search_p50: percentile(
+        outcomes.map((o) => o.searchMs),
+        50,
+      ),
+      search_p95: percentile(
+        outcomes.map((o) => o.searchMs),
+        95,
+      ),
+      ask_p50: percentile(
+        outcomes.map((o) => o.askMs),
+        50,
+      ),
+      ask_p95: percentile(
+        outcomes.map((o) => o.askMs),
+        95,
+      ),
     },
   };
 }

@@ -20,14 +20,7 @@ import {
 import { describeFreeSpace } from "./describe-free-space.js";
 import { createIndexDraft, type DraftProgress } from "./index-draft.js";
 import { openPassages, readManifest, verifyCurrentGeneration } from "./load-index.js";
-import {
-  computeManifestChecksum,
-  DEFAULT_HNSW,
-  MANIFEST_VERSION,
-  type FileEntry,
-  type HnswParams,
-  type Manifest,
-} from "./manifest.js";
+import { computeManifestChecksum, DEFAULT_HNSW, MANIFEST_VERSION, type FileEntry, type HnswParams, type Manifest } from "./manifest.js";
 import type { PassageStore } from "./passage-store.js";
 import { graphFileName } from "./sharded-graph.js";
 import { DEFAULT_EMBEDDINGS_BATCH_SIZE } from "../base/config.js";

@@ -69,7 +69,5 @@ export function summarizeArticles(loaded: LoadedIndex): ArticleSummary[] {
       else byArticle.set(article, { source: article.source, title: article.title, url: article.url, date: article.date, passages: 1 });
     }
   }
-  return [...byArticle.values()].sort(
-    (a, b) => (b.date ?? "").localeCompare(a.date ?? "") || a.source.localeCompare(b.source),
-  );
+  return [...byArticle.values()].sort((a, b) => (b.date ?? "").localeCompare(a.date ?? "") || a.source.localeCompare(b.source));
 }

@@ -18,7 +18,13 @@ async function findMountPoint(dir: string): Promise<string> {
 /** The nearest existing folder at or above `dir` (a failed first build may not have created `dir`). */
 async function findExistingAncestor(dir: string): Promise<string> {
   let current = path.resolve(dir);
-  while (path.dirname(current) !== current && !(await stat(current).then((s) => s.isDirectory(), () => false))) {
+  while (
+    path.dirname(current) !== current &&
+    !(await stat(current).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  ) {
     current = path.dirname(current);
   }
   return current;
@@ -28,6 +34,9 @@ async function findExistingAncestor(dir: string): Promise<string> {
 export async function describeFreeSpace(dir: string): Promise<string> {
   const folder = await findExistingAncestor(dir);
   const mount = await findMountPoint(folder).catch(() => folder);
-  const free = await statfs(folder).then((s) => megabytes(s.bavail * s.bsize), () => "an unknown amount of space");
+  const free = await statfs(folder).then(
+    (s) => megabytes(s.bavail * s.bsize),
+    () => "an unknown amount of space",
+  );
   return `the disk mounted at ${mount} has ${free} free`;
 }

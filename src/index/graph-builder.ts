@@ -47,7 +47,8 @@ export class GraphBuildError extends Error {
 export function packVectors(vectors: number[][], dimensions: number): Float32Array {
   const packed = new Float32Array(vectors.length * dimensions);
   vectors.forEach((vector, i) => {
-    if (vector.length !== dimensions) throw new GraphBuildError(`The embedder returned a vector of ${vector.length} dimensions, expected ${dimensions}.`);
+    if (vector.length !== dimensions)
+      throw new GraphBuildError(`The embedder returned a vector of ${vector.length} dimensions, expected ${dimensions}.`);
     packed.set(vector, i * dimensions);
   });
   return packed;

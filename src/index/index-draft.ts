@@ -103,7 +103,8 @@ export function createIndexDraft(options: DraftOptions): IndexDraft {
       const labels: number[] = [];
       for (let i = 0; i < rows; i++) if (shardOf(firstLabel + i, shards) === shard) labels.push(firstLabel + i);
       const part = new Float32Array(labels.length * dimensions!);
-      for (const [j, label] of labels.entries()) part.set(vectors.subarray((label - firstLabel) * dimensions!, (label - firstLabel + 1) * dimensions!), j * dimensions!);
+      for (const [j, label] of labels.entries())
+        part.set(vectors.subarray((label - firstLabel) * dimensions!, (label - firstLabel + 1) * dimensions!), j * dimensions!);
       if (labels.length > 0) await opened[shard].add(Float64Array.from(labels), part);
     }
   };
@@ -113,7 +114,9 @@ export function createIndexDraft(options: DraftOptions): IndexDraft {
     const count = opened.reduce((n, graph) => n + graph.initialCount, 0);
     if (previous && count !== previous.graphSize) {
       await Promise.all(opened.map((graph) => graph.close()));
-      throw new IndexError(`The graph of ${previous.graphFiles[0]} holds ${count} vectors where its manifest says ${previous.graphSize}. Run \`npm run index -- --rebuild\`.`);
+      throw new IndexError(
+        `The graph of ${previous.graphFiles[0]} holds ${count} vectors where its manifest says ${previous.graphSize}. Run \`npm run index -- --rebuild\`.`,
+      );
     }
     for (const batch of held.splice(0)) await addToShards(opened, batch.firstLabel, batch.vectors);
     return opened;
@@ -194,7 +197,12 @@ export function createIndexDraft(options: DraftOptions): IndexDraft {
       // The workers finish their queued batches and write the shards while passages and extras are written here.
       const shardFiles = graphs.map((_, shard) => graphFileName(shard));
       const graphWritten = Promise.all(
-        graphs.map((graph, shard) => graph.write(path.join(dir, shardFiles[shard]), [...orphans].filter((label) => shardOf(label, shards) === shard))),
+        graphs.map((graph, shard) =>
+          graph.write(
+            path.join(dir, shardFiles[shard]),
+            [...orphans].filter((label) => shardOf(label, shards) === shard),
+          ),
+        ),
       );
       graphWritten.catch(() => {});
       await writeFile(path.join(dir, "args.json"), JSON.stringify({ space: "cosine", numDimensions: dimensions, shards }));

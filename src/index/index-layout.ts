@@ -44,7 +44,12 @@ export async function readCurrentGeneration(indexDir: string): Promise<string | 
     }
     const dir = path.join(indexDir, name);
     // A damaged CURRENT can still look like a generation name; say so rather than blame a file inside it.
-    if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) {
+    if (
+      !(await stat(dir).then(
+        (s) => s.isDirectory(),
+        () => false,
+      ))
+    ) {
       throw new IndexError(
         `${path.join(indexDir, CURRENT_FILE)} names ${name}, which does not exist (CURRENT is damaged). Run \`npm run index -- --rebuild\`.`,
       );
@@ -183,8 +188,7 @@ async function createExclusive(file: string, content: string, write: WriteFile =
 
 function lockHeldError(indexDir: string, lockPath: string, holder: number, what = "is running"): LockHeldError {
   return new LockHeldError(
-    `Another index build (process ${holder}) ${what} on ${indexDir}. Wait for it to finish; ` +
-      `if no build is running, delete ${lockPath}.`,
+    `Another index build (process ${holder}) ${what} on ${indexDir}. Wait for it to finish; ` + `if no build is running, delete ${lockPath}.`,
     holder,
   );
 }

@@ -9,7 +9,10 @@ import { IndexError } from "./index-layout.js";
 export const LEXICAL_FILE = "lexical.bin";
 
 /** Writes the lexical index of a generation; used by the index build as its ExtraWriter. */
-export async function writeLexicalIndex(generationDir: string, passages: Array<Pick<Passage, "text" | "title"> & { label: number }>): Promise<string[]> {
+export async function writeLexicalIndex(
+  generationDir: string,
+  passages: Array<Pick<Passage, "text" | "title"> & { label: number }>,
+): Promise<string[]> {
   const index = buildLexicalIndex(passages.map((p) => ({ id: String(p.label), text: p.text, title: p.title })));
   await writeFile(path.join(generationDir, LEXICAL_FILE), serializeLexicalIndex(index));
   return [LEXICAL_FILE];

@@ -61,7 +61,10 @@ async function checkFiles(dir: string, manifest: Manifest): Promise<void> {
   for (const name of names) {
     if (path.basename(name) !== name) throw damaged(path.join(dir, MANIFEST_FILE), `it lists the file "${name}"`);
     const file = path.join(dir, name);
-    const size = await stat(file).then((s) => s.size, () => -1);
+    const size = await stat(file).then(
+      (s) => s.size,
+      () => -1,
+    );
     if (size < 0) throw new IndexError(`The index file ${file} is missing. ${REBUILD_HINT}`);
     const expected = manifest.fileSizes?.[name];
     if (expected !== undefined && expected !== size) throw damaged(file, `${size} bytes, expected ${expected}`);
@@ -88,7 +91,11 @@ async function readGraph(dir: string, manifest: Manifest): Promise<{ graph: Shar
   const argsFile = path.join(dir, "args.json");
   const args = await readJson<{ space?: unknown; numDimensions?: unknown; shards?: unknown }>(argsFile);
   const space = args?.space;
-  if ((space !== "cosine" && space !== "l2" && space !== "ip") || args.numDimensions !== manifest.embedder.dimensions || args.shards !== manifest.hnsw.shards) {
+  if (
+    (space !== "cosine" && space !== "l2" && space !== "ip") ||
+    args.numDimensions !== manifest.embedder.dimensions ||
+    args.shards !== manifest.hnsw.shards
+  ) {
     throw damaged(argsFile, "unexpected space, dimensions or shards");
   }
   const shards = await Promise.all(
@@ -145,10 +152,7 @@ export async function verifyCurrentGeneration(indexDir: string, expectedEmbedder
 }
 
 /** Opens the generation CURRENT points to; null when no index has been built in `indexDir`. */
-export async function openIndexGeneration(
-  indexDir: string,
-  options: OpenOptions,
-): Promise<LoadedIndex | null> {
+export async function openIndexGeneration(indexDir: string, options: OpenOptions): Promise<LoadedIndex | null> {
   const verified = await verifyCurrentGeneration(indexDir, options.expectedEmbedderId);
   if (!verified) return null;
   const { dir, manifest } = verified;

@@ -188,7 +188,8 @@ async function readStore(handle: FileHandle, file: string, idsOf: () => Iterable
   const articleRefs = new Uint32Array(tables.buffer, tables.byteOffset + 12 * (labelSpace + 1), occurrenceCount);
   const recordsAt = tablesAt + tableBytes;
   const fileBytes = (await handle.stat()).size;
-  if (recordsAt + recordStart[labelSpace] !== fileBytes) throw new PassageStoreError(`${file} is ${fileBytes} bytes, its tables say ${recordsAt + recordStart[labelSpace]}.`);
+  if (recordsAt + recordStart[labelSpace] !== fileBytes)
+    throw new PassageStoreError(`${file} is ${fileBytes} bytes, its tables say ${recordsAt + recordStart[labelSpace]}.`);
   if (articleRefs.some((ref) => ref >= articles.length)) throw new PassageStoreError(`${file} refers to an article it does not list.`);
 
   const labels: number[] = [];
@@ -215,7 +216,12 @@ async function readStore(handle: FileHandle, file: string, idsOf: () => Iterable
     if (!Array.isArray(record.occurrences) || record.occurrences.length !== refs.length || refs.length === 0) {
       throw new PassageStoreError(`${file} has a damaged record (label ${label}).`);
     }
-    const occurrences: StoredOccurrence[] = record.occurrences.map((o, i) => ({ id: o.id, ...articles[refs[i]], lines: o.lines, lineMap: o.lineMap }));
+    const occurrences: StoredOccurrence[] = record.occurrences.map((o, i) => ({
+      id: o.id,
+      ...articles[refs[i]],
+      lines: o.lines,
+      lineMap: o.lineMap,
+    }));
     return { passage: toPassage(record.text, occurrences), occurrences };
   };
   const decoded = (label: number) => {
@@ -238,7 +244,8 @@ async function readStore(handle: FileHandle, file: string, idsOf: () => Iterable
     labels,
     articles,
     has,
-    articlesOf: (label) => (has(label) ? Array.from(articleRefs.subarray(occurrenceStart[label], occurrenceStart[label + 1]), (ref) => articles[ref]) : []),
+    articlesOf: (label) =>
+      has(label) ? Array.from(articleRefs.subarray(occurrenceStart[label], occurrenceStart[label + 1]), (ref) => articles[ref]) : [],
     passage: (label) => decoded(label).passage,
     occurrences: (label) => decoded(label).occurrences,
     passageById(id) {

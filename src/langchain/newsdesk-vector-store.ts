@@ -26,9 +26,7 @@ export class NewsdeskVectorStore extends VectorStore {
   /** Nearest passages to `query` by cosine similarity (higher is closer), restricted to `filter`'s articles. */
   async similaritySearchVectorWithScore(query: number[], k: number, filter?: SearchFilters): Promise<[Document<PassageMetadata>, number][]> {
     const { searcher } = this;
-    const allow = hasFilters(filter)
-      ? (label: number) => anyPlaceMatches(searcher.places?.(label) ?? [searcher.passage(label)], filter)
-      : undefined;
+    const allow = hasFilters(filter) ? (label: number) => anyPlaceMatches(searcher.places?.(label) ?? [searcher.passage(label)], filter) : undefined;
     return searcher.searchVector(query, k, allow).map(({ label, score }) => {
       const passage = viewThroughFilters(searcher.passage(label), filter);
       return [toPassageDocument(passage, score), score];

@@ -31,7 +31,10 @@ export function createJsonLinesFile<T>(filePath: string, options: JsonLinesFileO
       throw error;
     });
     await folderReady;
-    size ??= await stat(filePath).then((s) => s.size, () => 0);
+    size ??= await stat(filePath).then(
+      (s) => s.size,
+      () => 0,
+    );
     const bytes = Buffer.byteLength(line);
     if (size > 0 && size + bytes > maxBytes) {
       await rename(filePath, rotated);
@@ -51,7 +54,10 @@ export function createJsonLinesFile<T>(filePath: string, options: JsonLinesFileO
     path: filePath,
     append(record) {
       const line = `${JSON.stringify(record)}\n`;
-      const result = last.then(() => write(line), () => write(line));
+      const result = last.then(
+        () => write(line),
+        () => write(line),
+      );
       last = result.catch(() => undefined);
       return result;
     },

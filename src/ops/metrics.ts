@@ -66,10 +66,22 @@ export function createMetrics(): Metrics {
       const lines = [
         ...counter("newsdesk_answers_total", "Questions answered (abstentions included).", [[{}, answers]]),
         ...counter("newsdesk_abstentions_total", "Questions the articles did not answer.", [[{}, abstentions]]),
-        ...counter("newsdesk_errors_total", "Interactions and messages whose handling failed.", Object.entries(errors).map(([where, n]) => [{ where }, n])),
+        ...counter(
+          "newsdesk_errors_total",
+          "Interactions and messages whose handling failed.",
+          Object.entries(errors).map(([where, n]) => [{ where }, n]),
+        ),
         ...counter("newsdesk_rate_limited_total", "Questions refused by the per-member rate limit.", [[{}, rateLimited]]),
-        ...counter("newsdesk_index_reloads_total", "Index reloads after a build.", Object.entries(reloads).map(([result, n]) => [{ result }, n])),
-        ...counter("newsdesk_reindex_total", "Builds asked for with /reindex.", Object.entries(reindexes).map(([result, n]) => [{ result }, n])),
+        ...counter(
+          "newsdesk_index_reloads_total",
+          "Index reloads after a build.",
+          Object.entries(reloads).map(([result, n]) => [{ result }, n]),
+        ),
+        ...counter(
+          "newsdesk_reindex_total",
+          "Builds asked for with /reindex.",
+          Object.entries(reindexes).map(([result, n]) => [{ result }, n]),
+        ),
         "# HELP newsdesk_answer_duration_seconds Time from a question's admission to its answer, queueing included.",
         "# TYPE newsdesk_answer_duration_seconds histogram",
         ...LATENCY_BUCKETS_SECONDS.map((le, i) => `newsdesk_answer_duration_seconds_bucket{le="${le}"} ${buckets[i]}`),
@@ -77,7 +89,8 @@ export function createMetrics(): Metrics {
         `newsdesk_answer_duration_seconds_sum ${formatValue(latencySum)}`,
         `newsdesk_answer_duration_seconds_count ${answers}`,
       ];
-      for (const gauge of gauges) lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`, `${gauge.name} ${formatValue(gauge.value)}`);
+      for (const gauge of gauges)
+        lines.push(`# HELP ${gauge.name} ${gauge.help}`, `# TYPE ${gauge.name} gauge`, `${gauge.name} ${formatValue(gauge.value)}`);
       return `${lines.join("\n")}\n`;
     },
   };

@@ -35,7 +35,11 @@ export function percentile(sorted: readonly number[], fraction: number): number 
 
 const ageOf = (time: string, now: number) => now - Date.parse(time);
 
-export function summarizeActivity(answers: readonly AnswerRecord[], feedback: readonly Pick<FeedbackRecord, "time" | "rating">[], now: number): ActivitySummary {
+export function summarizeActivity(
+  answers: readonly AnswerRecord[],
+  feedback: readonly Pick<FeedbackRecord, "time" | "rating">[],
+  now: number,
+): ActivitySummary {
   const week = answers.filter((a) => ageOf(a.time, now) <= WEEK_MS);
   const day = week.filter((a) => ageOf(a.time, now) <= DAY_MS);
   const times = week.map((a) => a.ms).sort((a, b) => a - b);
@@ -58,7 +62,12 @@ export function summarizeActivity(answers: readonly AnswerRecord[], feedback: re
 
 /** Case, spacing and end punctuation do not make a different question. */
 export function gapKey(question: string): string {
-  return question.toLowerCase().normalize("NFKC").replace(/\s+/g, " ").replace(/[\s?!.]+$/u, "").trim();
+  return question
+    .toLowerCase()
+    .normalize("NFKC")
+    .replace(/\s+/g, " ")
+    .replace(/[\s?!.]+$/u, "")
+    .trim();
 }
 
 export function summarizeGaps(gaps: readonly GapRecord[], now: number, options: { limit?: number; windowDays?: number } = {}): GapsSummary {
@@ -73,7 +82,9 @@ export function summarizeGaps(gaps: readonly GapRecord[], now: number, options: 
     if (entry) entry.count++;
     else byKey.set(key, { question: gap.question, count: 1, lastAsked: Date.parse(gap.time) });
   }
-  const recent = inWindow.slice(0, limit).map((g) => ({ question: g.question, count: byKey.get(gapKey(g.question))!.count, lastAsked: Date.parse(g.time) }));
+  const recent = inWindow
+    .slice(0, limit)
+    .map((g) => ({ question: g.question, count: byKey.get(gapKey(g.question))!.count, lastAsked: Date.parse(g.time) }));
   const frequent = [...byKey.values()]
     .filter((e) => e.count > 1)
     .sort((a, b) => b.count - a.count || b.lastAsked - a.lastAsked)

@@ -75,7 +75,10 @@ export function createLlmAnswerer(deps: LlmAnswererDeps): Answerer {
           fallback: null,
         };
       }
-      log.warn({ model: modelName, removed: verified.removed.length, outOfRange: verified.outOfRange }, "no claim in the model's answer held; answering without it");
+      log.warn(
+        { model: modelName, removed: verified.removed.length, outOfRange: verified.outOfRange },
+        "no claim in the model's answer held; answering without it",
+      );
       return answerWithFallback(question, ranked, options, FALLBACK_REASONS.unsupported);
     }
     if (verified.removed.length > 0 || verified.outOfRange.length > 0) {
@@ -135,7 +138,8 @@ function fallbackReason(error: unknown): string {
   if (status === 429 || /\b429\b|rate.?limit/i.test(message)) return FALLBACK_REASONS.rateLimited;
   if (/timeout|timed out/i.test(`${name} ${message}`)) return FALLBACK_REASONS.timeout;
   if (typeof status === "number" && status >= 500) return `${FALLBACK_REASONS.serverError} (${status})`;
-  if (/connection|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|fetch failed|socket/i.test(`${name} ${message}`)) return FALLBACK_REASONS.unreachable;
+  if (/connection|ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|fetch failed|socket/i.test(`${name} ${message}`))
+    return FALLBACK_REASONS.unreachable;
   if (typeof status === "number") return `${FALLBACK_REASONS.malformed} (${status})`;
   return FALLBACK_REASONS.malformed;
 }

@@ -80,7 +80,10 @@ export function createReloadablePipeline(options: ReloadablePipelineOptions): Re
       await dropped?.loaded.close?.().catch((error: unknown) => log.warn({ err: error }, "closing an old index failed"));
       current = { opened, served };
       failure = undefined;
-      log.info({ reason, generation: served.generation, previous: before?.generation, articles: served.articles, passages: served.passages }, "index loaded");
+      log.info(
+        { reason, generation: served.generation, previous: before?.generation, articles: served.articles, passages: served.passages },
+        "index loaded",
+      );
       return { status: "reloaded", served };
     } catch (error) {
       failure = error instanceof Error ? error.message : String(error);

@@ -27,7 +27,11 @@ export interface WatchIndexPointerOptions {
   settleMs?: number;
 }
 
-const readPointer = (file: string) => readFile(file, "utf8").then((text) => text.trim(), () => null);
+const readPointer = (file: string) =>
+  readFile(file, "utf8").then(
+    (text) => text.trim(),
+    () => null,
+  );
 
 export async function watchIndexPointer(options: WatchIndexPointerOptions): Promise<IndexPointerWatcher> {
   const { indexDir, log } = options;

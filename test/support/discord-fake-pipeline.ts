@@ -9,7 +9,17 @@ const TITLE = "Putin says he may invite Hamas leaders to Moscow";
 const DATE = "2006-02-10";
 
 function passage(id: string, line: number, text: string, extra: Partial<Passage> = {}): Passage {
-  return { id, source: SOURCE, title: TITLE, date: DATE, url: "https://news.example/putin-hamas", lines: [line, line], lineMap: [[line, line]], text, ...extra };
+  return {
+    id,
+    source: SOURCE,
+    title: TITLE,
+    date: DATE,
+    url: "https://news.example/putin-hamas",
+    lines: [line, line],
+    lineMap: [[line, line]],
+    text,
+    ...extra,
+  };
 }
 
 /** Lines 3, 9, 11 and 12 of the test corpus file, verbatim. */
@@ -37,7 +47,9 @@ export const FIXTURE_PASSAGES: Passage[] = [
 ];
 
 const STOPWORDS = new Set(
-  "a an and are as at be but by did do does for from had has have he her his how in is it its more me of on or said say says she tell that the their them they this to was were what when where which who why will with would about also".split(" "),
+  "a an and are as at be but by did do does for from had has have he her his how in is it its more me of on or said say says she tell that the their them they this to was were what when where which who why will with would about also".split(
+    " ",
+  ),
 );
 
 export function contentWords(text: string): string[] {
@@ -93,7 +105,14 @@ export function createFakePipeline(options: { fillerArticles?: number; passages?
       const ranked = rank(question, passages);
       const hits = ranked.filter((r) => r.score >= 0.34).slice(0, 2);
       if (hits.length === 0) {
-        return { question, text: "The articles I have do not say.", abstained: true, citations: [], nearest: ranked.slice(0, 2), timings_ms: { retrieve: 1, answer: 0, total: 1 } };
+        return {
+          question,
+          text: "The articles I have do not say.",
+          abstained: true,
+          citations: [],
+          nearest: ranked.slice(0, 2),
+          timings_ms: { retrieve: 1, answer: 0, total: 1 },
+        };
       }
       const citations: Citation[] = hits.map(({ passage: p, score }, i) => ({
         n: i + 1,
@@ -114,7 +133,9 @@ export function createFakePipeline(options: { fillerArticles?: number; passages?
       fake.searches.push({ query: rawQuery, options: searchOptions });
       if (fake.failWith) throw fake.failWith;
       const query = normalizeQuestion(rawQuery);
-      const results = rank(query, passages).filter((r) => r.score > 0).slice(0, searchOptions?.k ?? 5);
+      const results = rank(query, passages)
+        .filter((r) => r.score > 0)
+        .slice(0, searchOptions?.k ?? 5);
       return { query, results, timings_ms: { retrieve: 1 } } satisfies SearchResult;
     },
 
@@ -129,4 +150,3 @@ export function createFakePipeline(options: { fillerArticles?: number; passages?
   };
   return fake;
 }
-

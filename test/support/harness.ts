@@ -30,7 +30,13 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
 /** Loads commands/ and registers them on the emulator, as `npm run deploy-commands` does on Discord. */
 export async function deployAllCommands(emulator: DiscordEmulator, log: Logger): Promise<Map<string, Command>> {
   const commands = await loadCommands(COMMANDS_DIR, log);
-  await deployCommands({ commands: commands.values(), token: emulator.token, clientId: emulator.applicationId, guildId: emulator.guildId, api: emulator.apiUrl });
+  await deployCommands({
+    commands: commands.values(),
+    token: emulator.token,
+    clientId: emulator.applicationId,
+    guildId: emulator.guildId,
+    api: emulator.apiUrl,
+  });
   return commands;
 }
 

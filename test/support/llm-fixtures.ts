@@ -26,11 +26,15 @@ export const RATES = makePassage(
   "The central bank raised its main interest rate to 4.5 percent on Tuesday.\nGovernor Maria Lopez said inflation remained too high.",
   { title: "Bank raises rates", date: "2024-03-05", source: "economy/rates.txt" },
 );
-export const HARBOUR = makePassage("harbour", "Dock workers in Rotterdam went on strike for three days over pay.\nShipping was delayed across the port.", {
-  title: "Rotterdam strike",
-  date: "2024-02-11",
-  source: "world/harbour.md",
-});
+export const HARBOUR = makePassage(
+  "harbour",
+  "Dock workers in Rotterdam went on strike for three days over pay.\nShipping was delayed across the port.",
+  {
+    title: "Rotterdam strike",
+    date: "2024-02-11",
+    source: "world/harbour.md",
+  },
+);
 export const STORM = makePassage("storm", "A storm closed schools in Glasgow on Friday, the city council said.", {
   title: "Storm shuts schools",
   date: "2024-01-19",
@@ -48,4 +52,3 @@ export function recordingFallback(): Answerer & { calls: { question: string; ran
   };
   return Object.assign(answerer, { calls });
 }
-

@@ -25,7 +25,11 @@ export interface OpsBot {
   members: { reader: Payload; manager: Payload; roleAdmin: Payload };
   writeArticle(name: string, text: string): Promise<void>;
   /** Sends a slash command as the given member with their permissions and roles. */
-  command(name: string, options: Record<string, string | number | boolean>, as: "reader" | "manager" | "roleAdmin" | Payload): ReturnType<DiscordEmulator["sendInteraction"]>;
+  command(
+    name: string,
+    options: Record<string, string | number | boolean>,
+    as: "reader" | "manager" | "roleAdmin" | Payload,
+  ): ReturnType<DiscordEmulator["sendInteraction"]>;
   close(): Promise<void>;
 }
 
@@ -69,7 +73,10 @@ export async function startOpsBot(options: OpsBotOptions): Promise<OpsBot> {
   const members = { reader: emulator.createUser("reader"), manager: emulator.createUser("manager"), roleAdmin: emulator.createUser("role-admin") };
   const contexts = {
     reader: { user: members.reader },
-    manager: { user: members.manager, permissions: String(PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages) },
+    manager: {
+      user: members.manager,
+      permissions: String(PermissionFlagsBits.ManageGuild | PermissionFlagsBits.ViewChannel | PermissionFlagsBits.SendMessages),
+    },
     roleAdmin: { user: members.roleAdmin, roles: [adminRole.id] },
   };
   return {

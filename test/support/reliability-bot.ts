@@ -17,14 +17,24 @@ export function visibleText(message: Payload | undefined): string {
   const embeds: Payload[] = message.embeds ?? [];
   return [
     message.content ?? "",
-    ...embeds.flatMap((e) => [e.title, e.description, e.footer?.text, e.author?.name, ...(e.fields ?? []).flatMap((f: Payload) => [f.name, f.value])]),
+    ...embeds.flatMap((e) => [
+      e.title,
+      e.description,
+      e.footer?.text,
+      e.author?.name,
+      ...(e.fields ?? []).flatMap((f: Payload) => [f.name, f.value]),
+    ]),
   ]
     .filter((part): part is string => typeof part === "string")
     .join("\n");
 }
 
 /** What pings a message would cause on Discord, and whether its content shows a mass or member mention at all. */
-export function describeMentions(message: Payload | undefined): { pings: ReturnType<typeof computePings>; parse: unknown; contentMentions: string[] } {
+export function describeMentions(message: Payload | undefined): {
+  pings: ReturnType<typeof computePings>;
+  parse: unknown;
+  contentMentions: string[];
+} {
   const content = typeof message?.content === "string" ? message.content : "";
   return {
     pings: computePings(message),

@@ -1,6 +1,9 @@
 // Test text with no sentence end at all, as a feed dump can be: lower-case words from a fixed seed.
 export function unpunctuated(chars: number, seed = 7): string {
-  const vocabulary = "river market bridge morning council road school water garden train station quiet evening field office paper window yellow simple number".split(" ");
+  const vocabulary =
+    "river market bridge morning council road school water garden train station quiet evening field office paper window yellow simple number".split(
+      " ",
+    );
   let state = seed;
   const words: string[] = [];
   let length = 0;

@@ -11,7 +11,9 @@ export const ABSTENTION_TEXT = `${ABSTENTION_OPENING}. None of the indexed passa
 export function isAbstention(reply: string): boolean {
   const text = reply.trim().toLowerCase().replace(/[’‘]/g, "'");
   if (text.startsWith(ABSTENTION_OPENING.toLowerCase())) return true;
-  return /\b(?:articles?|passages?|sources?|provided (?:text|information))\b[^.]{0,40}\b(?:do not|don't|does not|doesn't|did not|didn't)\b[^.]{0,30}\b(?:say|answer|contain|mention|include|cover|address|provide|specify|state)\b/.test(
-    text,
-  ) || /\bnot (?:mentioned|stated|covered|addressed|answered) in the (?:articles?|passages?|sources?)\b/.test(text);
+  return (
+    /\b(?:articles?|passages?|sources?|provided (?:text|information))\b[^.]{0,40}\b(?:do not|don't|does not|doesn't|did not|didn't)\b[^.]{0,30}\b(?:say|answer|contain|mention|include|cover|address|provide|specify|state)\b/.test(
+      text,
+    ) || /\bnot (?:mentioned|stated|covered|addressed|answered) in the (?:articles?|passages?|sources?)\b/.test(text)
+  );
 }

@@ -47,11 +47,10 @@ export const DEFAULT_EXTRACTIVE: ExtractiveOptions = {
 
 // Words that shape a question without naming its topic.
 const QUESTION_NOISE = new Set(
-  "happen happened happening news article articles story stories report reported think know week today yesterday recently latest new".split(
-    " ",
-  ),
+  "happen happened happening news article articles story stories report reported think know week today yesterday recently latest new".split(" "),
 );
-const SPEECH = /\b(said|says|say|told|tells|announced|stated|added|declared|warned|argued|insisted|according to|responded|spokesm[ae]n|spokeswoman|statement)\b|["“”]/i;
+const SPEECH =
+  /\b(said|says|say|told|tells|announced|stated|added|declared|warned|argued|insisted|according to|responded|spokesm[ae]n|spokeswoman|statement)\b|["“”]/i;
 
 interface Term {
   token: string;

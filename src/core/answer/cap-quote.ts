@@ -251,7 +251,11 @@ function fitWords(words: Array<{ start: number; end: number }>, start: number, r
 }
 
 /** A search result's passage as shown: whole when it fits `maxChars`, else capped around the query's words. */
-export function excerptPassage(passage: Pick<Passage, "text" | "lineMap">, query: string, maxChars = EXCERPT_MAX_CHARS): { text: string; lines: LineRange } {
+export function excerptPassage(
+  passage: Pick<Passage, "text" | "lineMap">,
+  query: string,
+  maxChars = EXCERPT_MAX_CHARS,
+): { text: string; lines: LineRange } {
   const { quote, lines } = quotePassage(passage, { start: 0, end: passage.text.length }, { focus: query, maxChars });
   return { text: quote, lines };
 }

@@ -72,7 +72,9 @@ export function buildAnswerPrompt(question: string, ranked: readonly Ranked[]): 
 export function buildCondensePrompt(history: readonly Turn[], question: string): PromptMessage[] {
   const conversation = history
     .slice(-CONDENSE_MAX_TURNS)
-    .map((turn) => `User: ${oneLine(turn.question)}\nAssistant: ${oneLine(stripCitationMarkers(turn.answer.text)).slice(0, CONDENSE_MAX_ANSWER_CHARS)}`)
+    .map(
+      (turn) => `User: ${oneLine(turn.question)}\nAssistant: ${oneLine(stripCitationMarkers(turn.answer.text)).slice(0, CONDENSE_MAX_ANSWER_CHARS)}`,
+    )
     .join("\n");
   return [
     { role: "system", content: CONDENSE_SYSTEM_PROMPT },

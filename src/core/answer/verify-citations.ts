@@ -316,7 +316,9 @@ function citationFor(n: number, ranked: Ranked, evidence: Evidence, claim: Word[
 /** The shared stopwords, plus words that say where a claim comes from rather than what it claims. */
 const CITATION_STOPWORDS = new Set([
   ...STOPWORDS,
-  ..."above herself himself myself themselves article articles passage passages report reports reported source sources however meanwhile whereas although though".split(" "),
+  ..."above herself himself myself themselves article articles passage passages report reports reported source sources however meanwhile whereas although though".split(
+    " ",
+  ),
 ]);
 
 /** Words that negate, as `tokenize` writes them ("didn't" → "didnt"). */
@@ -401,7 +403,12 @@ function removeForeignLinks(sentence: string, own: Set<string>): string {
 /** The same link whatever its case, trailing punctuation or slash: "https://x.org/a/" and "https://x.org/a". */
 function sameUrl(own: string | undefined, written: string): boolean {
   if (own === undefined) return false;
-  const plain = (url: string) => url.trim().replace(/[.,;:!?)\]>]+$/, "").replace(/\/+$/, "").toLowerCase();
+  const plain = (url: string) =>
+    url
+      .trim()
+      .replace(/[.,;:!?)\]>]+$/, "")
+      .replace(/\/+$/, "")
+      .toLowerCase();
   return plain(own) === plain(written);
 }
 
@@ -412,7 +419,12 @@ function unique<T>(values: T[]): T[] {
 function tidy(text: string): string {
   return text
     .split("\n")
-    .map((line) => line.replace(/[ \t]+/g, " ").replace(/ +([.,;:!?])/g, "$1").trimEnd())
+    .map((line) =>
+      line
+        .replace(/[ \t]+/g, " ")
+        .replace(/ +([.,;:!?])/g, "$1")
+        .trimEnd(),
+    )
     .join("\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();

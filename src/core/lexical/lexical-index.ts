@@ -186,12 +186,7 @@ export function inverseDocumentFrequency(index: LexicalIndex, term: string): num
  * The k best documents for a query by BM25 (query terms counted once each), best first. `allow` filters
  * documents (e.g. by source or date) and is asked only about documents that would make the top k.
  */
-export function searchLexical(
-  index: LexicalIndex,
-  query: string,
-  k: number,
-  allow?: (id: string) => boolean,
-): LexicalHit[] {
+export function searchLexical(index: LexicalIndex, query: string, k: number, allow?: (id: string) => boolean): LexicalHit[] {
   if (k <= 0 || index.liveCount === 0) return [];
   const { k1, b } = index.params;
   const averageLength = index.totalLength / index.liveCount || 1;

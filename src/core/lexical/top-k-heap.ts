@@ -57,8 +57,6 @@ export class TopKHeap {
 
   /** Best first. */
   drain(): Array<{ score: number; slot: number }> {
-    return this.scores
-      .map((score, i) => ({ score, slot: this.slots[i] }))
-      .sort((a, b) => b.score - a.score || a.slot - b.slot);
+    return this.scores.map((score, i) => ({ score, slot: this.slots[i] })).sort((a, b) => b.score - a.score || a.slot - b.slot);
   }
 }

@@ -70,7 +70,9 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       const retrieveMs = elapsed(started);
       await yieldToEventLoop();
       const retrieved = performance.now();
-      const answer = excludesEveryArticle(ranked, options.filters) ? noArticleMatches(question, options.filters) : await parts.answer(question, ranked, options);
+      const answer = excludesEveryArticle(ranked, options.filters)
+        ? noArticleMatches(question, options.filters)
+        : await parts.answer(question, ranked, options);
       return {
         ...answer,
         question,

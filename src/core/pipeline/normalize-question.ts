@@ -21,9 +21,7 @@ export function normalizeQuestion(raw: string): string {
     .trim();
   if (cleaned === "") throw new QuestionError("The question is empty. Ask something about the articles.");
   if (cleaned.length > MAX_QUESTION_CHARS) {
-    throw new QuestionError(
-      `The question is ${cleaned.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Shorten it and ask again.`,
-    );
+    throw new QuestionError(`The question is ${cleaned.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Shorten it and ask again.`);
   }
   return cleaned;
 }

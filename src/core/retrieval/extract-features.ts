@@ -53,12 +53,7 @@ function holdsAnswerType(query: QueryProfile, text: string): number {
 }
 
 /** The features of one passage for one question. `only` limits the work to the features that carry weight (the others are 0). */
-export function extractFeatures(
-  query: QueryProfile,
-  passage: Passage,
-  signals: PassageSignals,
-  only?: ReadonlySet<keyof RerankWeights>,
-): Features {
+export function extractFeatures(query: QueryProfile, passage: Passage, signals: PassageSignals, only?: ReadonlySet<keyof RerankWeights>): Features {
   return extractPreparedFeatures(prepareMatcher(query), passage, analyzePassage(passage), signals, only);
 }
 

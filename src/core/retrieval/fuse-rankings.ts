@@ -44,10 +44,7 @@ export function fuseRankings(
     if (candidate.lexicalRank !== undefined) return;
     candidate.lexicalScore = hit.score;
     candidate.lexicalRank = rank;
-    candidate.score +=
-      fusion.method === "rrf"
-        ? fusion.lexicalWeight / (fusion.rrfK + rank + 1)
-        : (fusion.lexicalWeight * hit.score) / bestLexical;
+    candidate.score += fusion.method === "rrf" ? fusion.lexicalWeight / (fusion.rrfK + rank + 1) : (fusion.lexicalWeight * hit.score) / bestLexical;
   });
   dense.forEach((hit, rank) => {
     const candidate = entry(hit.id);
@@ -55,9 +52,7 @@ export function fuseRankings(
     candidate.denseDistance = hit.distance;
     candidate.denseRank = rank;
     candidate.score +=
-      fusion.method === "rrf"
-        ? fusion.denseWeight / (fusion.rrfK + rank + 1)
-        : (fusion.denseWeight * (1 - hit.distance - minSimilarity)) / spread;
+      fusion.method === "rrf" ? fusion.denseWeight / (fusion.rrfK + rank + 1) : (fusion.denseWeight * (1 - hit.distance - minSimilarity)) / spread;
   });
   return [...byId.values()].sort(
     (a, b) => b.score - a.score || (a.lexicalRank ?? Infinity) - (b.lexicalRank ?? Infinity) || (a.denseRank ?? Infinity) - (b.denseRank ?? Infinity),

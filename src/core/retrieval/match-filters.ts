@@ -130,7 +130,8 @@ export function checkFilters(filters: SearchFilters | undefined, names: FilterOp
     try {
       compiled(filters.source);
     } catch (error) {
-      if (error instanceof GlobError) return `${names.source} "${filters.source.slice(0, 40)}${filters.source.length > 40 ? "…" : ""}" ${error.message}`;
+      if (error instanceof GlobError)
+        return `${names.source} "${filters.source.slice(0, 40)}${filters.source.length > 40 ? "…" : ""}" ${error.message}`;
       throw error;
     }
   }

@@ -37,5 +37,14 @@ export function profileQuery(question: string, idf: (term: string) => number, as
   const numbers = new Set(tokens.filter(isNumberToken));
   const stems = new Map<string, number>();
   for (const [term, weight] of terms) stems.set(stemForRetrieval(term), Math.max(stems.get(stemForRetrieval(term)) ?? 0, weight));
-  return { terms, totalWeight, pairs, names, numbers, stems, expects: classifyQuestionForRetrieval(question), window: resolveRecency(question, asOf) };
+  return {
+    terms,
+    totalWeight,
+    pairs,
+    names,
+    numbers,
+    stems,
+    expects: classifyQuestionForRetrieval(question),
+    window: resolveRecency(question, asOf),
+  };
 }

@@ -31,9 +31,7 @@ export function rerank(
   options: RerankOptions = {},
 ): ScoredCandidate[] {
   const analyze = options.analyze ?? analyzePassage;
-  const only = options.allFeatures
-    ? undefined
-    : new Set((Object.keys(weights) as (keyof RerankWeights)[]).filter((name) => weights[name] !== 0));
+  const only = options.allFeatures ? undefined : new Set((Object.keys(weights) as (keyof RerankWeights)[]).filter((name) => weights[name] !== 0));
   const matcher = prepareMatcher(query);
   const bestLexical = Math.max(0, ...candidates.map((c) => c.lexicalScore ?? 0)) || 1;
   const similarities = candidates.filter((c) => c.denseDistance !== undefined).map((c) => 1 - (c.denseDistance as number));

@@ -20,7 +20,11 @@ const NAMED_THING = new RegExp(
 /** For retrieval: "How many …" wants a number, "Who …" or "Which country …" a name; otherwise undefined. */
 export function classifyQuestionForRetrieval(question: string): ExpectedAnswer | undefined {
   const text = question.toLowerCase();
-  if (/\b(how (many|much|old|long|far|big|large|high|tall|fast)|what (percentage|percent|share|number|year|age|amount|price|temperature|magnitude)|in what year|how many)\b/.test(text)) {
+  if (
+    /\b(how (many|much|old|long|far|big|large|high|tall|fast)|what (percentage|percent|share|number|year|age|amount|price|temperature|magnitude)|in what year|how many)\b/.test(
+      text,
+    )
+  ) {
     return "number";
   }
   if (/\b(who|whom|whose|where)\b/.test(text) || NAMED_THING.test(text)) {

@@ -8,8 +8,24 @@ export function isNumberToken(token: string): boolean {
 
 /** Spelled numbers and ordinals a claim may write for the digits its source has. */
 const NUMBER_WORDS: Record<string, string> = {
-  one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9", ten: "10",
-  eleven: "11", twelve: "12", first: "1", second: "2", third: "3", fourth: "4", fifth: "5", dozen: "12",
+  one: "1",
+  two: "2",
+  three: "3",
+  four: "4",
+  five: "5",
+  six: "6",
+  seven: "7",
+  eight: "8",
+  nine: "9",
+  ten: "10",
+  eleven: "11",
+  twelve: "12",
+  first: "1",
+  second: "2",
+  third: "3",
+  fourth: "4",
+  fifth: "5",
+  dozen: "12",
 };
 
 /** The token with a spelled number ("three", "third") turned into its digits; any other token unchanged. */
@@ -20,7 +36,8 @@ export function parseNumberWord(token: string): string {
 /** A text that states a figure: digits, or a number word. */
 const STATES_NUMBER = /\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|million|billion|dozen)\b/i;
 /** A text that states a time: a year, a month, a weekday or a relative day. */
-const STATES_DATE = /\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|week|month|year)\b/i;
+const STATES_DATE =
+  /\b(\d{4}|january|february|march|april|may|june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|week|month|year)\b/i;
 
 export function statesNumber(text: string): boolean {
   return STATES_NUMBER.test(text);

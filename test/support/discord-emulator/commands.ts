@@ -45,7 +45,8 @@ export class Commands {
     );
     const names = body.map((command: Payload) => `${command.type ?? 1}:${command.name}`);
     names.forEach((name, index) => {
-      if (names.indexOf(name) !== index) issues.push({ path: [index, "name"], code: "APPLICATION_COMMANDS_DUPLICATE_NAME", message: `Application command names must be unique` });
+      if (names.indexOf(name) !== index)
+        issues.push({ path: [index, "name"], code: "APPLICATION_COMMANDS_DUPLICATE_NAME", message: `Application command names must be unique` });
     });
     refuseProblems(issues);
     const previous = this.listFor(guildId);
@@ -126,7 +127,11 @@ export class Commands {
 
   private checkApplication(applicationId: string, guildId: Scope): void {
     if (applicationId !== this.model.applicationId) {
-      throw discordError(403, RESTJSONErrorCodes.NotAuthorizedToPerformThisActionOnThisApplication, "You are not authorized to perform this action on this application");
+      throw discordError(
+        403,
+        RESTJSONErrorCodes.NotAuthorizedToPerformThisActionOnThisApplication,
+        "You are not authorized to perform this action on this application",
+      );
     }
     if (guildId && guildId !== this.model.guildId) throw discordError(403, RESTJSONErrorCodes.MissingAccess, "Missing Access");
   }

@@ -11,8 +11,7 @@ import { WebSocket, WebSocketServer, type RawData } from "ws";
 import { newSessionId } from "./ids.js";
 import type { GatewayLogEntry, GatewayState, Payload } from "./types.js";
 
-export const PRIVILEGED_INTENTS =
-  GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
+export const PRIVILEGED_INTENTS = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
 
 /** Close codes after which Discord will not accept a RESUME of the session. */
 const SESSION_ENDING_CLOSE_CODES = new Set<number>([

@@ -37,7 +37,9 @@ export class InteractionPayloads {
     if (!source) throw new Error(`Discord emulator: no message ${id} to click on`);
     const component = allComponents(source.components).find((candidate) => candidate?.custom_id === customId);
     if (!component) {
-      const available = allComponents(source.components).flatMap((candidate) => (typeof candidate?.custom_id === "string" ? [candidate.custom_id] : []));
+      const available = allComponents(source.components).flatMap((candidate) =>
+        typeof candidate?.custom_id === "string" ? [candidate.custom_id] : [],
+      );
       throw new Error(`Discord emulator: message ${id} has no component "${customId}" (it has: ${available.join(", ") || "none"})`);
     }
     if (component.disabled) throw new Error(`Discord emulator: the button "${customId}" is disabled; Discord would not send the click`);

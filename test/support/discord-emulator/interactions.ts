@@ -123,10 +123,16 @@ export class Interactions {
     }
     const type = Number(body?.type);
     if (!allowedCallbackTypes(record.type).includes(type)) {
-      throw invalidFormBody([{ path: ["type"], code: "INTERACTION_RESPONSE_TYPE_INVALID", message: `Interaction response type ${body?.type} is not allowed for interaction type ${record.type}.` }]);
+      throw invalidFormBody([
+        {
+          path: ["type"],
+          code: "INTERACTION_RESPONSE_TYPE_INVALID",
+          message: `Interaction response type ${body?.type} is not allowed for interaction type ${record.type}.`,
+        },
+      ]);
     }
     const data: Payload = body?.data ?? {};
-    const source = record.payload.message ? this.findMessage(record.payload.message.id) ?? null : null;
+    const source = record.payload.message ? (this.findMessage(record.payload.message.id) ?? null) : null;
     switch (type) {
       case InteractionResponseType.ChannelMessageWithSource:
         this.messages.checkNewMessage(data, files.length, ["data"]);
@@ -228,8 +234,7 @@ export class Interactions {
 
   /** `@original` or a follow-up's id; 404 once the message, or the channel of a public one, is gone. */
   private responseMessage(record: InteractionRecord, messageId: string): Payload {
-    const message =
-      messageId === "@original" ? record.original : (record.followUps.find((followUp) => followUp.id === messageId) ?? null);
+    const message = messageId === "@original" ? record.original : (record.followUps.find((followUp) => followUp.id === messageId) ?? null);
     if (!message) throw unknownMessage();
     if (!(message.flags & MessageFlags.Ephemeral) && !this.model.channels.has(message.channel_id)) throw unknownChannel();
     return message;

@@ -15,8 +15,7 @@ import { computePings, findMessageProblems, isEmptyMessage, mentionedRoleIds } f
 /** Flags an edit cannot change. */
 const KEPT_ON_EDIT_FLAGS = MessageFlags.Ephemeral | MessageFlags.HasThread | MessageFlags.IsComponentsV2;
 /** Flags a new message may set. */
-const SETTABLE_FLAGS =
-  MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
+const SETTABLE_FLAGS = MessageFlags.Ephemeral | MessageFlags.SuppressEmbeds | MessageFlags.SuppressNotifications | MessageFlags.IsComponentsV2;
 
 export type MessageDelivery = Omit<SentMessage, "message">;
 
@@ -147,11 +146,15 @@ export class Messages {
   removeMessage(message: Payload): void {
     this.model.messages.delete(message.id);
     if (message.flags & MessageFlags.Ephemeral) return;
-    this.gateway.dispatchIf(message.guild_id ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages, GatewayDispatchEvents.MessageDelete, {
-      id: message.id,
-      channel_id: message.channel_id,
-      ...(message.guild_id ? { guild_id: message.guild_id } : {}),
-    });
+    this.gateway.dispatchIf(
+      message.guild_id ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages,
+      GatewayDispatchEvents.MessageDelete,
+      {
+        id: message.id,
+        channel_id: message.channel_id,
+        ...(message.guild_id ? { guild_id: message.guild_id } : {}),
+      },
+    );
   }
 
   // ----------------------------------------------------------------------------------- telling the bot

@@ -30,14 +30,9 @@ export const MEMBER_PERMISSIONS = permissions(
   PermissionFlagsBits.Speak,
 );
 
-export const BOT_PERMISSIONS = permissions(
-  MEMBER_PERMISSIONS,
-  PermissionFlagsBits.ManageThreads,
-  PermissionFlagsBits.ManageMessages,
-);
+export const BOT_PERMISSIONS = permissions(MEMBER_PERMISSIONS, PermissionFlagsBits.ManageThreads, PermissionFlagsBits.ManageMessages);
 
-export const isThread = (channel: Payload): boolean =>
-  channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread;
+export const isThread = (channel: Payload): boolean => channel.type === ChannelType.PublicThread || channel.type === ChannelType.PrivateThread;
 
 export class DiscordModel {
   readonly nextId = createSnowflakeSource();
@@ -149,9 +144,7 @@ export class DiscordModel {
   }
 
   dmChannelFor(user: Payload): Payload {
-    const existing = [...this.channels.values()].find(
-      (channel) => channel.type === ChannelType.DM && channel.recipients?.[0]?.id === user.id,
-    );
+    const existing = [...this.channels.values()].find((channel) => channel.type === ChannelType.DM && channel.recipients?.[0]?.id === user.id);
     if (existing) return clone(existing);
     const channel = { id: this.nextId(), type: ChannelType.DM, last_message_id: null, flags: 0, recipients: [clone(user)] };
     this.channels.set(channel.id, channel);

@@ -142,8 +142,7 @@ export class RestApi {
   private takeFault(method: string, path: string): RestResult | null {
     const index = this.faults.findIndex(
       (fault) =>
-        (!fault.method || fault.method.toUpperCase() === method) &&
-        (typeof fault.path === "string" ? fault.path === path : fault.path.test(path)),
+        (!fault.method || fault.method.toUpperCase() === method) && (typeof fault.path === "string" ? fault.path === path : fault.path.test(path)),
     );
     if (index === -1) return null;
     const fault = this.faults[index];

@@ -160,7 +160,10 @@ function checkAllowedMentions(issues: FormIssue[], allowed: unknown): void {
   if (allowed == null || typeof allowed !== "object") return;
   const { parse, users, roles } = allowed as Payload;
   const parsed: unknown[] = Array.isArray(parse) ? parse : [];
-  for (const [kind, list] of [["users", users], ["roles", roles]] as const) {
+  for (const [kind, list] of [
+    ["users", users],
+    ["roles", roles],
+  ] as const) {
     if (parsed.includes(kind) && Array.isArray(list) && list.length > 0) {
       issues.push({
         path: ["allowed_mentions"],
@@ -171,7 +174,11 @@ function checkAllowedMentions(issues: FormIssue[], allowed: unknown): void {
   }
   parsed.forEach((value, index) => {
     if (value !== "users" && value !== "roles" && value !== "everyone") {
-      issues.push({ path: ["allowed_mentions", "parse", index], code: "BASE_TYPE_CHOICES", message: "Value must be one of ('roles', 'users', 'everyone')." });
+      issues.push({
+        path: ["allowed_mentions", "parse", index],
+        code: "BASE_TYPE_CHOICES",
+        message: "Value must be one of ('roles', 'users', 'everyone').",
+      });
     }
   });
 }
@@ -255,7 +262,11 @@ const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 export function findCommandProblems(command: Payload): FormIssue[] {
   const issues: FormIssue[] = [];
   const type = command.type ?? ApplicationCommandType.ChatInput;
-  if (typeof command.name !== "string" || !COMMAND_NAME.test(command.name) || (type === ApplicationCommandType.ChatInput && command.name !== command.name.toLowerCase())) {
+  if (
+    typeof command.name !== "string" ||
+    !COMMAND_NAME.test(command.name) ||
+    (type === ApplicationCommandType.ChatInput && command.name !== command.name.toLowerCase())
+  ) {
     issues.push({ path: ["name"], code: "APPLICATION_COMMAND_INVALID_NAME", message: "Command name is invalid" });
   }
   if (type === ApplicationCommandType.ChatInput) {
@@ -273,7 +284,11 @@ export function findCommandProblems(command: Payload): FormIssue[] {
     checkMaxLength(issues, ["options", index, "description"], option.description, COMMAND_DESCRIPTION);
     checkMaxLength(issues, ["options", index, "choices"], option.choices, OPTION_CHOICES);
     if (option.required && sawOptional) {
-      issues.push({ path: ["options"], code: "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID", message: "Required options must be placed before non-required options" });
+      issues.push({
+        path: ["options"],
+        code: "APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID",
+        message: "Required options must be placed before non-required options",
+      });
     }
     if (!option.required) sawOptional = true;
   });
