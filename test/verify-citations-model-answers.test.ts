@@ -1,45 +1,11 @@
 // Replays honest and dishonest model answers over real passages of the starting corpus: every dishonest
 // answer loses its invented part, and the honest ones keep at least the share measured when the check was
 // made strict (docs/reliability.md has the figures).
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { chunkArticle } from "../src/core/ingest/chunk-article.js";
-import type { Passage, Ranked } from "../src/core/types.js";
 import { verifyCitations, type VerifiedAnswer } from "../src/core/answer/verify-citations.js";
-import { parseCorpusFile } from "../src/corpus/parse-corpus-file.js";
+import { MODEL_ANSWERS, rankedFor } from "./support/model-answers.js";
 
-interface ModelAnswer {
-  id: string;
-  honest: boolean;
-  kind?: string;
-  question: string;
-  /** A phrase of each passage the model was given, in the order of its [n]. */
-  passages: string[];
-  /** The own link of each of those articles, when the case needs one. */
-  urls?: string[];
-  answer: string;
-  /** Dishonest answers: what the model made up, which must not reach the reply. */
-  invented?: string;
-}
-
-const SOURCE = "000_c0af5a29d12023ff.txt";
-const corpusPassages = parseCorpusFile(SOURCE, new Uint8Array(readFileSync(new URL(`../corpus/${SOURCE}`, import.meta.url)))).articles.flatMap((a) =>
-  chunkArticle(a),
-);
-const answers: ModelAnswer[] = readFileSync(new URL("./fixtures/model-answers.jsonl", import.meta.url), "utf8")
-  .split("\n")
-  .filter((line) => line.trim() !== "")
-  .map((line) => JSON.parse(line) as ModelAnswer);
-
-function rankedFor(answer: ModelAnswer): Ranked[] {
-  return answer.passages.map((phrase, i) => {
-    const passage = corpusPassages.find((p) => p.text.includes(phrase));
-    if (!passage) throw new Error(`${answer.id}: no passage of the starting corpus contains "${phrase}"`);
-    const url = answer.urls?.[i];
-    const withUrl: Passage = url === undefined ? passage : { ...passage, url };
-    return { passage: withUrl, score: 1 - i / 10 };
-  });
-}
+const answers = MODEL_ANSWERS;
 
 /** Everything of the reply a reader would see. */
 function shown(result: VerifiedAnswer): string {

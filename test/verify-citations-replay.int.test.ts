@@ -1,48 +1,16 @@
 // The real ChatOpenAI client against the loopback OpenAI-compatible fake, replaying dishonest model answers
 // from test/fixtures/model-answers.jsonl over real passages of the starting corpus: what the user gets back
 // carries no invented clause and no foreign link.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLlmAnswerer } from "../src/providers/create-llm-answerer.js";
 import { loadConfig } from "../src/base/config.js";
-import { chunkArticle } from "../src/core/ingest/chunk-article.js";
-import type { Ranked } from "../src/core/types.js";
-import { parseCorpusFile } from "../src/corpus/parse-corpus-file.js";
+import { MODEL_ANSWERS, rankedFor, SOURCE } from "./support/model-answers.js";
 import { createChatModel } from "../src/providers/chat-model.js";
 import { startFakeOpenAI, type FakeOpenAI } from "./support/fake-openai.js";
 import { FALLBACK_TEXT, recordingFallback } from "./support/llm-fixtures.js";
 import { captureLog } from "./support/capture-log.js";
 
-interface ModelAnswer {
-  id: string;
-  honest: boolean;
-  question: string;
-  passages: string[];
-  urls?: string[];
-  answer: string;
-  invented?: string;
-}
-
-const SOURCE = "000_c0af5a29d12023ff.txt";
-const corpusPassages = parseCorpusFile(SOURCE, new Uint8Array(readFileSync(new URL(`../corpus/${SOURCE}`, import.meta.url)))).articles.flatMap((a) =>
-  chunkArticle(a),
-);
-const answers = new Map(
-  readFileSync(new URL("./fixtures/model-answers.jsonl", import.meta.url), "utf8")
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => JSON.parse(line) as ModelAnswer)
-    .map((a) => [a.id, a]),
-);
-
-function rankedFor(answer: ModelAnswer): Ranked[] {
-  return answer.passages.map((phrase, i) => {
-    const passage = corpusPassages.find((p) => p.text.includes(phrase));
-    if (!passage) throw new Error(`${answer.id}: no passage contains "${phrase}"`);
-    const url = answer.urls?.[i];
-    return { passage: url === undefined ? passage : { ...passage, url }, score: 1 - i / 10 };
-  });
-}
+const answers = new Map(MODEL_ANSWERS.map((a) => [a.id, a]));
 
 let fake: FakeOpenAI;
 let replay = "";

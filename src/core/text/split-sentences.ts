@@ -67,7 +67,7 @@ const TERMINAL = /[.!?…。！？｡]/;
 /** Chinese and Japanese full stops end a sentence with no space after them. */
 const CJK_TERMINAL = /[。！？｡]/;
 const CLOSERS = /["'”’)\]」』）】〉》]/;
-const OPENERS = /["'“‘(\[]/;
+const OPENERS = /["'“‘([]/;
 /** "- item", "* item", "• item", "1. item", "2) item": each item is a sentence of its own. */
 const LIST_ITEM = /^[ \t]*(?:[-*+–—][ \t]+|[•·◦▪‣][ \t]*|\d{1,3}[.)][ \t]+)\S/;
 /** A line this short that ends without punctuation reads as a heading, even before a lower-case line. */
@@ -166,7 +166,7 @@ export function splitSentences(text: string): Span[] {
 }
 
 /** Sentence-ish pieces: retrieval's proximity only needs windows of about a sentence, not exact boundaries. */
-const ROUGH_SENTENCE_END = /(?<=[.!?…]["'”’)\]]?)\s+(?=["'“‘(\[]?[\p{Lu}\p{N}])|\n+/u;
+const ROUGH_SENTENCE_END = /(?<=[.!?…]["'”’)\]]?)\s+(?=["'“‘([]?[\p{Lu}\p{N}])|\n+/u;
 
 /**
  * Splits text into rough sentences, fast: at terminal punctuation before a capital or digit, and at line
