@@ -30,6 +30,11 @@ export async function createEmbedder(config: Config): Promise<EmbedderChoice> {
     const { createOpenAIEmbeddings } = await import("../providers/openai-embeddings.js");
     return { embedder: createOpenAIEmbeddings(config), id: `openai:${config.EMBEDDINGS_MODEL}` };
   }
+  if (config.EMBEDDINGS_PROVIDER === "sentence") {
+    const { SentenceEncoderEmbeddings } = await import("../providers/sentence-encoder-embeddings.js");
+    const sentence = new SentenceEncoderEmbeddings();
+    return { embedder: sentence, id: sentence.id };
+  }
   const local = new LocalHashEmbeddings();
   return { embedder: local, id: local.id };
 }

@@ -22,7 +22,7 @@ const schema = z.object({
   INDEX_DIR: z.string().default("data/index"),
   DATA_DIR: z.string().default("data"),
   CORPUS_FOLLOW_LINKS_OUTSIDE: bool.default("false"),
-  EMBEDDINGS_PROVIDER: z.enum(["local", "openai"]).default("local"),
+  EMBEDDINGS_PROVIDER: z.enum(["local", "sentence", "openai"]).default("local"),
   EMBEDDINGS_MODEL: z.string().default("text-embedding-3-small"),
   EMBEDDINGS_BATCH_SIZE: int(1).default(DEFAULT_EMBEDDINGS_BATCH_SIZE),
   OPENAI_BASE_URL: optionalUrl,
@@ -60,7 +60,8 @@ const schema = z.object({
 export type Config = z.infer<typeof schema>;
 
 const HOW_TO_FIX: Partial<Record<keyof Config, string>> = {
-  EMBEDDINGS_PROVIDER: "use 'local' (offline, the default) or 'openai' (any OpenAI-compatible /v1/embeddings server)",
+  EMBEDDINGS_PROVIDER:
+    "use 'local' (offline word hashing, the default), 'sentence' (offline sentence encoder) or 'openai' (any OpenAI-compatible /v1/embeddings server)",
   LLM_PROVIDER: "use 'none' (extractive answers, the default), 'openai' or 'anthropic'",
   LOG_LEVEL: "use one of fatal, error, warn, info, debug, trace, silent",
   OPENAI_BASE_URL: "use the server's base URL, e.g. http://127.0.0.1:11434/v1, or leave it empty for OpenAI itself",
