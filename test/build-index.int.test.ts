@@ -354,6 +354,22 @@ describe("index safety", () => {
     expect(answer.citations[0]).toMatchObject({ source: "moscow.txt" });
   });
 
+  it("GIVEN an index embedded by another embedder than the configuration's THEN opening the pipeline says so and rebuilds it", async () => {
+    const local = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent" });
+    await withPipeline(local, createSilentLogger(), { notice: () => {} }, async () => {});
+    const sentence = loadConfig({ CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: "silent", EMBEDDINGS_PROVIDER: "sentence" });
+    const notices: string[] = [];
+    const answer = await withPipeline(sentence, createSilentLogger(), { notice: (m) => notices.push(m) }, (pipeline) =>
+      pipeline.ask("What did Kamynin say?"),
+    );
+    expect(notices).toEqual([
+      expect.stringMatching(/embedded by "local-hash[^"]*" and the configuration asks for "sentence-[^"]*": building it again/),
+    ]);
+    expect(answer.citations[0]).toMatchObject({ source: "moscow.txt" });
+    const manifest = JSON.parse(await readFile(path.join((await readCurrentGeneration(indexDir))!, "manifest.json"), "utf8"));
+    expect(manifest.embedder.id).toMatch(/^sentence-/);
+  });
+
   it("GIVEN a truncated index file THEN loading says which file and what to run", async () => {
     await build(countingEmbedder().embedder);
     const dir = (await readCurrentGeneration(indexDir))!;

@@ -13,7 +13,14 @@ import { createConfiguredCorpusReader } from "../corpus/corpus-reader.js";
 import { buildIndex, type BuildOptions, type BuildProgress, type BuildSummary } from "../index/build-index.js";
 import { createIndexSearcher, summarizeArticles, type IndexSearcher } from "../index/create-index-searcher.js";
 import { writeLexicalIndex } from "../index/lexical-file.js";
-import { IndexError, LockHeldError, OutdatedIndexError, readCurrentGeneration, waitForBuildLock } from "../index/index-layout.js";
+import {
+  IndexError,
+  LockHeldError,
+  OtherEmbedderIndexError,
+  OutdatedIndexError,
+  readCurrentGeneration,
+  waitForBuildLock,
+} from "../index/index-layout.js";
 import { openIndexGeneration, type LoadedIndex } from "../index/load-index.js";
 import type { Logger } from "../base/log.js";
 import { LocalHashEmbeddings } from "../providers/local-embeddings.js";
@@ -143,24 +150,31 @@ export interface OpenedPipeline {
   embedder: TextEmbedder;
 }
 
+/** Why a first use builds the index, for the person waiting. */
+function describeRebuild(config: Config, outdated: OutdatedIndexError | undefined): string {
+  const again = `building it again from ${config.CORPUS_DIR} first.`;
+  if (outdated instanceof OtherEmbedderIndexError) {
+    return `The index in ${config.INDEX_DIR} was embedded by "${outdated.builtWith}" and the configuration asks for "${outdated.wanted}": ${again}`;
+  }
+  if (outdated) return `The index in ${config.INDEX_DIR} was written by an older version of Newsdesk: ${again}`;
+  return `No index in ${config.INDEX_DIR} yet: building it from ${config.CORPUS_DIR} first.`;
+}
+
 export async function openPipelineWithIndex(config: Config, log: Logger, options: OpenPipelineOptions = {}): Promise<OpenedPipeline> {
   const notice = options.notice ?? ((message: string) => log.warn(message));
   const { embedder, id } = await createEmbedder(config);
   const open = () => openIndexGeneration(config.INDEX_DIR, { expectedEmbedderId: id, ef: config.HNSW_EF });
   const mayBuild = options.buildIfMissing !== false;
-  let outdated = false;
+  let outdated: OutdatedIndexError | undefined;
   let opened = await openConsistently(config.INDEX_DIR, open, embedder).catch((error: unknown) => {
-    // An index from an older Newsdesk cannot be read, only rebuilt: do that, as for a missing one.
+    // An index from an older Newsdesk, or embedded by another embedder, cannot be searched, only rebuilt: do
+    // that, as for a missing one.
     if (!(error instanceof OutdatedIndexError && mayBuild)) throw error;
-    outdated = true;
+    outdated = error;
     return null;
   });
   if (!opened && mayBuild) {
-    notice(
-      outdated
-        ? `The index in ${config.INDEX_DIR} was written by an older version of Newsdesk: building it again from ${config.CORPUS_DIR} first.`
-        : `No index in ${config.INDEX_DIR} yet: building it from ${config.CORPUS_DIR} first.`,
-    );
+    notice(describeRebuild(config, outdated));
     const waitMs = options.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS;
     const building = { notice, waitMs, onProgress: options.onBuildProgress };
     opened = await buildOrWaitForBuild(config, log, building, () => openConsistently(config.INDEX_DIR, open, embedder));

@@ -35,6 +35,18 @@ export class OutdatedIndexError extends IndexError {
   override name = "OutdatedIndexError";
 }
 
+/** The index was embedded by another embedder than the configuration's: its vectors cannot be searched, only rebuilt. */
+export class OtherEmbedderIndexError extends OutdatedIndexError {
+  override name = "OtherEmbedderIndexError";
+  constructor(
+    message: string,
+    readonly builtWith: string,
+    readonly wanted: string,
+  ) {
+    super(message);
+  }
+}
+
 /** The generation folder that CURRENT points to, or null when no index has been built. */
 export async function readCurrentGeneration(indexDir: string): Promise<string | null> {
   try {

@@ -6,7 +6,7 @@ import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import hnswlib from "hnswlib-node";
 import type { LexicalIndex } from "../core/lexical/lexical-index.js";
-import { checksumFile, IndexError, MANIFEST_FILE, OutdatedIndexError, readCurrentGeneration } from "./index-layout.js";
+import { checksumFile, IndexError, MANIFEST_FILE, OtherEmbedderIndexError, OutdatedIndexError, readCurrentGeneration } from "./index-layout.js";
 import { LEXICAL_FILE, readLexicalIndex } from "./lexical-file.js";
 import { computeManifestChecksum, MANIFEST_VERSION, type Manifest } from "./manifest.js";
 import { openPassageStore, PASSAGES_FILE, PassageStoreError, type PassageStore } from "./passage-store.js";
@@ -141,10 +141,12 @@ export async function verifyCurrentGeneration(indexDir: string, expectedEmbedder
     throw new OutdatedIndexError(`The index manifest ${path.join(dir, MANIFEST_FILE)} is from another version. ${REBUILD_HINT}`);
   }
   if (manifest.embedder.id !== expectedEmbedderId) {
-    throw new IndexError(
+    throw new OtherEmbedderIndexError(
       `The index in ${indexDir} was built with the embedder "${manifest.embedder.id}" (${manifest.embedder.dimensions} dimensions), ` +
         `but the configuration asks for "${expectedEmbedderId}". Run \`npm run index -- --rebuild\` to re-embed the corpus, ` +
-        `or set EMBEDDINGS_PROVIDER/EMBEDDINGS_MODEL back to what built it.`,
+        "or set EMBEDDINGS_PROVIDER/EMBEDDINGS_MODEL back to what built it.",
+      manifest.embedder.id,
+      expectedEmbedderId,
     );
   }
   await checkFiles(dir, manifest);
