@@ -240,6 +240,8 @@ export function summarizeOutcomes(outcomes: QuestionOutcome[]): EvalMetrics {
   const contains = answerable.filter((o) => o.answerContains !== null);
   const cites = answerable.filter((o) => o.citesGold !== null);
   const falseAbstentions = answerable.filter((o) => o.abstained).length;
+  const searchMs = outcomes.map((o) => o.searchMs);
+  const askMs = outcomes.map((o) => o.askMs);
   return {
     questions: outcomes.length,
     answerable: answerable.length,
@@ -256,22 +258,10 @@ export function summarizeOutcomes(outcomes: QuestionOutcome[]): EvalMetrics {
     false_abstention: ratio(falseAbstentions, answerable.length),
     false_abstentions: falseAbstentions,
     latency_ms: {
-      search_p50: percentile(
-        outcomes.map((o) => o.searchMs),
-        50,
-      ),
-      search_p95: percentile(
-        outcomes.map((o) => o.searchMs),
-        95,
-      ),
-      ask_p50: percentile(
-        outcomes.map((o) => o.askMs),
-        50,
-      ),
-      ask_p95: percentile(
-        outcomes.map((o) => o.askMs),
-        95,
-      ),
+      search_p50: percentile(searchMs, 50),
+      search_p95: percentile(searchMs, 95),
+      ask_p50: percentile(askMs, 50),
+      ask_p95: percentile(askMs, 95),
     },
   };
 }
