@@ -113,6 +113,14 @@ export function configFor(io: CliIo, corpus?: string): Config {
   return { ...config, CORPUS_DIR: corpus, INDEX_DIR: path.join(config.DATA_DIR, "indexes", indexFolderName(corpus)) };
 }
 
+/** Where a citation or a result comes from, as the JSON contracts spell it (absent url and date are null). */
+const placeJson = (place: { source: string; title: string; url?: string; date?: string }) => ({
+  source: place.source,
+  title: place.title,
+  url: place.url ?? null,
+  date: place.date ?? null,
+});
+
 export function toAskJson(result: AskResult) {
   return {
     question: result.question,
@@ -121,10 +129,7 @@ export function toAskJson(result: AskResult) {
     abstained: result.abstained,
     citations: result.citations.map((c) => ({
       n: c.n,
-      source: c.source,
-      title: c.title,
-      url: c.url ?? null,
-      date: c.date ?? null,
+      ...placeJson(c),
       lines: c.lines,
       quote: c.quote,
       score: c.score,
@@ -143,10 +148,7 @@ export function toSearchJson(result: SearchResult) {
       // A passage can be one whole 5 MB line: the text shown is capped around the query (cap-quote.ts).
       const excerpt = excerptPassage(passage, result.query);
       return {
-        source: passage.source,
-        title: passage.title,
-        url: passage.url ?? null,
-        date: passage.date ?? null,
+        ...placeJson(passage),
         lines: excerpt.lines,
         text: excerpt.text,
         score,

@@ -92,7 +92,6 @@ const UNWRITABLE: Record<string, string> = {
   EACCES: "permission denied",
   EPERM: "permission denied",
   ENOTDIR: "a file stands where a folder of its path should be",
-  ENOSPC: "the disk is full",
   ENOENT: "a folder on its path cannot be created",
 };
 
@@ -105,13 +104,15 @@ async function prepareIndexFolder(indexDir: string, write?: WriteFile): Promise<
     await mkdir(indexDir, { recursive: true });
     return await acquireBuildLock(indexDir, write);
   } catch (error) {
+    if (isDiskFull(error)) throw await diskFullError(indexDir);
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
     const why = code ? UNWRITABLE[code] : undefined;
     if (!why) throw error;
-    if (code === "ENOSPC") throw await diskFullError(indexDir);
     throw new IndexError(`Cannot write the index folder ${indexDir}: ${why} (${code}). Set INDEX_DIR to a folder you can write, such as data/index.`);
   }
 }
+
+const isDiskFull = (error: unknown) => ["ENOSPC", "EDQUOT"].includes((error as NodeJS.ErrnoException | undefined)?.code ?? "");
 
 async function diskFullError(indexDir: string): Promise<IndexError> {
   return new IndexError(
@@ -137,8 +138,7 @@ export async function buildIndex<File extends { source: string }>(options: Build
     await removeStaleGenerations(options.indexDir, "");
     return await buildLocked(options, chunking, hnsw, started);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === "ENOSPC" || code === "EDQUOT") throw await diskFullError(options.indexDir);
+    if (isDiskFull(error)) throw await diskFullError(options.indexDir);
     throw error;
   } finally {
     await release();
